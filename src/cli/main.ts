@@ -1,0 +1,48 @@
+import { BudgetExceededError, DivisionByZeroError, InsufficientSamplesError, InvalidArgumentError, UsageError } from "../index.js";
+import type { Command, CommandIO } from "./command.js";
+import { diagrams } from "./commands/diagrams.js";
+
+const COMMANDS: readonly Command[] = [diagrams];
+
+function help(): string {
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
+  return `sgd-diagrams — the space-time (Feynman-diagram) calculus of SGD\n\nUsage: sgd-diagrams <command> [flags]\n\nCommands:\n${lines.join("\n")}\n\nRun 'sgd-diagrams <command> --help' for a command's flags. Add --debug to see stack traces.\n`;
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 success, 1 a known domain error (e.g. a
+ * budget exceeded), 2 a user mistake (one line on stderr, never a stack trace).
+ */
+export async function main(argv: string[], io: CommandIO): Promise<number> {
+  const debug = argv.includes("--debug");
+  const args = argv.filter((a) => a !== "--debug");
+  const name = args[0];
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(help());
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (cmd === undefined) {
+    io.stderr(`sgd-diagrams: unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(", ")})\n`);
+    return 2;
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    io.stdout(`${cmd.summary}\n\nUsage: ${cmd.usage}\n`);
+    return 0;
+  }
+  try {
+    return await cmd.run(args.slice(1), io);
+  } catch (e) {
+    if (debug) io.stderr(`${e instanceof Error ? e.stack : String(e)}\n`);
+    if (e instanceof UsageError || e instanceof InvalidArgumentError) {
+      io.stderr(`sgd-diagrams ${cmd.name}: ${e.message} (see: sgd-diagrams ${cmd.name} --help)\n`);
+      return 2;
+    }
+    if (e instanceof BudgetExceededError || e instanceof InsufficientSamplesError || e instanceof DivisionByZeroError) {
+      io.stderr(`sgd-diagrams ${cmd.name}: ${e.message}\n`);
+      return 1;
+    }
+    if (!debug) io.stderr(`${e instanceof Error ? e.stack : String(e)}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,97 @@
+import {
+  customSchedule,
+  gdSchedule,
+  InvalidArgumentError,
+  MAX_ENUMERATION_ORDER,
+  Rational,
+  type Schedule,
+  sgdSchedule,
+  UsageError,
+} from "../index.js";
+import { choiceFlag, intFlag, rationalFlag, requiredInt } from "./flags.js";
+
+/** The schedule flags shared by `diagrams`, `series`, `verify`, `predict`, `simulate`. */
+export const SCHEDULE_OPTIONS = {
+  schedule: { type: "string" },
+  N: { type: "string" },
+  T: { type: "string" },
+  batch: { type: "string" },
+  epochs: { type: "string" },
+  shuffle: { type: "boolean" },
+  momentum: { type: "string" },
+  "eta-scale": { type: "string" },
+  batches: { type: "string" },
+} as const;
+
+export const SCHEDULE_USAGE =
+  "--schedule sgd|gd|custom --N <int> [--T <int>] [--batch <B>] [--epochs <E>] [--shuffle] [--momentum <β>] [--eta-scale r0,r1,…] [--batches \"0,1;2,3\"]";
+
+export interface ScheduleFlagValues {
+  schedule?: string;
+  N?: string;
+  T?: string;
+  batch?: string;
+  epochs?: string;
+  shuffle?: boolean;
+  momentum?: string;
+  "eta-scale"?: string;
+  batches?: string;
+}
+
+const MAX = 1_000_000_000;
+
+/** Reads the schedule flags into a validated {@link Schedule} (user mistakes → UsageError). */
+export function scheduleFromFlags(v: ScheduleFlagValues, defaults: { schedule?: string; N?: number } = {}): Schedule {
+  const kind = choiceFlag(v.schedule, "--schedule", ["sgd", "gd", "custom"] as const, (defaults.schedule ?? undefined) as "sgd" | undefined);
+  const N = v.N === undefined && defaults.N !== undefined ? defaults.N : requiredInt(v.N, "--N", 1, MAX);
+  const momentum = rationalFlag(v.momentum, "--momentum");
+  if (momentum !== undefined && (momentum.sign() < 0 || momentum.compare(Rational.ONE) >= 0)) {
+    throw new UsageError(`--momentum must be in [0, 1), got ${v.momentum}`);
+  }
+  const etaScale = v["eta-scale"] === undefined ? undefined : v["eta-scale"].split(",").map((x) => rationalFlag(x, "--eta-scale")!);
+  const extras = { ...(momentum !== undefined ? { momentum } : {}), ...(etaScale !== undefined ? { etaScale } : {}) };
+  try {
+    switch (kind) {
+      case "sgd": {
+        const batch = intFlag(v.batch, "--batch", 1, MAX) ?? 1;
+        if (N % batch !== 0) throw new UsageError(`--batch ${batch} must divide --N ${N}`);
+        const epochs = intFlag(v.epochs, "--epochs", 1, MAX) ?? 1;
+        const T = intFlag(v.T, "--T", 0, MAX);
+        if (T !== undefined && T !== (epochs * N) / batch) {
+          throw new UsageError(`--T ${T} disagrees with --schedule sgd: T = epochs·N/batch = ${(epochs * N) / batch} (omit --T)`);
+        }
+        if (v.batches !== undefined) throw new UsageError("--batches goes with --schedule custom");
+        return sgdSchedule(N, { batch, epochs, shuffle: v.shuffle ?? false, ...extras });
+      }
+      case "gd": {
+        if (v.batch !== undefined || v.epochs !== undefined || v.shuffle === true) {
+          throw new UsageError("--schedule gd uses all N points at each of --T steps; --batch, --epochs and --shuffle do not apply");
+        }
+        return gdSchedule(N, requiredInt(v.T, "--T", 0, MAX), extras);
+      }
+      case "custom": {
+        if (v.batches === undefined) throw new UsageError('--schedule custom needs --batches, e.g. --batches "0,1;2;0,2"');
+        const batches = v.batches.split(";").map((b) =>
+          b.split(",").map((x) => {
+            const n = intFlag(x.trim(), "--batches entry", 0, N - 1);
+            return n!;
+          }),
+        );
+        return customSchedule(N, batches, extras);
+      }
+    }
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** The order flag: an integer in `[0, max]`. */
+export function orderFromFlag(value: string | undefined, max: number = MAX_ENUMERATION_ORDER): number {
+  if (value === undefined) throw new UsageError(`--order is required (an integer in [0, ${max}])`);
+  if (!/^[+-]?\d+$/.test(value.trim())) throw new UsageError(`--order must be a non-negative integer, got ${JSON.stringify(value)}`);
+  const n = Number(value);
+  if (n < 0) throw new UsageError(`--order must be a non-negative integer, got ${value}`);
+  if (n > max) throw new UsageError(`--order ${value} is too large: the engine holds orders up to ${max} in memory and time`);
+  return n;
+}

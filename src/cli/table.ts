@@ -1,0 +1,8 @@
+/** A plain-text table with aligned columns (numbers right-aligned). */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? "").length)));
+  const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => /^-?[\d./e+-]+$/.test(r[j] ?? "")));
+  const fmt = (r: readonly string[]) =>
+    r.map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join("  ").trimEnd();
+  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt)].join("\n") + "\n";
+}

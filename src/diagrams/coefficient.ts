@@ -1,0 +1,113 @@
+import { fallingFactorial, Rational } from "../algebra/rational.js";
+import { InvalidArgumentError } from "../errors.js";
+import { automorphismCount } from "./canonical.js";
+import type { Diagram } from "./diagram.js";
+import { explicitWeight, stepAssignmentWeight } from "./rules/explicit.js";
+import { evaluatePatterns, fixedOrderPatterns, shuffledWeight, singleEpochWeight } from "./rules/sgdFamily.js";
+import { explicitBatches, type Schedule, stepCount } from "./schedule.js";
+import { diagramStructure, type DiagramStructure } from "./structure.js";
+
+/** What is measured after training: the test loss (fresh datum) or the train loss. */
+export type LossKind = "test" | "train";
+
+/**
+ * The exact coefficient of a diagram for a schedule: the number `c` such that the diagram
+ * contributes `c · η^d · value(D)` to `E[s(θ_T)]` (theory.md §2–3), where `value(D)` is the
+ * expected contraction with tied nodes on one datum and untied nodes on independent data.
+ *
+ * `c = (−1)^d / |Aut(D)| · Σ_embeddings Π_nodes (1/|b_t|)·(edge weight) · (root weight)`;
+ * the root weight is 1 for the test loss, and for the train loss `1/N` (root tied) or
+ * `(N−K)/N` (root untied; its index must differ from the `K` indices the nodes use).
+ *
+ * @throws InvalidArgumentError for a tied root with the test loss.
+ */
+export function diagramCoefficient(diagram: Diagram, schedule: Schedule, loss: LossKind): Rational {
+  const st = diagramStructure(diagram);
+  if (loss === "test" && st.rootTied) {
+    throw new InvalidArgumentError("diagramCoefficient", "diagram", "untied at the root for the test loss", JSON.stringify(diagram.ties));
+  }
+  const W = embeddingWeight(st, schedule);
+  if (W.isZero()) return Rational.ZERO;
+  const sign = st.d % 2 === 0 ? Rational.ONE : Rational.MINUS_ONE;
+  return sign.mul(W).mul(rootWeight(st, schedule.N, loss)).div(Rational.int(automorphismCount(diagram)));
+}
+
+/** Root weight: 1 (test), `1/N` (train, root tied) or `(N−K)/N` (train, root untied). */
+export function rootWeight(st: DiagramStructure, N: number, loss: LossKind): Rational {
+  if (loss === "test") return Rational.ONE;
+  return st.rootTied ? Rational.of(1, N) : Rational.of(N - st.K, N);
+}
+
+/** `Σ_embeddings Π (1/|b_t|)·(edge weights)` for the diagram's labelled representative. */
+export function embeddingWeight(st: DiagramStructure, schedule: Schedule): Rational {
+  const plain = schedule.momentum === undefined && schedule.etaScale === undefined;
+  if (plain && schedule.kind !== "custom") {
+    const { N, B, E, shuffle } = familyParameters(schedule);
+    const Nb = N / B;
+    const scale = Rational.of(1n, BigInt(B) ** BigInt(st.d));
+    if (shuffle && E > 1) return shuffledWeight(st, Nb, B, E).mul(scale);
+    if (E === 1) return Rational.int(singleEpochWeight(st, Nb, B)).mul(scale);
+    const terms = fixedOrderPatterns(st, B, Nb);
+    return Rational.int(evaluatePatterns(terms, Nb, B, E)).mul(scale);
+  }
+  const edgeWeight = edgeWeightOf(schedule);
+  if (schedule.kind === "sgd" && schedule.shuffle && schedule.epochs > 1) {
+    const { N, B } = familyParameters(schedule);
+    const Nb = N / B;
+    const invB = Rational.of(1, B);
+    return stepAssignmentWeight(st, stepCount(schedule), () => invB, edgeWeight, (steps) => shuffledIndexFactor(st, steps, Nb, B));
+  }
+  return explicitWeight(st, { N: schedule.N, batches: explicitBatches(schedule), edgeWeight });
+}
+
+/** `(N, B, E, shuffle)` of a batch/epoch schedule; GD is `B = N`, `E = T`. */
+export function familyParameters(s: Schedule): { N: number; B: number; E: number; shuffle: boolean } {
+  if (s.kind === "sgd") return { N: s.N, B: s.batch, E: s.epochs, shuffle: s.shuffle };
+  if (s.kind === "gd") return { N: s.N, B: s.N, E: s.T, shuffle: false };
+  throw new InvalidArgumentError("familyParameters", "schedule.kind", '"sgd" or "gd"', s.kind);
+}
+
+/**
+ * Edge weight from a node at step `s` to its parent at step `t`: `r_s · w(t − s)` with
+ * heavy-ball weights `w(Δ) = (1 − β^Δ)/(1 − β) = Σ_{j<Δ} β^j` (applications.md §E).
+ */
+export function edgeWeightOf(s: Schedule): (from: number, to: number) => Rational {
+  const T = stepCount(s);
+  const beta = s.momentum ?? Rational.ZERO;
+  const w: Rational[] = [Rational.ZERO];
+  let power = Rational.ONE;
+  for (let delta = 1; delta <= T; delta++) {
+    w.push(w[delta - 1].add(power));
+    power = power.mul(beta);
+  }
+  const r = s.etaScale;
+  return (from, to) => (r === undefined ? w[to - from] : r[from].mul(w[to - from]));
+}
+
+/**
+ * Expected number of injective class→index maps compatible with node steps when every
+ * epoch is an independent uniform shuffle: `fall(N, K)·Π_ε Π_j fall(B, m_εj)/fall(N, K_ε)`,
+ * zero when a class sits in two batches of one epoch.
+ */
+function shuffledIndexFactor(st: DiagramStructure, steps: readonly number[], Nb: number, B: number): Rational {
+  const N = Nb * B;
+  const perEpoch = new Map<number, Map<number, number>>(); // epoch -> class -> batch
+  for (let v = 1; v <= st.d; v++) {
+    const e = Math.floor(steps[v] / Nb);
+    const j = steps[v] % Nb;
+    let m = perEpoch.get(e);
+    if (m === undefined) perEpoch.set(e, (m = new Map()));
+    const prev = m.get(st.cls[v]);
+    if (prev === undefined) m.set(st.cls[v], j);
+    else if (prev !== j) return Rational.ZERO;
+  }
+  let num = fallingFactorial(N, st.K);
+  let den = 1n;
+  for (const m of perEpoch.values()) {
+    const perBatch = new Map<number, number>();
+    for (const j of m.values()) perBatch.set(j, (perBatch.get(j) ?? 0) + 1);
+    for (const c of perBatch.values()) num *= fallingFactorial(B, c);
+    den *= fallingFactorial(N, m.size);
+  }
+  return Rational.of(num, den);
+}

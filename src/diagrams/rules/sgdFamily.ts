@@ -1,0 +1,193 @@
+import { BinomialPoly } from "../../algebra/binomialPoly.js";
+import { binomial, fallingFactorial, Rational } from "../../algebra/rational.js";
+import { enumerateOrderedPartitions } from "../../combinatorics/setPartitions.js";
+import type { DiagramStructure } from "../structure.js";
+
+/**
+ * Embedding counts for the batch/epoch family of schedules (theory.md §2–3).
+ *
+ * Steps are `t = e·N_b + j` (epoch `e < E`, batch `j < N_b`, `N = N_b·B`). A node at step
+ * `t` on index `n` needs `n` in batch `j` and has weight `1/B`. Parents are strictly later.
+ *
+ * ## Method (fixed order)
+ * An index lives in one batch for every epoch. Sum over *batch patterns* ω: ordered set
+ * partitions of the index classes (classes in one block share a batch, blocks in
+ * increasing batch order). A pattern with `a` blocks of sizes `m_1..m_a` occurs
+ * `C(N_b, a)·Π fall(B, m_i)` times. Given ω, an edge child→parent needs `e_c < e_p` when
+ * the child's batch is not before the parent's, else `e_c ≤ e_p`; the number of epoch
+ * assignments is an integer polynomial in `E` computed by a tree DP in the binomial basis.
+ */
+export interface PatternTerm {
+  /** Number of distinct batches used. */
+  readonly blocks: number;
+  /** Block sizes (classes sharing a batch), sorted descending. */
+  readonly sizes: readonly number[];
+  /** Σ over patterns with these sizes of the epoch count, as a polynomial in `E`. */
+  readonly epochCount: BinomialPoly;
+}
+
+/**
+ * The pattern table of a diagram for the fixed-order family: `W = Σ_terms C(N_b, blocks)·
+ * Π fall(B, size)·epochCount(E)` is the number of embeddings (before the `B^{-d}` weights).
+ * `maxBlock` drops patterns with a block larger than `B` (they count 0).
+ */
+export function fixedOrderPatterns(st: DiagramStructure, maxBlock = Infinity, maxBlocks = Infinity): PatternTerm[] {
+  const table = new Map<string, { blocks: number; sizes: number[]; epochCount: BinomialPoly }>();
+  const cache = new Map<number, BinomialPoly>();
+  for (const rank of enumerateOrderedPartitions(st.K, maxBlock)) {
+    let blocks = 0;
+    for (const r of rank) blocks = Math.max(blocks, r + 1);
+    if (blocks > maxBlocks) continue;
+    let mask = 0;
+    for (let i = 1; i <= st.d; i++) {
+      const p = st.parent[i];
+      if (p > 0 && rank[st.cls[i]] >= rank[st.cls[p]]) mask |= 1 << i;
+    }
+    let F = cache.get(mask);
+    if (F === undefined) cache.set(mask, (F = epochCount(st, mask)));
+    if (F.isZero()) continue;
+    const sizes = new Array<number>(blocks).fill(0);
+    for (const r of rank) sizes[r]++;
+    sizes.sort((x, y) => y - x);
+    const key = `${blocks}|${sizes.join(",")}`;
+    const prev = table.get(key);
+    if (prev === undefined) table.set(key, { blocks, sizes, epochCount: F });
+    else prev.epochCount = prev.epochCount.add(F);
+  }
+  return [...table.values()];
+}
+
+/**
+ * Number of ways to give every node an epoch in `[0, E)` with `e_c < e_p` on edges whose
+ * bit is set in `strictMask` (bit `c` for the edge above node `c`) and `e_c ≤ e_p` on the
+ * other non-root edges, as a polynomial in `E`.
+ */
+export function epochCount(st: DiagramStructure, strictMask: number): BinomialPoly {
+  const f = new Array<BinomialPoly>(st.d + 1);
+  for (const v of st.postOrder) {
+    let acc = BinomialPoly.ONE;
+    for (const c of st.children[v]) {
+      const below = v === 0 || (strictMask >> c) & 1 ? f[c].prefixStrict() : f[c].prefixWeak();
+      acc = acc.mul(below);
+    }
+    f[v] = acc;
+  }
+  return f[0];
+}
+
+/** The concrete weight `Σ_terms C(N_b, blocks)·Π fall(B, size)·F(E)` as a bigint. */
+export function evaluatePatterns(terms: readonly PatternTerm[], Nb: number, B: number, E: number): bigint {
+  let W = 0n;
+  for (const t of terms) {
+    let c = binomial(Nb, t.blocks);
+    if (c === 0n) continue;
+    for (const m of t.sizes) c *= fallingFactorial(B, m);
+    if (c === 0n) continue;
+    W += c * t.epochCount.evaluate(BigInt(E));
+  }
+  return W;
+}
+
+/**
+ * Expected embedding weight with an independent uniformly random order in every epoch
+ * (before the `B^{-d}` weights), for concrete `N_b`, `B`, `E`.
+ *
+ * ## Method
+ * All injective maps of the K index classes to indices are alike, so fix one and
+ * multiply by `fall(N, K)`. Sum over *epoch patterns* (ordered set partitions of the
+ * nodes into epochs, `C(E, g)` placements). Edges must not go back in epochs; within an
+ * epoch the classes present occupy uniformly random distinct slots, so the probability of
+ * a batch pattern ω of those classes is `C(N_b, |ω|)·Π fall(B, m)/fall(N, K_ε)`, and
+ * within-epoch edges need the child's batch strictly before the parent's.
+ */
+export function shuffledWeight(st: DiagramStructure, Nb: number, B: number, E: number): Rational {
+  const N = Nb * B;
+  const d = st.d;
+  let total = Rational.ZERO;
+  const nodes = Array.from({ length: d }, (_, i) => i + 1);
+  for (const epochRank of enumerateOrderedPartitions(d)) {
+    const ep = (v: number) => epochRank[v - 1];
+    let g = 0;
+    for (const r of epochRank) g = Math.max(g, r + 1);
+    if (g > E) continue;
+    let ok = true;
+    for (const i of nodes) {
+      const p = st.parent[i];
+      if (p > 0 && ep(i) > ep(p)) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    let prob = Rational.int(binomial(E, g));
+    for (let eps = 0; eps < g && !prob.isZero(); eps++) {
+      const inEpoch = nodes.filter((v) => ep(v) === eps);
+      prob = prob.mul(epochProbability(st, inEpoch, Nb, B, N));
+    }
+    total = total.add(prob);
+  }
+  return total.mul(Rational.int(fallingFactorial(N, st.K)));
+}
+
+function epochProbability(st: DiagramStructure, inEpoch: readonly number[], Nb: number, B: number, N: number): Rational {
+  const classIds = [...new Set(inEpoch.map((v) => st.cls[v]))];
+  const local = new Map(classIds.map((c, i) => [c, i]));
+  const edges = inEpoch.filter((v) => st.parent[v] > 0 && inEpoch.includes(st.parent[v]));
+  let count = 0n;
+  for (const rank of enumerateOrderedPartitions(classIds.length, B)) {
+    let blocks = 0;
+    for (const r of rank) blocks = Math.max(blocks, r + 1);
+    if (blocks > Nb) continue;
+    if (edges.some((v) => rank[local.get(st.cls[v])!] >= rank[local.get(st.cls[st.parent[v]])!])) continue;
+    const sizes = new Array<number>(blocks).fill(0);
+    for (const r of rank) sizes[r]++;
+    let c = binomial(Nb, blocks);
+    for (const m of sizes) c *= fallingFactorial(B, m);
+    count += c;
+  }
+  return Rational.of(count, fallingFactorial(N, classIds.length));
+}
+
+/**
+ * Fast path for one epoch (`E = 1`): `Σ_ω C(N_b, |ω|)·Π fall(B, m)` over the batch
+ * patterns ω in which every edge goes strictly forward in batch order.
+ *
+ * ## Method
+ * Dynamic programming over subsets of index classes: `dp[S][a]` = weighted number of ways
+ * to split the down-closed set `S` into `a` ordered blocks; a block `A` may follow `S∖A`
+ * when every class that must precede a member of `A` is already in `S∖A` (3^K steps).
+ */
+export function singleEpochWeight(st: DiagramStructure, Nb: number, B: number): bigint {
+  const K = st.K;
+  const before = new Array<number>(K).fill(0); // classes that must come strictly earlier
+  for (let i = 1; i <= st.d; i++) {
+    const p = st.parent[i];
+    if (p <= 0) continue;
+    if (st.cls[i] === st.cls[p]) return 0n;
+    before[st.cls[p]] |= 1 << st.cls[i];
+  }
+  const full = (1 << K) - 1;
+  const fallB: bigint[] = [];
+  for (let m = 0; m <= K; m++) fallB.push(fallingFactorial(B, m));
+  const popcount = (x: number) => {
+    let c = 0;
+    for (; x; x &= x - 1) c++;
+    return c;
+  };
+  const dp: bigint[][] = Array.from({ length: full + 1 }, () => new Array<bigint>(K + 1).fill(0n));
+  dp[0][0] = 1n;
+  for (let S = 1; S <= full; S++) {
+    for (let A = S; A > 0; A = (A - 1) & S) {
+      const rest = S & ~A;
+      let ok = true;
+      for (let c = 0; c < K && ok; c++) if ((A >> c) & 1 && (before[c] & ~rest) !== 0) ok = false;
+      if (!ok) continue;
+      const w = fallB[popcount(A)];
+      if (w === 0n) continue;
+      for (let a = 0; a < K; a++) if (dp[rest][a] !== 0n) dp[S][a + 1] += dp[rest][a] * w;
+    }
+  }
+  let W = 0n;
+  for (let a = 0; a <= K; a++) if (dp[full][a] !== 0n) W += binomial(Nb, a) * dp[full][a];
+  return W;
+}

@@ -1,0 +1,35 @@
+import { requireInt } from "../errors.js";
+import { diagramCoefficient, type LossKind } from "./coefficient.js";
+import { enumerateDiagrams, MAX_ENUMERATION_ORDER } from "./enumerate.js";
+import { type DiagramRecord, toRecord } from "./format.js";
+import type { Schedule } from "./schedule.js";
+
+export interface CoefficientTableOptions {
+  /** Keep diagrams whose coefficient is 0 for this schedule. @defaultValue false */
+  includeZero?: boolean;
+  /** Called after each order with (order, diagrams so far) — for progress display. */
+  onOrder?: (order: number, count: number) => void;
+}
+
+/**
+ * Every diagram of order `0..maxOrder` with its exact coefficient for `schedule`, such that
+ * `E[s(θ_T)] = Σ coefficient · η^order · value(diagram) + O(η^{maxOrder+1})`.
+ * @throws InvalidArgumentError unless `0 ≤ maxOrder ≤ MAX_ENUMERATION_ORDER`.
+ */
+export function coefficientTable(
+  schedule: Schedule,
+  maxOrder: number,
+  loss: LossKind,
+  options: CoefficientTableOptions = {},
+): DiagramRecord[] {
+  requireInt(maxOrder, "coefficientTable", "order", 0, MAX_ENUMERATION_ORDER);
+  const out: DiagramRecord[] = [];
+  for (let d = 0; d <= maxOrder; d++) {
+    for (const c of enumerateDiagrams(d, { rootTies: loss === "train" })) {
+      const k = diagramCoefficient(c.diagram, schedule, loss);
+      if (!k.isZero() || options.includeZero === true) out.push(toRecord(c, k));
+    }
+    options.onOrder?.(d, out.length);
+  }
+  return out;
+}

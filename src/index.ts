@@ -1,0 +1,17 @@
+/**
+ * sgd-diagrams: the space-time (Feynman-diagram) calculus of SGD.
+ *
+ * The public API: exact algebra, the diagram engine (enumeration, canonical forms,
+ * coefficients for every schedule) and, as they land, landscapes, estimators, predictors
+ * and simulators. Nothing outside this file is public.
+ */
+export { Rational, binomial, fallingFactorial, factorial } from "./algebra/rational.js";
+export {
+  InvalidArgumentError,
+  UsageError,
+  DivisionByZeroError,
+  InsufficientSamplesError,
+  BudgetExceededError,
+  InternalError,
+} from "./errors.js";
+export * from "./diagrams/index.js";
