@@ -91,6 +91,7 @@ export function edgeWeightOf(s: Schedule): (from: number, to: number) => Rationa
  */
 function shuffledIndexFactor(st: DiagramStructure, steps: readonly number[], Nb: number, B: number): Rational {
   const N = Nb * B;
+  if (st.K > N) return Rational.ZERO; // more distinct indices than data
   const perEpoch = new Map<number, Map<number, number>>(); // epoch -> class -> batch
   for (let v = 1; v <= st.d; v++) {
     const e = Math.floor(steps[v] / Nb);

@@ -103,6 +103,7 @@ export function evaluatePatterns(terms: readonly PatternTerm[], Nb: number, B: n
 export function shuffledWeight(st: DiagramStructure, Nb: number, B: number, E: number): Rational {
   const N = Nb * B;
   const d = st.d;
+  if (st.K > N) return Rational.ZERO;
   let total = Rational.ZERO;
   const nodes = Array.from({ length: d }, (_, i) => i + 1);
   for (const epochRank of enumerateOrderedPartitions(d)) {
@@ -131,6 +132,7 @@ export function shuffledWeight(st: DiagramStructure, Nb: number, B: number, E: n
 
 function epochProbability(st: DiagramStructure, inEpoch: readonly number[], Nb: number, B: number, N: number): Rational {
   const classIds = [...new Set(inEpoch.map((v) => st.cls[v]))];
+  if (classIds.length > N) return Rational.ZERO; // more distinct indices than data
   const local = new Map(classIds.map((c, i) => [c, i]));
   const edges = inEpoch.filter((v) => st.parent[v] > 0 && inEpoch.includes(st.parent[v]));
   let count = 0n;
