@@ -4,7 +4,7 @@ import { permutations } from "../../test/oracle/bruteIsomorphism.js";
 import { diagramCoefficient, edgeWeightOf, embeddingWeight } from "./coefficient.js";
 import { enumerateDiagrams } from "./enumerate.js";
 import { explicitWeight, stepAssignmentWeight } from "./rules/explicit.js";
-import { customSchedule, explicitBatches, gdSchedule, type Schedule, sgdSchedule, stepCount } from "./schedule.js";
+import { customSchedule, explicitBatches, gdSchedule, type Schedule, sgdSchedule, stepCount } from "../schedule/schedule.js";
 import { diagramStructure, type DiagramStructure } from "./structure.js";
 import { coefficientTable } from "./table.js";
 

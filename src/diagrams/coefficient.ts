@@ -4,7 +4,7 @@ import { automorphismCount } from "./canonical.js";
 import type { Diagram } from "./diagram.js";
 import { explicitWeight, stepAssignmentWeight } from "./rules/explicit.js";
 import { evaluatePatterns, fixedOrderPatterns, shuffledWeight, singleEpochWeight } from "./rules/sgdFamily.js";
-import { explicitBatches, type Schedule, stepCount } from "./schedule.js";
+import { explicitBatches, type Schedule, stepCount } from "../schedule/schedule.js";
 import { diagramStructure, type DiagramStructure } from "./structure.js";
 
 /** What is measured after training: the test loss (fresh datum) or the train loss. */

@@ -12,7 +12,8 @@ export {
   customSchedule,
   stepCount,
   explicitBatches,
-} from "./schedule.js";
+} from "../schedule/schedule.js";
 export { toRecord, valueExpression, type DiagramRecord } from "./format.js";
 export { diagramStructure, type DiagramStructure } from "./structure.js";
 export { coefficientTable, type CoefficientTableOptions } from "./table.js";
+export { diagramPolynomial, symbolicForm, symbolicValues, type SymbolicVariables } from "./symbolic.js";

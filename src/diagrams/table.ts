@@ -2,11 +2,14 @@ import { requireInt } from "../errors.js";
 import { diagramCoefficient, type LossKind } from "./coefficient.js";
 import { enumerateDiagrams, MAX_ENUMERATION_ORDER } from "./enumerate.js";
 import { type DiagramRecord, toRecord } from "./format.js";
-import type { Schedule } from "./schedule.js";
+import type { Schedule } from "../schedule/schedule.js";
+import { diagramPolynomial } from "./symbolic.js";
 
 export interface CoefficientTableOptions {
   /** Keep diagrams whose coefficient is 0 for this schedule. @defaultValue false */
   includeZero?: boolean;
+  /** Add each coefficient as a polynomial in the family's parameters, where it is one. @defaultValue true */
+  polynomial?: boolean;
   /** Called after each order with (order, diagrams so far) — for progress display. */
   onOrder?: (order: number, count: number) => void;
 }
@@ -27,7 +30,9 @@ export function coefficientTable(
   for (let d = 0; d <= maxOrder; d++) {
     for (const c of enumerateDiagrams(d, { rootTies: loss === "train" })) {
       const k = diagramCoefficient(c.diagram, schedule, loss);
-      if (!k.isZero() || options.includeZero === true) out.push(toRecord(c, k));
+      if (k.isZero() && options.includeZero !== true) continue;
+      const poly = options.polynomial === false ? null : diagramPolynomial(c.diagram, schedule, loss);
+      out.push(toRecord(c, k, poly?.toString()));
     }
     options.onOrder?.(d, out.length);
   }

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { coefficientTable, type DiagramRecord, stepCount } from "../../index.js";
+import { coefficientTable, type DiagramRecord, stepCount, symbolicForm } from "../../index.js";
 import { renderDiagramsSvg } from "../../plot/diagramSvg.js";
 import type { Command } from "../command.js";
 import { choiceFlag, parseFlags } from "../flags.js";
@@ -30,13 +30,22 @@ export const diagrams: Command = {
     if (values.svg !== undefined) writeFileSync(values.svg, renderDiagramsSvg(rows));
     const T = stepCount(schedule);
     if (values.json === true) {
-      io.stdout(JSON.stringify({ schedule: describeSchedule(schedule), T, loss, order, diagrams: rows }, null, 2) + "\n");
+      const polynomialVariables = symbolicForm(schedule)?.variables ?? null;
+      io.stdout(JSON.stringify({ schedule: describeSchedule(schedule), T, loss, order, polynomialVariables, diagrams: rows }, null, 2) + "\n");
     } else {
       io.stdout(
         `E[${loss} loss after T = ${T} steps] = Σ coefficient · η^order · value   (${rows.length} diagrams)\n` +
           formatTable(
-            ["order", "coefficient", "|Aut|", "value", "parents", "ties"],
-            rows.map((r: DiagramRecord) => [String(r.order), r.coefficient, r.automorphisms, r.value, r.parents.join(","), JSON.stringify(r.ties)]),
+            ["order", "coefficient", "polynomial", "|Aut|", "value", "parents", "ties"],
+            rows.map((r: DiagramRecord) => [
+              String(r.order),
+              r.coefficient,
+              r.polynomial ?? "",
+              r.automorphisms,
+              r.value,
+              r.parents.join(","),
+              JSON.stringify(r.ties),
+            ]),
           ),
       );
       if (values.svg !== undefined) io.stdout(`wrote ${values.svg}\n`);

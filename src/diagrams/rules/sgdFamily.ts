@@ -160,12 +160,25 @@ function epochProbability(st: DiagramStructure, inEpoch: readonly number[], Nb: 
  * when every class that must precede a member of `A` is already in `S∖A` (3^K steps).
  */
 export function singleEpochWeight(st: DiagramStructure, Nb: number, B: number): bigint {
+  const perBlocks = singleEpochCounts(st, B);
+  let W = 0n;
+  perBlocks.forEach((count, a) => {
+    if (count !== 0n) W += binomial(Nb, a) * count;
+  });
+  return W;
+}
+
+/**
+ * `counts[a]` = Σ over one-epoch batch patterns with `a` blocks (edges strictly forward)
+ * of `Π fall(B, m)`; the weight is `Σ_a C(N_b, a)·counts[a]`.
+ */
+export function singleEpochCounts(st: DiagramStructure, B: number): bigint[] {
   const K = st.K;
   const before = new Array<number>(K).fill(0); // classes that must come strictly earlier
   for (let i = 1; i <= st.d; i++) {
     const p = st.parent[i];
     if (p <= 0) continue;
-    if (st.cls[i] === st.cls[p]) return 0n;
+    if (st.cls[i] === st.cls[p]) return [];
     before[st.cls[p]] |= 1 << st.cls[i];
   }
   const full = (1 << K) - 1;
@@ -189,7 +202,5 @@ export function singleEpochWeight(st: DiagramStructure, Nb: number, B: number): 
       for (let a = 0; a < K; a++) if (dp[rest][a] !== 0n) dp[S][a + 1] += dp[rest][a] * w;
     }
   }
-  let W = 0n;
-  for (let a = 0; a <= K; a++) if (dp[full][a] !== 0n) W += binomial(Nb, a) * dp[full][a];
-  return W;
+  return dp[full];
 }

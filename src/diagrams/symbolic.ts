@@ -1,0 +1,129 @@
+import type { BinomialPoly } from "../algebra/binomialPoly.js";
+import { binomialPoly, Polynomial } from "../algebra/polynomial.js";
+import { Rational } from "../algebra/rational.js";
+import { automorphismCount } from "./canonical.js";
+import type { LossKind } from "./coefficient.js";
+import type { Diagram } from "./diagram.js";
+import { epochCount, fixedOrderPatterns, singleEpochCounts } from "./rules/sgdFamily.js";
+import type { Schedule } from "../schedule/schedule.js";
+import { diagramStructure, type DiagramStructure } from "./structure.js";
+
+/** The variables of a symbolic coefficient and what they stand for. */
+export type SymbolicVariables = Readonly<Record<string, string>>;
+
+/**
+ * Which polynomial form a schedule's coefficients have, or `null` when they are not
+ * polynomials in its parameters (momentum, per-step rates, custom batches, shuffling over
+ * several epochs — those coefficients are still exact, just not given symbolically):
+ * - vanilla SGD (batch 1, one epoch): a polynomial in `T` (= N);
+ * - SGD with batches/epochs: a polynomial in `N`, `E` and `invB` = 1/B (and `invN` = 1/N
+ *   for the train loss);
+ * - GD: a polynomial in `T` and `invN` = 1/N.
+ */
+export function symbolicForm(s: Schedule): { kind: "vanilla" | "sgd" | "gd"; variables: SymbolicVariables } | null {
+  if (s.momentum !== undefined || s.etaScale !== undefined || s.kind === "custom") return null;
+  if (s.kind === "gd") return { kind: "gd", variables: { T: "steps", invN: "1/N" } };
+  if (s.shuffle && s.epochs > 1) return null;
+  if (s.batch === 1 && s.epochs === 1) return { kind: "vanilla", variables: { T: "steps = N" } };
+  return { kind: "sgd", variables: { N: "training points", E: "epochs", invB: "1/B", invN: "1/N (train loss)" } };
+}
+
+/** The values at which a symbolic coefficient reproduces the schedule's concrete one. */
+export function symbolicValues(s: Schedule): Record<string, Rational> {
+  if (s.kind === "gd") return { T: Rational.int(s.T), invN: Rational.of(1, s.N) };
+  if (s.kind === "sgd") {
+    return { T: Rational.int(s.N), N: Rational.int(s.N), E: Rational.int(s.epochs), invB: Rational.of(1, s.batch), invN: Rational.of(1, s.N) };
+  }
+  return {};
+}
+
+/**
+ * A diagram's coefficient as a polynomial in the schedule family's parameters (see
+ * {@link symbolicForm}), or `null` when the family has none. Evaluating it at
+ * {@link symbolicValues} gives {@link diagramCoefficient}; tests check that.
+ */
+export function diagramPolynomial(diagram: Diagram, s: Schedule, loss: LossKind): Polynomial | null {
+  const form = symbolicForm(s);
+  if (form === null) return null;
+  const st = diagramStructure(diagram);
+  let W: Polynomial;
+  let root: Polynomial;
+  const one = Polynomial.ONE;
+  switch (form.kind) {
+    case "vanilla": {
+      const T = Polynomial.variable("T");
+      const counts = singleEpochCounts(st, 1);
+      // For the train loss divide C(T, a) by T exactly: C(T, a)/T = C(T−1, a−1)/a.
+      W = Polynomial.ZERO;
+      counts.forEach((count, a) => {
+        if (count === 0n) return;
+        let term: Polynomial;
+        if (loss === "test") term = binomialPoly(T, a);
+        else if (a === 0) term = st.rootTied ? Polynomial.ZERO : one;
+        else {
+          const base = binomialPoly(T.sub(one), a - 1).scale(Rational.of(1, a));
+          term = st.rootTied ? base : base.mul(T.sub(Polynomial.constant(st.K)));
+        }
+        W = W.add(term.scale(Rational.int(count)));
+      });
+      root = one;
+      break;
+    }
+    case "gd": {
+      const invN = Polynomial.variable("invN");
+      W = binomialToPolynomial(epochCount(st, ~0), Polynomial.variable("T")).mul(inverseFalling(invN, st.K, st.d));
+      root = trainRoot(st, loss, invN);
+      break;
+    }
+    case "sgd": {
+      const invB = Polynomial.variable("invB");
+      const invN = Polynomial.variable("invN");
+      const Nb = Polynomial.variable("N").mul(invB);
+      const E = Polynomial.variable("E");
+      W = Polynomial.ZERO;
+      for (const t of fixedOrderPatterns(st)) {
+        let w = binomialPoly(Nb, t.blocks).mul(binomialToPolynomial(t.epochCount, E));
+        for (const m of t.sizes) w = w.mul(inverseFalling(invB, m, m));
+        W = W.add(w);
+      }
+      W = W.mul(invB.pow(st.d - st.K));
+      root = trainRoot(st, loss, invN);
+      break;
+    }
+  }
+  const sign = st.d % 2 === 0 ? Rational.ONE : Rational.MINUS_ONE;
+  const p = W.mul(root).scale(sign.div(Rational.int(automorphismCount(diagram))));
+  return cancelInverse(p, "N", "invN");
+}
+
+/** `fall(X, k)/X^d` written in `inv = 1/X`: `inv^{d−k}·Π_{i<k}(1 − i·inv)`. */
+function inverseFalling(inv: Polynomial, k: number, d: number): Polynomial {
+  let p = inv.pow(d - k);
+  for (let i = 1; i < k; i++) p = p.mul(Polynomial.ONE.sub(inv.scale(Rational.int(i))));
+  return p;
+}
+
+function trainRoot(st: DiagramStructure, loss: LossKind, invN: Polynomial): Polynomial {
+  if (loss === "test") return Polynomial.ONE;
+  return st.rootTied ? invN : Polynomial.ONE.sub(invN.scale(Rational.int(st.K)));
+}
+
+/** `Σ_k a_k C(x, k)` as a polynomial in `x`. */
+function binomialToPolynomial(b: BinomialPoly, x: Polynomial): Polynomial {
+  let p = Polynomial.ZERO;
+  b.coeffs.forEach((a, k) => {
+    if (a !== 0n) p = p.add(binomialPoly(x, k).scale(Rational.int(a)));
+  });
+  return p;
+}
+
+/** Replaces `x^p·inv^q` by `x^{p−m}·inv^{q−m}`, `m = min(p, q)` (since `x·inv = 1`). */
+function cancelInverse(p: Polynomial, x: string, inv: string): Polynomial {
+  return Polynomial.fromTerms(
+    p.terms().map((t) => {
+      const m = Math.min(t.powers[x] ?? 0, t.powers[inv] ?? 0);
+      if (m === 0) return t;
+      return { coef: t.coef, powers: { ...t.powers, [x]: (t.powers[x] ?? 0) - m, [inv]: (t.powers[inv] ?? 0) - m } };
+    }),
+  );
+}

@@ -1,0 +1,89 @@
+/** CLI end-to-end: runs `main` in-process (same code as the binary) and checks stdout/stderr/exit codes. */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { main } from "../../src/cli/main.js";
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(args, { stdout: (t) => void (out += t), stderr: (t) => void (err += t), interactive: false });
+  return { code, out, err };
+}
+
+describe("diagrams --json contract", () => {
+  test("vanilla SGD order 3: every order listed, node 0 root, exact coefficients", async () => {
+    const { code, out, err } = await run(["diagrams", "--schedule", "sgd", "--N", "10", "--order", "3", "--loss", "test", "--json"]);
+    expect(code).toBe(0);
+    expect(err).toBe("");
+    const j = JSON.parse(out);
+    expect(new Set(j.diagrams.map((d: { order: number }) => d.order))).toEqual(new Set([0, 1, 2, 3]));
+    for (const d of j.diagrams) {
+      expect(d.parents.length).toBe(d.order);
+      expect(d.coefficient).toMatch(/^-?\d+(\/\d+)?$/);
+      for (const t of d.ties) expect(t.length).toBeGreaterThan(1);
+    }
+    expect(new Set(j.diagrams.map((d: { key: string }) => d.key)).size).toBe(j.diagrams.length);
+    expect(j.diagrams.find((d: { order: number }) => d.order === 1).coefficient).toBe("-10");
+    expect(j.polynomialVariables).toEqual({ T: "steps = N" });
+  });
+  test("train loss can tie the root; decimal momentum is exact", async () => {
+    const train = JSON.parse((await run(["diagrams", "--schedule", "sgd", "--N", "4", "--order", "1", "--loss", "train", "--json"])).out);
+    expect(train.diagrams.some((d: { ties: number[][] }) => d.ties.some((t) => t.includes(0)))).toBe(true);
+    const mom = JSON.parse((await run(["diagrams", "--schedule", "sgd", "--N", "2", "--order", "1", "--momentum", "0.9", "--json"])).out);
+    // −(w(1) + w(2)) = −(1 + 1.9) = −29/10
+    expect(mom.diagrams.find((d: { order: number }) => d.order === 1).coefficient).toBe("-29/10");
+  });
+  test("gd, epochs, shuffle, batch flags", async () => {
+    for (const args of [
+      ["--schedule", "gd", "--N", "4", "--T", "3"],
+      ["--schedule", "sgd", "--N", "4", "--batch", "2", "--epochs", "3", "--shuffle"],
+      ["--schedule", "custom", "--N", "3", "--batches", "0,1;2;1"],
+    ]) {
+      const r = await run(["diagrams", ...args, "--order", "2", "--loss", "train", "--json"]);
+      expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(r.out).diagrams.length).toBeGreaterThan(3);
+    }
+  });
+  test("text table and SVG", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sgd-diagrams-"));
+    const svg = join(dir, "d.svg");
+    const r = await run(["diagrams", "--schedule", "sgd", "--N", "5", "--order", "2", "--svg", svg]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/coefficient/);
+    const text = readFileSync(svg, "utf8");
+    expect(text).toMatch(/^<svg/);
+    expect(text).toMatch(/feGaussianBlur/); // fuzzy ties
+  });
+});
+
+describe("bad input: one line on stderr, exit 2, no stack trace", () => {
+  const cases: [string, string[], RegExp][] = [
+    ["non-integer order", ["--schedule", "sgd", "--N", "4", "--order", "2.5"], /--order must be a non-negative integer/],
+    ["negative order", ["--schedule", "sgd", "--N", "4", "--order", "-1"], /--order must be a non-negative integer/],
+    ["order too large", ["--schedule", "sgd", "--N", "4", "--order", "40"], /too large/],
+    ["B not dividing N", ["--schedule", "sgd", "--N", "10", "--batch", "3", "--order", "2"], /--batch 3 must divide --N 10/],
+    ["unknown schedule", ["--schedule", "adam", "--N", "4", "--order", "2"], /--schedule must be one of sgd, gd, custom/],
+    ["β = 1", ["--schedule", "sgd", "--N", "4", "--momentum", "1", "--order", "2"], /--momentum must be in \[0, 1\)/],
+    ["β < 0", ["--schedule", "sgd", "--N", "4", "--momentum", "-0.5", "--order", "2"], /--momentum must be in \[0, 1\)/],
+    ["unknown flag", ["--schedule", "sgd", "--N", "4", "--order", "2", "--frobnicate"], /unknown flag --frobnicate/],
+    ["missing N", ["--schedule", "sgd", "--order", "2"], /--N is required/],
+    ["bad loss", ["--schedule", "sgd", "--N", "4", "--order", "2", "--loss", "val"], /--loss must be one of test, train/],
+  ];
+  for (const [name, args, pattern] of cases) {
+    test(name, async () => {
+      const r = await run(["diagrams", ...args]);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe("");
+      expect(r.err).toMatch(pattern);
+      expect(r.err.trim().split("\n").length).toBe(1);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    });
+  }
+  test("unknown command", async () => {
+    const r = await run(["frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown command/);
+  });
+});
