@@ -29,7 +29,7 @@ const diagrams: BenchGroup = {
   description: "full `diagrams --json` list for vanilla SGD, test loss (N = 10): wall time (median of 3 fresh processes) and peak memory",
   run() {
     const rows: BenchRow[] = [];
-    for (const order of [4, 5, 6, 7]) {
+    for (const order of [4, 5, 6, 7, 8]) {
       const times: number[] = [];
       const rss: number[] = [];
       let count = 0;

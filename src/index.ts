@@ -15,3 +15,15 @@ export {
   InternalError,
 } from "./errors.js";
 export * from "./diagrams/index.js";
+export { Polynomial, Series } from "./algebra/index.js";
+export * from "./schedule/schedule.js";
+export {
+  parsePolynomialLandscape,
+  randomPolynomialLandscape,
+  polynomialLandscapeToJson,
+  perturbationSeriesExact,
+  perturbationSeriesFloat,
+  type PolynomialLandscape,
+  type Monomial,
+} from "./landscapes/index.js";
+export * from "./predict/index.js";

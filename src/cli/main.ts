@@ -1,8 +1,10 @@
 import { BudgetExceededError, DivisionByZeroError, InsufficientSamplesError, InvalidArgumentError, UsageError } from "../index.js";
 import type { Command, CommandIO } from "./command.js";
 import { diagrams } from "./commands/diagrams.js";
+import { series } from "./commands/series.js";
+import { verify } from "./commands/verify.js";
 
-const COMMANDS: readonly Command[] = [diagrams];
+const COMMANDS: readonly Command[] = [diagrams, series, verify];
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

@@ -270,3 +270,15 @@ describe("closed forms (theory.md §4, applications.md §B–C)", () => {
     expect(stepCount(gdSchedule(6, 4))).toBe(4);
   });
 });
+
+describe("one-epoch pruning", () => {
+  test("skipping tied ancestors drops only zero coefficients", () => {
+    for (const s of [sgdSchedule(5), sgdSchedule(6, { batch: 2 }), customSchedule(3, [[0], [1, 2]])]) {
+      for (const loss of ["test", "train"] as const) {
+        const full = coefficientTable(s, 4, loss, { includeZero: true }).filter((r) => r.coefficient !== "0");
+        const pruned = coefficientTable(s, 4, loss);
+        expect(pruned.map((r) => `${r.key}=${r.coefficient}`)).toEqual(full.map((r) => `${r.key}=${r.coefficient}`));
+      }
+    }
+  });
+});

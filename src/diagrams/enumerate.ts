@@ -13,6 +13,13 @@ export interface EnumerateOptions {
    * datum; the test loss on a fresh one). @defaultValue false
    */
   rootTies?: boolean;
+  /**
+   * Skip tie partitions in which a non-root node is tied to one of its descendants. Their
+   * coefficients vanish for every one-epoch schedule (tied nodes share a batch, hence a
+   * step, but a parent acts strictly later), so one-epoch tables need not canonise them.
+   * @defaultValue false
+   */
+  skipTiedAncestors?: boolean;
 }
 
 /**
@@ -27,10 +34,14 @@ export interface EnumerateOptions {
 export function enumerateDiagrams(d: number, options: EnumerateOptions = {}): CanonicalDiagram[] {
   requireInt(d, "enumerateDiagrams", "order", 0, MAX_ENUMERATION_ORDER);
   const rootTies = options.rootTies ?? false;
+  const skip = options.skipTiedAncestors ?? false;
   const found = new Map<string, CanonicalDiagram>();
   for (const parents of enumerateRootedTrees(d + 1)) {
     const offset = rootTies ? 0 : 1;
     for (const rgs of enumerateSetPartitions(d + 1 - offset)) {
+      // Level-sequence trees number parents before children, so one pass up the parent
+      // chain of each node finds a tied ancestor (the root excluded).
+      if (skip && tiesAnAncestor(parents, rgs, offset)) continue;
       const blocks: number[][] = [];
       rgs.forEach((b, i) => (blocks[b] ??= []).push(i + offset));
       const canon = canonicalize(makeDiagram(parents, blocks));
@@ -38,4 +49,13 @@ export function enumerateDiagrams(d: number, options: EnumerateOptions = {}): Ca
     }
   }
   return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Whether some non-root node shares a block with a non-root ancestor. */
+function tiesAnAncestor(parents: readonly number[], blockOf: readonly number[], offset: number): boolean {
+  for (let v = 1; v < parents.length + 1; v++) {
+    const b = blockOf[v - offset];
+    for (let u = parents[v - 1]; u !== 0; u = parents[u - 1]) if (blockOf[u - offset] === b) return true;
+  }
+  return false;
 }

@@ -2,7 +2,7 @@ import { requireInt } from "../errors.js";
 import { diagramCoefficient, type LossKind } from "./coefficient.js";
 import { enumerateDiagrams, MAX_ENUMERATION_ORDER } from "./enumerate.js";
 import { type DiagramRecord, toRecord } from "./format.js";
-import type { Schedule } from "../schedule/schedule.js";
+import { type Schedule, stepCount } from "../schedule/schedule.js";
 import { diagramPolynomial } from "./symbolic.js";
 
 export interface CoefficientTableOptions {
@@ -28,7 +28,7 @@ export function coefficientTable(
   requireInt(maxOrder, "coefficientTable", "order", 0, MAX_ENUMERATION_ORDER);
   const out: DiagramRecord[] = [];
   for (let d = 0; d <= maxOrder; d++) {
-    for (const c of enumerateDiagrams(d, { rootTies: loss === "train" })) {
+    for (const c of enumerateDiagrams(d, { rootTies: loss === "train", skipTiedAncestors: isOneEpoch(schedule) && options.includeZero !== true })) {
       const k = diagramCoefficient(c.diagram, schedule, loss);
       if (k.isZero() && options.includeZero !== true) continue;
       const poly = options.polynomial === false ? null : diagramPolynomial(c.diagram, schedule, loss);
@@ -37,4 +37,16 @@ export function coefficientTable(
     options.onOrder?.(d, out.length);
   }
   return out;
+}
+
+/** True when no training index is used at two different steps (so ties never span steps). */
+function isOneEpoch(s: Schedule): boolean {
+  if (s.kind === "sgd") return s.epochs === 1;
+  if (s.kind === "gd") return stepCount(s) <= 1;
+  const seen = new Set<number>();
+  for (const b of s.batches) for (const n of b) {
+    if (seen.has(n)) return false;
+    seen.add(n);
+  }
+  return true;
 }

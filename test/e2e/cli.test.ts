@@ -87,3 +87,55 @@ describe("bad input: one line on stderr, exit 2, no stack trace", () => {
     expect(r.err).toMatch(/unknown command/);
   });
 });
+
+describe("series and verify", () => {
+  const file = join(mkdtempSync(join(tmpdir(), "sgd-diagrams-")), "l.json");
+  const json = {
+    kind: "polynomial",
+    dim: 2,
+    theta0: [0.5, -0.25],
+    population: [
+      [
+        { coef: 1.5, powers: [2, 0] },
+        { coef: -0.75, powers: [1, 1] },
+      ],
+      [{ coef: 2, powers: [0, 3] }],
+    ],
+  };
+  test("series --json gives coefficients c_0..c_d", async () => {
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(file, JSON.stringify(json));
+    const r = await run(["series", "--landscape", file, "--schedule", "sgd", "--N", "3", "--order", "3", "--loss", "test", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.coefficients.length).toBe(4);
+    // c0 = mean loss at θ0 = ½(1.5·¼ + 0.75/8) + ½·2·(−1/64) = 7/32.
+    expect(j.exactCoefficients[0]).toBe("7/32");
+  });
+  for (const sched of [
+    ["--schedule", "sgd", "--N", "3"],
+    ["--schedule", "sgd", "--N", "4", "--batch", "2", "--epochs", "2"],
+    ["--schedule", "sgd", "--N", "3", "--epochs", "2", "--shuffle"],
+    ["--schedule", "gd", "--N", "3", "--T", "3"],
+    ["--schedule", "sgd", "--N", "3", "--momentum", "0.5"],
+  ]) {
+    test(`verify agrees: ${sched.join(" ")}`, async () => {
+      for (const loss of ["test", "train"]) {
+        const r = await run(["verify", "--landscape", file, ...sched, "--order", "3", "--loss", loss, "--json"]);
+        expect(r.code, r.err + r.out).toBe(0);
+        const j = JSON.parse(r.out);
+        expect(j.agree).toBe(true);
+        expect(j.maxRelativeDifference).toBeLessThanOrEqual(1e-10);
+      }
+    });
+  }
+  test("a bad landscape file: one line naming the field, exit 2", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const bad = file.replace("l.json", "bad.json");
+    writeFileSync(bad, JSON.stringify({ ...json, population: [[{ coef: 1, powers: [1] }]] }));
+    const r = await run(["series", "--landscape", bad, "--schedule", "sgd", "--N", "3", "--order", "2"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/population\[0\]\[0\]\.powers/);
+    expect(r.err.trim().split("\n").length).toBe(1);
+  });
+});

@@ -1,0 +1,3 @@
+/** Predictions: diagram coefficients × diagram values on a landscape. */
+export { exactDiagramValue } from "./exactValue.js";
+export { exactSeries, type ExactSeriesResult, type SeriesTerm } from "./exactSeries.js";
