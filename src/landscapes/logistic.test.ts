@@ -1,0 +1,70 @@
+import { describe, expect, test } from "vitest";
+import { SEED, seededRandom } from "../../test/helpers/seed.js";
+import type { ImageDataset } from "./datasets.js";
+import { jointCumulant, LogisticModel } from "./logistic.js";
+
+/** A tiny synthetic data set (6 pixels) so finite differences are cheap and exact enough. */
+function tinyData(): ImageDataset {
+  const rnd = seededRandom(SEED);
+  const size = 5;
+  const features = 6;
+  return {
+    name: "mnist",
+    size,
+    features,
+    pixels: Float32Array.from({ length: size * features }, () => rnd()),
+    labels: Uint8Array.from({ length: size }, (_, i) => i % 10),
+    skipped: [],
+  };
+}
+
+const rnd = seededRandom(SEED + 7);
+const randVec = (n: number, scale = 1) => Float64Array.from({ length: n }, () => scale * (2 * rnd() - 1));
+
+describe("LogisticModel derivatives vs central finite differences", () => {
+  const model = new LogisticModel(tinyData());
+  const theta = randVec(model.dim, 0.8);
+  const dirs = [randVec(model.dim), randVec(model.dim), randVec(model.dim)];
+  const h = 1e-4;
+  const shift = (t: Float64Array, v: Float64Array, a: number) => t.map((x, j) => x + a * v[j]);
+
+  for (let k = 0; k <= 2; k++) {
+    test(`∇^${k + 1} l[v_1..v_${k}, w] = d/dε ∇^${k} l(θ + εw)[v_1..v_${k}]`, () => {
+      for (let i = 0; i < model.data.size; i++) {
+        const w = randVec(model.dim);
+        const g = model.directionalGradient(theta, i, dirs.slice(0, k));
+        const analytic = g.reduce((s, gj, j) => s + gj * w[j], 0);
+        const viaScalar = model.directionalDerivative(theta, i, [...dirs.slice(0, k), w]);
+        const fd =
+          (model.directionalDerivative(shift(theta, w, h), i, dirs.slice(0, k)) - model.directionalDerivative(shift(theta, w, -h), i, dirs.slice(0, k))) /
+          (2 * h);
+        expect(analytic).toBeAllclose(fd, { rtol: 1e-6, atol: 1e-8 });
+        expect(viaScalar).toBeAllclose(analytic, { rtol: 1e-12, atol: 1e-14 });
+      }
+    });
+  }
+
+  test("directional derivatives are symmetric in their directions", () => {
+    const a = model.directionalDerivative(theta, 2, [dirs[0], dirs[1], dirs[2]]);
+    const b = model.directionalDerivative(theta, 2, [dirs[2], dirs[0], dirs[1]]);
+    expect(a).toBeAllclose(b, { rtol: 1e-12 });
+  });
+
+  test("zero init: the loss is log 10 and the gradient has mean-zero logits", () => {
+    expect(model.directionalDerivative(model.theta0(), 0, [])).toBeAllclose(Math.log(10), { rtol: 1e-15 });
+  });
+
+  test("rejects a bad datum index", () => {
+    expect(() => model.directionalGradient(theta, 99, [])).toThrow(/datum must be an index in \[0, 5\), got 99/);
+  });
+});
+
+test("joint cumulants: second is the covariance, cumulants of a constant vanish", () => {
+  const p = [0.2, 0.5, 0.3];
+  const u = [1, -2, 4];
+  const v = [0.5, 3, -1];
+  const mean = (f: number[]) => f.reduce((s, x, c) => s + p[c] * x, 0);
+  const cov = mean(u.map((x, c) => x * v[c])) - mean(u) * mean(v);
+  expect(jointCumulant(p, [u, v])).toBeAllclose(cov, { rtol: 1e-14 });
+  expect(jointCumulant(p, [u, [2, 2, 2], v])).toBeAllclose(0, { atol: 1e-14 });
+});

@@ -1,0 +1,142 @@
+import { Rational } from "../algebra/rational.js";
+import type { LossKind } from "../diagrams/coefficient.js";
+import { childrenOf, makeDiagram, tieClassOf } from "../diagrams/diagram.js";
+import type { DiagramRecord } from "../diagrams/format.js";
+import { InsufficientSamplesError, InvalidArgumentError, requireInt } from "../errors.js";
+import type { DerivativeOracle } from "../landscapes/derivativeOracle.js";
+import type { Estimate } from "../stats/estimate.js";
+import { Rng } from "../stats/rng.js";
+
+/** Where the data of an estimate come from. */
+export interface EstimationSetup<X> {
+  readonly oracle: DerivativeOracle<X>;
+  readonly theta0: Float64Array;
+  /** A datum from the training distribution `D`. */
+  drawTrain(rng: Rng): X;
+  /** A datum from the test distribution (the root of test-loss diagrams). */
+  drawTest(rng: Rng): X;
+}
+
+/** One loss kind's diagrams with their exact coefficients. */
+export interface SeriesSpec {
+  readonly loss: LossKind;
+  readonly diagrams: readonly DiagramRecord[];
+}
+
+/**
+ * Per-tuple unbiased values of diagrams (theory.md §5): a *tuple* is a set of independent
+ * data, one per tie class (and a test datum for a test-loss root), so every diagram's
+ * value on a tuple is an unbiased estimate of its expected contraction — distinct classes
+ * never share a sample (a U-statistic), and `E[g]·E[g]` is never estimated by `|mean g|²`.
+ * Values are computed bottom-up with directional derivatives, never forming `P^k` tensors.
+ *
+ * `values[s][t][j]` is diagram `j` of series `s` on tuple `t`. Series on one tuple share
+ * data, so a combination's error bar is taken from its per-tuple values (covariances
+ * included).
+ */
+export function sampleDiagramValues<X>(
+  setup: EstimationSetup<X>,
+  specs: readonly SeriesSpec[],
+  tuples: number,
+  seed: number,
+  onProgress?: (done: number, total: number) => void,
+): number[][][] {
+  requireInt(tuples, "sampleDiagramValues", "tuples", 2, 1e9);
+  const rng = new Rng(seed);
+  const plans = specs.map((s) => s.diagrams.map((r) => planDiagram(r, s.loss)));
+  const maxClasses = Math.max(1, ...plans.flat().map((p) => p.classes));
+  const out: number[][][] = specs.map(() => []);
+  for (let t = 0; t < tuples; t++) {
+    const train: X[] = Array.from({ length: maxClasses }, () => setup.drawTrain(rng));
+    const test = setup.drawTest(rng);
+    const gradCache = new Map<X, Float64Array>();
+    const grad = (x: X): Float64Array => {
+      let g = gradCache.get(x);
+      if (g === undefined) gradCache.set(x, (g = setup.oracle.directionalGradient(setup.theta0, x, [])));
+      return g;
+    };
+    plans.forEach((ps, s) => out[s].push(ps.map((p) => evaluatePlan(p, setup, train, test, grad))));
+    onProgress?.(t + 1, tuples);
+  }
+  return out;
+}
+
+interface Plan {
+  readonly order: number;
+  readonly children: number[][];
+  /** Datum slot of each node: `-1` for the test datum, else an index into the training draws. */
+  readonly slot: number[];
+  readonly classes: number;
+}
+
+function planDiagram(r: DiagramRecord, loss: LossKind): Plan {
+  const d = makeDiagram(r.parents, r.ties);
+  const cls = tieClassOf(d); // root's class is 0
+  if (loss === "test" && d.ties.some((c) => c[0] === 0)) {
+    throw new InvalidArgumentError("sampleDiagramValues", "diagram", "untied at the root for the test loss", JSON.stringify(r.ties));
+  }
+  const slot = cls.map((c, v) => (loss === "test" && v === 0 ? -1 : c));
+  return { order: d.order, children: childrenOf(d), slot, classes: Math.max(...cls) + 1 };
+}
+
+function evaluatePlan<X>(p: Plan, setup: EstimationSetup<X>, train: X[], test: X, grad: (x: X) => Float64Array): number {
+  const datum = (v: number) => (p.slot[v] === -1 ? test : train[p.slot[v]]);
+  const vec = (v: number): Float64Array => {
+    const kids = p.children[v];
+    if (kids.length === 0) return grad(datum(v));
+    return setup.oracle.directionalGradient(setup.theta0, datum(v), kids.map(vec));
+  };
+  return setup.oracle.directionalDerivative(setup.theta0, datum(0), p.children[0].map(vec));
+}
+
+/** The series `Σ_k c_k η^k` of one loss (or a difference of losses) with per-tuple samples. */
+export interface EstimatedSeries {
+  /** `c_k` estimates with standard errors, `k = 0..order`. */
+  readonly coefficients: readonly Estimate[];
+  /** Per-tuple samples of each `c_k` (for error bars of any combination). */
+  readonly samples: readonly Float64Array[];
+}
+
+/**
+ * Combines per-tuple diagram values with exact coefficients into per-tuple samples of
+ * each `c_k`; `sign` lets a gap be formed as test − train on shared tuples.
+ */
+export function seriesFromValues(
+  parts: readonly { spec: SeriesSpec; values: number[][]; sign: 1 | -1 }[],
+  order: number,
+): EstimatedSeries {
+  const n = parts[0].values.length;
+  const samples = Array.from({ length: order + 1 }, () => new Float64Array(n));
+  for (const { spec, values, sign } of parts) {
+    if (values.length !== n) throw new InvalidArgumentError("seriesFromValues", "values", `${n} tuples in every part`, values.length);
+    spec.diagrams.forEach((r, j) => {
+      if (r.order > order) return;
+      const c = sign * Rational.parse(r.coefficient).toNumber();
+      for (let t = 0; t < n; t++) samples[r.order][t] += c * values[t][j];
+    });
+  }
+  return { coefficients: samples.map((s) => meanEstimate(s)), samples };
+}
+
+/** The prediction `Σ_{k≤order} c_k η^k` with its standard error (per-tuple, so covariances count). */
+export function evaluateSeries(series: EstimatedSeries, eta: number, order: number = series.samples.length - 1): Estimate {
+  const n = series.samples[0].length;
+  const per = new Float64Array(n);
+  for (let k = 0; k <= order; k++) {
+    const w = eta ** k;
+    const s = series.samples[k];
+    for (let t = 0; t < n; t++) per[t] += w * s[t];
+  }
+  return meanEstimate(per);
+}
+
+function meanEstimate(xs: Float64Array): Estimate {
+  const n = xs.length;
+  if (n < 2) throw new InsufficientSamplesError("meanEstimate", n, 2);
+  let mean = 0;
+  for (const x of xs) mean += x;
+  mean /= n;
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) ** 2;
+  return { value: mean, stderr: Math.sqrt(ss / (n - 1) / n), n };
+}

@@ -1,0 +1,73 @@
+/**
+ * The sampled (U-statistic) diagram estimates are unbiased: on a polynomial landscape with a
+ * finite population, the estimated series agrees with the exact one within 5 standard
+ * errors, and the standard error shrinks like 1/√n.
+ */
+import { describe, expect, test } from "vitest";
+import { Rational } from "../src/algebra/rational.js";
+import { coefficientTable } from "../src/diagrams/table.js";
+import type { DerivativeOracle } from "../src/landscapes/derivativeOracle.js";
+import { contractDerivative, contractDerivativeScalar, type PolynomialLandscape, randomPolynomialLandscape } from "../src/landscapes/polynomialLandscape.js";
+import { evaluateSeries, sampleDiagramValues, seriesFromValues } from "../src/predict/estimateSeries.js";
+import { exactSeries } from "../src/predict/exactSeries.js";
+import { sgdSchedule } from "../src/schedule/schedule.js";
+import { SEED } from "./helpers/seed.js";
+
+/** Float64 oracle over population indices (exact rational derivatives, converted). */
+function polynomialOracle(l: PolynomialLandscape): DerivativeOracle<number> {
+  const toR = (v: Float64Array) => Array.from(v, (x) => Rational.of(BigInt(Math.round(x * 2 ** 40)), 2n ** 40n));
+  const theta = l.theta0;
+  return {
+    dim: l.dim,
+    directionalDerivative: (_t, i, dirs) => contractDerivativeScalar(l.population[i], theta, dirs.map(toR)).toNumber(),
+    directionalGradient: (_t, i, dirs) => Float64Array.from(contractDerivative(l.population[i], theta, dirs.map(toR)), (r) => r.toNumber()),
+  };
+}
+
+describe("sampled diagram values", () => {
+  const l = randomPolynomialLandscape({ dim: 2, populationSize: 4, maxDegree: 4, termsPerDatum: 4, seed: SEED });
+  const M = l.population.length;
+  const setup = {
+    oracle: polynomialOracle(l),
+    theta0: Float64Array.from(l.theta0, (r) => r.toNumber()),
+    drawTrain: (rng: { int(n: number): number }) => rng.int(M),
+    drawTest: (rng: { int(n: number): number }) => rng.int(M),
+  };
+  const schedule = sgdSchedule(4);
+  const specs = (["test", "train"] as const).map((loss) => ({ loss, diagrams: coefficientTable(schedule, 3, loss) }));
+
+  test("test, train and gap series agree with the exact ones within 5σ", () => {
+    const values = sampleDiagramValues(setup, specs, 4000, SEED);
+    const test = seriesFromValues([{ spec: specs[0], values: values[0], sign: 1 }], 3);
+    const train = seriesFromValues([{ spec: specs[1], values: values[1], sign: 1 }], 3);
+    const gap = seriesFromValues(
+      [
+        { spec: specs[0], values: values[0], sign: 1 },
+        { spec: specs[1], values: values[1], sign: -1 },
+      ],
+      3,
+    );
+    const exactTest = exactSeries(l, schedule, 3, "test").coefficients.map((c) => c.toNumber());
+    const exactTrain = exactSeries(l, schedule, 3, "train").coefficients.map((c) => c.toNumber());
+    for (let k = 0; k <= 3; k++) {
+      for (const [est, exact] of [
+        [test.coefficients[k], exactTest[k]],
+        [train.coefficients[k], exactTrain[k]],
+        [gap.coefficients[k], exactTest[k] - exactTrain[k]],
+      ] as const) {
+        expect(Math.abs(est.value - exact), `k=${k}: ${est.value} ± ${est.stderr} vs ${exact} (seed ${SEED})`).toBeLessThanOrEqual(5 * est.stderr + 1e-12);
+      }
+    }
+    const atEta = evaluateSeries(test, 0.05);
+    const exactAtEta = exactTest.reduce((s, c, k) => s + c * 0.05 ** k, 0);
+    expect(Math.abs(atEta.value - exactAtEta)).toBeLessThanOrEqual(5 * atEta.stderr + 1e-12);
+  });
+
+  test("standard errors shrink like 1/√n", () => {
+    const small = seriesFromValues([{ spec: specs[0], values: sampleDiagramValues(setup, specs.slice(0, 1), 500, SEED)[0], sign: 1 }], 3);
+    const big = seriesFromValues([{ spec: specs[0], values: sampleDiagramValues(setup, specs.slice(0, 1), 4500, SEED + 1)[0], sign: 1 }], 3);
+    const ratio = small.coefficients[2].stderr / big.coefficients[2].stderr;
+    expect(ratio).toBeGreaterThan(2);
+    expect(ratio).toBeLessThan(4.5);
+  });
+});
