@@ -1,0 +1,54 @@
+import { describe, expect, test } from "vitest";
+import { Rational } from "../algebra/rational.js";
+import { SEED, seededRandom } from "../../test/helpers/seed.js";
+import type { ImageDataset } from "../landscapes/datasets.js";
+import { LogisticModel } from "../landscapes/logistic.js";
+import { gdSchedule, sgdSchedule } from "../schedule/schedule.js";
+import { Rng } from "../stats/rng.js";
+import { trainDirect } from "./directTrainer.js";
+import { LogisticKernelTrainer } from "./logisticKernel.js";
+
+function tinyData(): ImageDataset {
+  const rnd = seededRandom(SEED);
+  const size = 30;
+  const features = 12;
+  return {
+    name: "mnist",
+    size,
+    features,
+    pixels: Float32Array.from({ length: size * features }, () => rnd()),
+    labels: Uint8Array.from({ length: size }, (_, i) => (i * 7) % 10),
+    skipped: [],
+  };
+}
+
+describe("kernel-coordinate logistic training = direct training on θ", () => {
+  const model = new LogisticModel(tinyData());
+  const rnd = seededRandom(SEED + 3);
+  const theta0 = Float64Array.from({ length: model.dim }, () => rnd() - 0.5);
+  const testSet = [20, 21, 22, 23, 24, 25, 26, 27, 28, 29];
+  const trainer = new LogisticKernelTrainer(model, theta0, testSet);
+  const train = [0, 3, 5, 5, 9, 11];
+  const etas = [0.01, 0.3, 2];
+  for (const [name, s] of [
+    ["vanilla", sgdSchedule(6)],
+    ["batch 2, 3 epochs, shuffled", sgdSchedule(6, { batch: 3, epochs: 3, shuffle: true })],
+    ["momentum 0.9", sgdSchedule(6, { momentum: Rational.of(9, 10), epochs: 2 })],
+    ["GD", gdSchedule(6, 5)],
+  ] as const) {
+    test(name, () => {
+      const a = trainer.run(train, s, etas, new Rng(SEED));
+      const b = trainDirect(model, theta0, train, testSet, s, etas, new Rng(SEED));
+      a.forEach((r, k) => {
+        const q = b[k];
+        if (r.diverged !== undefined || q.diverged !== undefined) throw new Error("unexpected divergence");
+        expect(r.test).toBeAllclose(q.test, { rtol: 1e-10 });
+        expect(r.train).toBeAllclose(q.train, { rtol: 1e-10 });
+      });
+    });
+  }
+  test("a diverging run reports the step", () => {
+    const [r] = trainer.run(train, sgdSchedule(6), [1.7e308], new Rng(SEED));
+    expect(r.diverged).toBeTypeOf("number");
+  });
+});
