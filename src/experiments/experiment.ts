@@ -1,0 +1,48 @@
+/**
+ * An experiment reproduces one figure of the paper: a seeded, resumable computation that
+ * returns data rows, Vega-Lite plot specs and a one-line verdict. `reproduce` (the CLI)
+ * writes them to disk (JSON + CSV, SVG + PNG, index.html); experiments never print.
+ */
+export interface ExperimentContext {
+  /** Folder for this experiment's outputs and its resumable checkpoints. */
+  readonly outDir: string;
+  /** Small sizes that finish in minutes on two cores (CI, demos). */
+  readonly quick: boolean;
+  /** Base seed; every random stream is derived from it. */
+  readonly seed: number;
+  /** Progress of the current phase (the CLI draws a bar on stderr). */
+  progress(label: string, done: number, total: number): void;
+  /** True once the user asked to stop (Ctrl-C): save what is finished and return early. */
+  shouldStop(): boolean;
+}
+
+export interface ExperimentPlot {
+  /** File stem, e.g. `"z-vs-t"`. */
+  readonly name: string;
+  /** A Vega-Lite spec with its data inlined. */
+  readonly spec: object;
+}
+
+export interface ExperimentResult {
+  readonly id: string;
+  /** The data behind the figure (also written as CSV). */
+  readonly rows: readonly Record<string, string | number | boolean | null>[];
+  readonly plots: readonly ExperimentPlot[];
+  /** What a reader checks first, e.g. "order-3 prediction within the 95% CI for 9/10 η with ηT ≤ 1". */
+  readonly verdict: string;
+  /** Whether the paper's claim was reproduced (null when the experiment only illustrates). */
+  readonly pass: boolean | null;
+  /** Sizes used and anything else worth keeping (seeds, run counts, timings). */
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** True when interrupted before completion (a rerun resumes). */
+  readonly partial?: boolean;
+}
+
+export interface Experiment {
+  readonly id: string;
+  /** One line for `reproduce --list`. */
+  readonly title: string;
+  /** The paper's figure(s) it reproduces, e.g. "figure 12". */
+  readonly figure: string;
+  run(ctx: ExperimentContext): Promise<ExperimentResult>;
+}
