@@ -63,6 +63,19 @@ describe("sampled diagram values", () => {
     expect(Math.abs(atEta.value - exactAtEta)).toBeLessThanOrEqual(5 * atEta.stderr + 1e-12);
   });
 
+  test("batch means (untied classes) stay unbiased and shrink the error", () => {
+    const single = sampleDiagramValues(setup, specs, 600, SEED + 5);
+    const batched = sampleDiagramValues(setup, specs, 600, SEED + 5, undefined, 8);
+    const exactTest = exactSeries(l, schedule, 3, "test").coefficients.map((c) => c.toNumber());
+    const s1 = seriesFromValues([{ spec: specs[0], values: single[0], sign: 1 }], 3);
+    const s8 = seriesFromValues([{ spec: specs[0], values: batched[0], sign: 1 }], 3);
+    for (let k = 0; k <= 3; k++) {
+      const e = s8.coefficients[k];
+      expect(Math.abs(e.value - exactTest[k]), `k=${k} (seed ${SEED})`).toBeLessThanOrEqual(5 * e.stderr + 1e-12);
+    }
+    expect(s8.coefficients[1].stderr).toBeLessThan(0.7 * s1.coefficients[1].stderr);
+  });
+
   test("standard errors shrink like 1/√n", () => {
     const small = seriesFromValues([{ spec: specs[0], values: sampleDiagramValues(setup, specs.slice(0, 1), 500, SEED)[0], sign: 1 }], 3);
     const big = seriesFromValues([{ spec: specs[0], values: sampleDiagramValues(setup, specs.slice(0, 1), 4500, SEED + 1)[0], sign: 1 }], 3);

@@ -68,3 +68,21 @@ test("joint cumulants: second is the covariance, cumulants of a constant vanish"
   expect(jointCumulant(p, [u, v])).toBeAllclose(cov, { rtol: 1e-14 });
   expect(jointCumulant(p, [u, [2, 2, 2], v])).toBeAllclose(0, { atol: 1e-14 });
 });
+
+test("meanDirectionalGradient is the mean of directionalGradient", () => {
+  const rnd2 = seededRandom(SEED + 11);
+  const data: ImageDataset = {
+    name: "mnist",
+    size: 4,
+    features: 5,
+    pixels: Float32Array.from({ length: 20 }, (_, k) => (k % 3 === 0 ? 0 : rnd2())),
+    labels: Uint8Array.from([1, 2, 3, 4]),
+    skipped: [],
+  };
+  const m = new LogisticModel(data);
+  const th = Float64Array.from({ length: m.dim }, () => rnd2() - 0.5);
+  const v = Float64Array.from({ length: m.dim }, () => rnd2() - 0.5);
+  const mean = m.meanDirectionalGradient(th, [0, 2, 3], [v]);
+  const direct = [0, 2, 3].map((i) => m.directionalGradient(th, i, [v])).reduce((acc, g) => acc.map((x, j) => x + g[j] / 3), new Float64Array(m.dim));
+  expect(Array.from(mean)).toBeAllclose(Array.from(direct), { rtol: 1e-12, atol: 1e-15 });
+});

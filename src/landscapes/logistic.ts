@@ -23,6 +23,8 @@ export class LogisticModel implements DerivativeOracle<number> {
   readonly dim: number;
   readonly features: number;
   readonly scale: number;
+  /** Nonzero pixels of each image (MNIST-like images are mostly zero), built lazily. */
+  readonly #sparse = new Map<number, { idx: Int32Array; val: Float64Array }>();
 
   constructor(readonly data: ImageDataset) {
     this.features = data.features + 1;
@@ -35,16 +37,33 @@ export class LogisticModel implements DerivativeOracle<number> {
     return new Float64Array(this.dim);
   }
 
+  /** The nonzero pixels of image `i`. */
+  sparsePixels(i: number): { idx: Int32Array; val: Float64Array } {
+    let sp = this.#sparse.get(i);
+    if (sp === undefined) {
+      const P = this.features - 1;
+      const px = this.data.pixels;
+      const idx: number[] = [];
+      const val: number[] = [];
+      for (let j = 0; j < P; j++) {
+        const x = px[i * P + j];
+        if (x !== 0) idx.push(j), val.push(x);
+      }
+      sp = { idx: Int32Array.from(idx), val: Float64Array.from(val) };
+      this.#sparse.set(i, sp);
+    }
+    return sp;
+  }
+
   /** `u = s·V·x̃` for datum `i`. */
   logitDirection(v: Float64Array, i: number): Float64Array {
     const F = this.features;
-    const px = this.data.pixels;
-    const off = i * (F - 1);
+    const { idx, val } = this.sparsePixels(i);
     const u = new Float64Array(CLASSES);
     for (let c = 0; c < CLASSES; c++) {
-      let s = v[c * F + F - 1];
       const row = c * F;
-      for (let j = 0; j < F - 1; j++) s += v[row + j] * px[off + j];
+      let s = v[row + F - 1];
+      for (let k = 0; k < idx.length; k++) s += v[row + idx[k]] * val[k];
       u[c] = s * this.scale;
     }
     return u;
@@ -71,6 +90,11 @@ export class LogisticModel implements DerivativeOracle<number> {
   }
 
   directionalGradient(theta: Float64Array, i: number, directions: readonly Float64Array[]): Float64Array {
+    return this.outer(this.#logitGradient(theta, i, directions), i);
+  }
+
+  /** `w` with `∇^{k+1} l_i[v_1..v_k, ·] = s·w ⊗ x̃_i`. */
+  #logitGradient(theta: Float64Array, i: number, directions: readonly Float64Array[]): Float64Array {
     this.#check(theta, i, "directionalGradient");
     const z = this.logits(theta, i);
     const p = softmax(z);
@@ -86,22 +110,33 @@ export class LogisticModel implements DerivativeOracle<number> {
         w[c] = jointCumulant(p, [...us, ind]);
       }
     }
-    return this.outer(w, i);
+    return w;
   }
 
   /** `s·w ⊗ x̃_i` as a flat weight vector. */
   outer(w: Float64Array, i: number): Float64Array {
-    const F = this.features;
-    const px = this.data.pixels;
-    const off = i * (F - 1);
     const out = new Float64Array(this.dim);
+    this.addOuter(out, w, i, 1);
+    return out;
+  }
+
+  /** `out += weight·s·w ⊗ x̃_i` (only the nonzero pixels are touched). */
+  addOuter(out: Float64Array, w: Float64Array, i: number, weight: number): void {
+    const F = this.features;
+    const { idx, val } = this.sparsePixels(i);
     for (let c = 0; c < CLASSES; c++) {
-      const a = w[c] * this.scale;
+      const a = w[c] * this.scale * weight;
       if (a === 0) continue;
       const row = c * F;
-      for (let j = 0; j < F - 1; j++) out[row + j] = a * px[off + j];
-      out[row + F - 1] = a;
+      for (let k = 0; k < idx.length; k++) out[row + idx[k]] += a * val[k];
+      out[row + F - 1] += a;
     }
+  }
+
+  /** `mean_{x∈xs} ∇^{k+1} l_x(θ)[v_1..v_k, ·]` accumulated in one vector (see {@link DerivativeOracle}). */
+  meanDirectionalGradient(theta: Float64Array, xs: readonly number[], directions: readonly Float64Array[]): Float64Array {
+    const out = new Float64Array(this.dim);
+    for (const i of xs) this.addOuter(out, this.#logitGradient(theta, i, directions), i, 1 / xs.length);
     return out;
   }
 

@@ -40,22 +40,20 @@ export function sampleDiagramValues<X>(
   tuples: number,
   seed: number,
   onProgress?: (done: number, total: number) => void,
+  batch = 1,
 ): number[][][] {
   requireInt(tuples, "sampleDiagramValues", "tuples", 2, 1e9);
+  requireInt(batch, "sampleDiagramValues", "batch", 1, 1e6);
   const rng = new Rng(seed);
   const plans = specs.map((s) => s.diagrams.map((r) => planDiagram(r, s.loss)));
   const maxClasses = Math.max(1, ...plans.flat().map((p) => p.classes));
   const out: number[][][] = specs.map(() => []);
   for (let t = 0; t < tuples; t++) {
-    const train: X[] = Array.from({ length: maxClasses }, () => setup.drawTrain(rng));
-    const test = setup.drawTest(rng);
-    const gradCache = new Map<X, Float64Array>();
-    const grad = (x: X): Float64Array => {
-      let g = gradCache.get(x);
-      if (g === undefined) gradCache.set(x, (g = setup.oracle.directionalGradient(setup.theta0, x, [])));
-      return g;
-    };
-    plans.forEach((ps, s) => out[s].push(ps.map((p) => evaluatePlan(p, setup, train, test, grad))));
+    // One batch per class slot (and one of test data); different slots are independent.
+    const train: X[][] = Array.from({ length: maxClasses }, () => Array.from({ length: batch }, () => setup.drawTrain(rng)));
+    const test: X[] = Array.from({ length: batch }, () => setup.drawTest(rng));
+    const ctx = new TupleContext(setup, train, test);
+    plans.forEach((ps, s) => out[s].push(ps.map((p) => ctx.evaluate(p))));
     onProgress?.(t + 1, tuples);
   }
   return out;
@@ -64,8 +62,10 @@ export function sampleDiagramValues<X>(
 interface Plan {
   readonly order: number;
   readonly children: number[][];
-  /** Datum slot of each node: `-1` for the test datum, else an index into the training draws. */
+  /** Datum slot of each node: `-1` for the test data, else a class slot of training data. */
   readonly slot: number[];
+  /** Whether the node is alone in its tie class (then its tensor may be a batch mean). */
+  readonly alone: boolean[];
   readonly classes: number;
 }
 
@@ -76,17 +76,89 @@ function planDiagram(r: DiagramRecord, loss: LossKind): Plan {
     throw new InvalidArgumentError("sampleDiagramValues", "diagram", "untied at the root for the test loss", JSON.stringify(r.ties));
   }
   const slot = cls.map((c, v) => (loss === "test" && v === 0 ? -1 : c));
-  return { order: d.order, children: childrenOf(d), slot, classes: Math.max(...cls) + 1 };
+  const size = new Map<number, number>();
+  for (const c of cls) size.set(c, (size.get(c) ?? 0) + 1);
+  const alone = cls.map((c) => size.get(c) === 1);
+  return { order: d.order, children: childrenOf(d), slot, alone, classes: Math.max(...cls) + 1 };
 }
 
-function evaluatePlan<X>(p: Plan, setup: EstimationSetup<X>, train: X[], test: X, grad: (x: X) => Float64Array): number {
-  const datum = (v: number) => (p.slot[v] === -1 ? test : train[p.slot[v]]);
-  const vec = (v: number): Float64Array => {
+/**
+ * Evaluates diagrams on one tuple of batches. A node alone in its tie class enters the
+ * contraction linearly, so its tensor is replaced by the batch mean over its slot (unbiased,
+ * with ~batch-fold less variance); nodes of a tie class share the slot's first datum.
+ */
+class TupleContext<X> {
+  readonly #grads = new Map<X, Float64Array>();
+  readonly #meanGrads = new Map<number, Float64Array>();
+  constructor(
+    readonly setup: EstimationSetup<X>,
+    readonly train: X[][],
+    readonly test: X[],
+  ) {}
+
+  #data(p: Plan, v: number): X[] {
+    const all = p.slot[v] === -1 ? this.test : this.train[p.slot[v]];
+    return p.alone[v] ? all : all.slice(0, 1);
+  }
+
+  #grad(x: X): Float64Array {
+    let g = this.#grads.get(x);
+    if (g === undefined) this.#grads.set(x, (g = this.setup.oracle.directionalGradient(this.setup.theta0, x, [])));
+    return g;
+  }
+
+  #vector(p: Plan, v: number): Float64Array {
     const kids = p.children[v];
-    if (kids.length === 0) return grad(datum(v));
-    return setup.oracle.directionalGradient(setup.theta0, datum(v), kids.map(vec));
-  };
-  return setup.oracle.directionalDerivative(setup.theta0, datum(0), p.children[0].map(vec));
+    const data = this.#data(p, v);
+    if (kids.length === 0) {
+      if (data.length === 1) return this.#grad(data[0]);
+      let g = this.#meanGrads.get(p.slot[v]);
+      if (g === undefined) this.#meanGrads.set(p.slot[v], (g = this.#mean(data, [])));
+      return g;
+    }
+    return this.#mean(data, kids.map((c) => this.#vector(p, c)));
+  }
+
+  #rootGrad: Float64Array | undefined;
+  #rootData: X[] | undefined;
+  /** Mean gradient over the root's test batch (shared by every diagram whose root has one child). */
+  #meanRootGradient(data: X[]): Float64Array {
+    if (this.#rootGrad === undefined || this.#rootData !== data) {
+      this.#rootGrad = this.#mean(data, []);
+      this.#rootData = data;
+    }
+    return this.#rootGrad;
+  }
+
+  #mean(data: X[], vs: Float64Array[]): Float64Array {
+    const o = this.setup.oracle;
+    if (o.meanDirectionalGradient !== undefined) return o.meanDirectionalGradient(this.setup.theta0, data, vs);
+    return mean(data.map((x) => (vs.length === 0 ? this.#grad(x) : o.directionalGradient(this.setup.theta0, x, vs))));
+  }
+
+  evaluate(p: Plan): number {
+    const vs = p.children[0].map((c) => this.#vector(p, c));
+    const data = this.#data(p, 0);
+    if (vs.length === 1 && data.length > 1) {
+      // ∇l[v] = ⟨mean gradient, v⟩: the batch's mean gradient is shared by every such root.
+      const g = this.#meanRootGradient(data);
+      const last = vs[0];
+      let dot = 0;
+      for (let j = 0; j < g.length; j++) dot += g[j] * last[j];
+      return dot;
+    }
+    let s = 0;
+    for (const x of data) s += this.setup.oracle.directionalDerivative(this.setup.theta0, x, vs);
+    return s / data.length;
+  }
+}
+
+function mean(vs: readonly Float64Array[]): Float64Array {
+  if (vs.length === 1) return vs[0];
+  const out = new Float64Array(vs[0].length);
+  for (const v of vs) for (let j = 0; j < out.length; j++) out[j] += v[j];
+  for (let j = 0; j < out.length; j++) out[j] /= vs.length;
+  return out;
 }
 
 /** The series `Σ_k c_k η^k` of one loss (or a difference of losses) with per-tuple samples. */

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "../errors.js";
-import { type LogisticModel, logSumExp, softmax } from "../landscapes/logistic.js";
+import { type LogisticModel, logSumExp } from "../landscapes/logistic.js";
 import type { Schedule } from "../schedule/schedule.js";
 import type { Rng } from "../stats/rng.js";
 import { momentumOf, realiseBatches, stepRates } from "./trainingSteps.js";
@@ -44,11 +44,29 @@ export class LogisticKernelTrainer {
     return s;
   }
 
-  /** Gram row of population image `i` against the test set (cached). */
+  /**
+   * Gram row of population image `i` against the test set (cached). MNIST-like images are
+   * mostly zero, so the row is computed from the nonzero pixels of image `i` (≈5× fewer
+   * multiplications than a dense dot product; same sum up to rounding order).
+   */
   gramRow(i: number): Float64Array {
     let row = this.#gramRows.get(i);
     if (row === undefined) {
-      row = Float64Array.from(this.testSet, (j) => this.dot(i, j));
+      const F = this.model.data.features;
+      const px = this.model.data.pixels;
+      const idx: number[] = [];
+      const val: number[] = [];
+      for (let k = 0; k < F; k++) {
+        const v = px[i * F + k];
+        if (v !== 0) idx.push(k), val.push(v);
+      }
+      row = new Float64Array(this.testSet.length);
+      for (let q = 0; q < this.testSet.length; q++) {
+        const b = this.testSet[q] * F;
+        let s = 1;
+        for (let k = 0; k < idx.length; k++) s += val[k] * px[b + idx[k]];
+        row[q] = s;
+      }
       this.#gramRows.set(i, row);
     }
     return row;
@@ -70,26 +88,33 @@ export class LogisticKernelTrainer {
     const z0 = train.map((i) => this.model.logits(this.theta0, i));
     const labels = train.map((i) => this.model.data.labels[i]);
     const grams = train.map((i) => this.gramRow(i));
-    return etas.map((eta) => {
-      const A = new Float64Array(N * CLASSES);
-      const V = new Float64Array(N * CLASSES);
-      const G = new Float64Array(N * CLASSES);
-      const logits = (m: number): Float64Array => {
-        const z = Float64Array.from(z0[m]);
-        for (let n = 0; n < N; n++) {
-          const k = this.#s2 * K[n * N + m];
-          if (k === 0) continue;
-          for (let c = 0; c < CLASSES; c++) z[c] += k * A[n * CLASSES + c];
-        }
-        return z;
-      };
+    const S = this.testSet.length;
+    const testLabels = this.testSet.map((j) => this.model.data.labels[j]);
+    const A = new Float64Array(N * CLASSES);
+    const V = new Float64Array(N * CLASSES);
+    const G = new Float64Array(N * CLASSES);
+    const z = new Float64Array(CLASSES);
+    const s2 = this.#s2;
+    // Logits of training image m into z: z0_m + s²·Σ_n K[n,m]·A_n.
+    const trainLogits = (m: number): void => {
+      const base = z0[m];
+      for (let c = 0; c < CLASSES; c++) z[c] = base[c];
+      for (let n = 0; n < N; n++) {
+        const k = s2 * K[n * N + m];
+        const off = n * CLASSES;
+        for (let c = 0; c < CLASSES; c++) z[c] += k * A[off + c];
+      }
+    };
+    return etas.map((eta): RunResult => {
+      A.fill(0);
+      V.fill(0);
       for (let t = 0; t < batches.length; t++) {
         G.fill(0);
         const b = batches[t];
         for (const m of b) {
-          const p = softmax(logits(m));
-          p[labels[m]] -= 1;
-          for (let c = 0; c < CLASSES; c++) G[m * CLASSES + c] += p[c] / b.length;
+          trainLogits(m);
+          const lse = logSumExp(z);
+          for (let c = 0; c < CLASSES; c++) G[m * CLASSES + c] += (Math.exp(z[c] - lse) - (c === labels[m] ? 1 : 0)) / b.length;
         }
         const step = eta * rates[t];
         let finite = true;
@@ -102,18 +127,20 @@ export class LogisticKernelTrainer {
       }
       let train = 0;
       for (let m = 0; m < N; m++) {
-        const z = logits(m);
+        trainLogits(m);
         train += logSumExp(z) - z[labels[m]];
       }
+      // Test logits: z0_S + s²·Σ_n gram_n[j]·A_n, accumulated image by image.
       let test = 0;
-      const S = this.testSet.length;
       for (let j = 0; j < S; j++) {
-        const z = Float64Array.from(this.#testLogits0[j]);
+        const base = this.#testLogits0[j];
+        for (let c = 0; c < CLASSES; c++) z[c] = base[c];
         for (let n = 0; n < N; n++) {
-          const k = this.#s2 * grams[n][j];
-          for (let c = 0; c < CLASSES; c++) z[c] += k * A[n * CLASSES + c];
+          const k = s2 * grams[n][j];
+          const off = n * CLASSES;
+          for (let c = 0; c < CLASSES; c++) z[c] += k * A[off + c];
         }
-        test += logSumExp(z) - z[this.model.data.labels[this.testSet[j]]];
+        test += logSumExp(z) - z[testLabels[j]];
       }
       const result = { eta, test: test / S, train: train / N };
       return Number.isFinite(result.test) && Number.isFinite(result.train) ? result : { eta, diverged: batches.length };

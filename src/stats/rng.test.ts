@@ -33,11 +33,22 @@ describe("Rng", () => {
     const first = [r.nextUint32(), r.nextUint32(), r.nextUint32()];
     expect(first).toMatchInlineSnapshot(`
       [
-        1822185662,
-        835029007,
-        2345818359,
+        2006215609,
+        1388719333,
+        283057505,
       ]
     `);
+  });
+
+  test("first draws of consecutive seeds are uniform (χ² over 10 buckets)", () => {
+    // Regression: the first output once depended on the high half of the seed only.
+    const counts = new Array<number>(10).fill(0);
+    const n = 20_000;
+    for (let seed = 0; seed < n; seed++) counts[Math.floor(new Rng(seed).uniform() * 10)]++;
+    const chi2 = counts.reduce((s, c) => s + (c - n / 10) ** 2 / (n / 10), 0);
+    expect(chi2).toBeLessThan(33.7); // p = 1e-4 for 9 degrees of freedom
+    const first = new Set(Array.from({ length: 100 }, (_, seed) => new Rng(seed).nextUint32()));
+    expect(first.size).toBe(100);
   });
 
   test("seeds that differ only in the high 32 bits give different streams", () => {

@@ -60,15 +60,18 @@ export class Rng {
     }
     const lo = seed >>> 0;
     const hi = Math.floor(seed / TWO_POW_32) >>> 0;
-    // Two splitmix32 streams, one per 32-bit half: seed ↦ (s0, s1) is injective.
+    // Every state word must depend on the whole seed: xoshiro128**'s first output is a
+    // function of s1 alone, so a word fed by the high half only would give every seed
+    // below 2^32 the same first draw (a bias that showed up as 19% of first draws in one
+    // bucket). Two splitmix32 streams, one per half, are mixed into each word.
     let a = lo;
     let b = (hi ^ 0x5bd1e995) >>> 0;
     const nextA = () => mix32((a = (a + 0x9e3779b9) >>> 0));
-    const nextB = () => mix32((b = (b + 0x9e3779b9) >>> 0));
-    this.#s0 = nextA();
-    this.#s1 = nextB();
-    this.#s2 = nextA();
-    this.#s3 = nextB();
+    const nextB = () => mix32((b = (b + 0x7f4a7c15) >>> 0));
+    this.#s0 = (nextA() ^ rotl(nextB(), 11)) >>> 0;
+    this.#s1 = (nextA() ^ rotl(nextB(), 13)) >>> 0;
+    this.#s2 = (nextA() ^ rotl(nextB(), 17)) >>> 0;
+    this.#s3 = (nextA() ^ rotl(nextB(), 19)) >>> 0;
     if ((this.#s0 | this.#s1 | this.#s2 | this.#s3) === 0) this.#s0 = 1; // the all-zero state is a fixed point
   }
 
