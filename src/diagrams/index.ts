@@ -17,3 +17,4 @@ export { toRecord, valueExpression, type DiagramRecord } from "./format.js";
 export { diagramStructure, type DiagramStructure } from "./structure.js";
 export { coefficientTable, type CoefficientTableOptions } from "./table.js";
 export { diagramPolynomial, symbolicForm, symbolicValues, type SymbolicVariables } from "./symbolic.js";
+export { crossingKey } from "./crossing.js";

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
-import { coefficientTable, type DiagramRecord, stepCount, symbolicForm } from "../../index.js";
+import { coefficientTable, crossingKey, type DiagramRecord, makeDiagram, Polynomial, Rational, stepCount, symbolicForm } from "../../index.js";
 import { renderDiagramsSvg } from "../../plot/diagramSvg.js";
+import { UsageError } from "../../index.js";
 import type { Command } from "../command.js";
 import { choiceFlag, parseFlags } from "../flags.js";
 import { orderFromFlag, SCHEDULE_OPTIONS, SCHEDULE_USAGE, scheduleFromFlags } from "../scheduleFlags.js";
@@ -9,7 +10,7 @@ import { formatTable } from "../table.js";
 export const diagrams: Command = {
   name: "diagrams",
   summary: "List every diagram up to --order with its exact coefficient for a schedule",
-  usage: `sgd-diagrams diagrams ${SCHEDULE_USAGE} --order <d> --loss test|train [--all] [--json] [--svg FILE]`,
+  usage: `sgd-diagrams diagrams ${SCHEDULE_USAGE} --order <d> --loss test|train [--all] [--group] [--json] [--svg FILE]`,
   run(argv, io) {
     const { values } = parseFlags(
       argv,
@@ -20,6 +21,7 @@ export const diagrams: Command = {
         json: { type: "boolean" },
         svg: { type: "string" },
         all: { type: "boolean" },
+        group: { type: "boolean" },
       },
       "diagrams",
     );
@@ -29,9 +31,19 @@ export const diagrams: Command = {
     const rows = coefficientTable(schedule, order, loss, { includeZero: values.all === true });
     if (values.svg !== undefined) writeFileSync(values.svg, renderDiagramsSvg(rows));
     const T = stepCount(schedule);
+    if (values.group === true && loss !== "test") throw new UsageError("--group (crossing symmetry) applies to --loss test only");
+    const groups = values.group === true ? crossingGroups(rows) : undefined;
     if (values.json === true) {
       const polynomialVariables = symbolicForm(schedule)?.variables ?? null;
-      io.stdout(JSON.stringify({ schedule: describeSchedule(schedule), T, loss, order, polynomialVariables, diagrams: rows }, null, 2) + "\n");
+      io.stdout(JSON.stringify({ schedule: describeSchedule(schedule), T, loss, order, polynomialVariables, diagrams: rows, ...(groups ? { groups } : {}) }, null, 2) + "\n");
+    } else if (groups !== undefined) {
+      io.stdout(
+        `crossing-symmetry groups (diagrams that differ only in which untied node is the root have equal values)\n` +
+          formatTable(
+            ["order", "coefficient", "polynomial", "members", "value"],
+            groups.map((g) => [String(g.order), g.coefficient, g.polynomial ?? "", String(g.members.length), g.value]),
+          ),
+      );
     } else {
       io.stdout(
         `E[${loss} loss after T = ${T} steps] = Σ coefficient · η^order · value   (${rows.length} diagrams)\n` +
@@ -53,6 +65,36 @@ export const diagrams: Command = {
     return 0;
   },
 };
+
+interface CrossingGroup {
+  order: number;
+  key: string;
+  coefficient: string;
+  polynomial?: string;
+  value: string;
+  members: string[];
+}
+
+/** Sums coefficients over crossing-symmetry classes (theory.md §3). */
+function crossingGroups(rows: readonly DiagramRecord[]): CrossingGroup[] {
+  const map = new Map<string, { order: number; coef: Rational; poly: Polynomial | null; value: string; members: string[] }>();
+  for (const r of rows) {
+    const key = crossingKey(makeDiagram(r.parents, r.ties));
+    const g = map.get(key) ?? { order: r.order, coef: Rational.ZERO, poly: Polynomial.ZERO, value: r.value, members: [] };
+    g.coef = g.coef.add(Rational.parse(r.coefficient));
+    g.poly = g.poly === null || r.polynomial === undefined ? null : g.poly.add(Polynomial.parse(r.polynomial));
+    g.members.push(r.key);
+    map.set(key, g);
+  }
+  return [...map.entries()].map(([key, g]) => ({
+    order: g.order,
+    key,
+    coefficient: g.coef.toString(),
+    ...(g.poly !== null ? { polynomial: g.poly.toString() } : {}),
+    value: g.value,
+    members: g.members,
+  }));
+}
 
 /** JSON-safe description of a schedule (Rationals as strings). */
 export function describeSchedule(s: object): unknown {
