@@ -27,3 +27,15 @@ export {
   type Monomial,
 } from "./landscapes/index.js";
 export * from "./predict/index.js";
+export { builtinLandscape, BUILTIN_LANDSCAPES, type Landscape } from "./landscapes/builtin.js";
+export { loadDataset, type ImageDataset, DATASETS, type DatasetName } from "./landscapes/datasets.js";
+export { LogisticModel } from "./landscapes/logistic.js";
+export type { DerivativeOracle } from "./landscapes/derivativeOracle.js";
+export {
+  defaultMainJobConfig,
+  setupModel,
+  predictMainJob,
+  simulateMainJob,
+  compareMainJob,
+  type MainJobConfig,
+} from "./experiments/mainJob.js";

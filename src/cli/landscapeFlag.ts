@@ -5,7 +5,7 @@ import { parsePolynomialLandscape, type PolynomialLandscape, UsageError } from "
 export function polynomialLandscapeFromFlag(value: string | undefined): { name: string; landscape: PolynomialLandscape } {
   if (value === undefined) throw new UsageError("--landscape is required (a polynomial landscape JSON file or a built-in name)");
   if (!existsSync(value)) {
-    throw new UsageError(`--landscape ${JSON.stringify(value)}: no such file (built-in landscapes: see 'sgd-diagrams series --help')`);
+    throw new UsageError(`--landscape ${JSON.stringify(value)}: no such file and not a built-in landscape (gauss-fit, cubic-chi, helix, mean-estimation)`);
   }
   let json: unknown;
   try {

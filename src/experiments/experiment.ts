@@ -19,8 +19,13 @@ export interface ExperimentContext {
 export interface ExperimentPlot {
   /** File stem, e.g. `"z-vs-t"`. */
   readonly name: string;
-  /** A Vega-Lite spec with its data inlined. */
+  /** A Vega-Lite spec with its data inlined (or, when `svg` is given, the figure's data). */
   readonly spec: object;
+  /**
+   * A finished SVG document, for figures drawn by code rather than by Vega-Lite (e.g. the
+   * space-time grids); when present it is the figure and `spec` only describes its data.
+   */
+  readonly svg?: string;
 }
 
 export interface ExperimentResult {

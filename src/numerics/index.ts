@@ -15,6 +15,7 @@ export {
   isNumericsReady,
   jit,
   jvp,
+  lax,
   np,
   PRECISE_POLICY,
   requireNumerics,

@@ -59,7 +59,7 @@ import "./float16Polyfill.js";
 import { Array as JaxArrayClass, init, numpy } from "@jax-js/jax";
 import { InvalidArgumentError } from "../errors.js";
 
-export { grad, jit, jvp, numpy as np, tree, valueAndGrad, vjp, vmap } from "@jax-js/jax";
+export { grad, jit, jvp, lax, numpy as np, tree, valueAndGrad, vjp, vmap } from "@jax-js/jax";
 export type { OwnedFunction } from "@jax-js/jax";
 
 /** A jax-js array (or tracer, inside a transformation). Own it or pass it on; see the module docs. */

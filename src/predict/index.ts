@@ -23,3 +23,5 @@ export {
 } from "./propagator.js";
 export { symmetricEigen, MAX_SYMMETRIC_EIGEN_DIMENSION, type SymmetricEigenResult } from "./symmetricEigen.js";
 export type { VectorInput, MatrixInput, Tensor3Input } from "./eigenbasis.js";
+export { quadratureSeries, type QuadratureSeriesResult, MAX_TENSOR_DIM } from "./quadratureSeries.js";
+export { sampleDiagramValues, seriesFromValues, evaluateSeries, type EstimatedSeries, type SeriesSpec, type EstimationSetup } from "./estimateSeries.js";

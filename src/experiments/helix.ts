@@ -1,0 +1,412 @@
+/**
+ * Figure 12, the thermodynamic engine (applications.md §H): SGD on the helix drifts along a
+ * valley of global minima at the rate the resummed entropic force predicts from the
+ * landscape's measured moments; it goes round the valley made circular and climbs a tilted one.
+ *
+ * @module
+ */
+import { Rational } from "../algebra/rational.js";
+import { coefficientTable } from "../diagrams/table.js";
+import { helix } from "../landscapes/builtin.js";
+import { initNumerics } from "../numerics/index.js";
+import { entropicDrift, propagatorIntegral, propagatorSum, type PropagatorKind, symmetricEigen } from "../predict/index.js";
+import { sgdSchedule } from "../schedule/schedule.js";
+import { simulateHelix, type HelixSimulationResult } from "../simulate/helixSgd.js";
+import { Z_95 } from "../stats/estimate.js";
+import { Rng } from "../stats/rng.js";
+import { Checkpoint, runChunks } from "./checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
+import { bandLayer, fmt, frame, lineLayer, type PlotRow } from "./plotSpecs.js";
+import { measureTensors, populationMoments, tensorDiagramValue } from "./tensorPopulation.js";
+
+/** Sizes of one run of the helix experiment. */
+export interface HelixSizes {
+  readonly etas: readonly number[];
+  readonly T: number;
+  readonly runs: number;
+  /** Runs per resumable chunk. */
+  readonly chunk: number;
+  readonly recordEvery: number;
+  readonly circular: { readonly eta: number; readonly T: number; readonly runs: number; readonly chunk: number; readonly recordEvery: number };
+  readonly tilted: { readonly eta: number; readonly alpha: number; readonly T: number; readonly runs: number; readonly chunk: number; readonly recordEvery: number };
+}
+
+/** Quick and full sizes (full: the paper's T = 10⁴ with 10× its 200 runs). */
+export const HELIX_SIZES: { readonly quick: HelixSizes; readonly full: HelixSizes } = {
+  quick: {
+    etas: [0.01, 0.02, 0.05, 0.1],
+    T: 10_000,
+    runs: 200,
+    chunk: 100,
+    recordEvery: 100,
+    circular: { eta: 0.1, T: 400_000, runs: 4, chunk: 4, recordEvery: 2000 },
+    tilted: { eta: 0.1, alpha: 0.005, T: 10_000, runs: 200, chunk: 100, recordEvery: 100 },
+  },
+  full: {
+    etas: [0.01, 0.02, 0.05, 0.1],
+    T: 10_000,
+    runs: 2000,
+    chunk: 250,
+    recordEvery: 100,
+    circular: { eta: 0.1, T: 1_000_000, runs: 16, chunk: 4, recordEvery: 2000 },
+    tilted: { eta: 0.1, alpha: 0.005, T: 20_000, runs: 1000, chunk: 250, recordEvery: 200 },
+  },
+};
+
+/** Period of `z` in the circular version: `z ~ z + 200π`. */
+export const CIRCLE_PERIOD = 200 * Math.PI;
+
+interface Moments {
+  readonly G: number[];
+  readonly H: number[];
+  readonly J: number[];
+  readonly C: number[];
+}
+
+type Chunk = Pick<HelixSimulationResult, "runs" | "times" | "sumZ" | "sumZ2" | "sumLoss" | "sumLoss2"> & { tracks?: number[][] };
+
+/** Mean, 95% half-width at each recorded time from merged chunks. */
+function merge(chunks: readonly Chunk[]): { times: number[]; z: { mean: number; half: number; stderr: number }[]; loss: { mean: number; half: number }[]; runs: number } {
+  const times = [...chunks[0].times];
+  const n = chunks.reduce((s, c) => s + c.runs, 0);
+  const stat = (sum: (c: Chunk) => number[], sum2: (c: Chunk) => number[], i: number) => {
+    let a = 0;
+    let b = 0;
+    for (const c of chunks) {
+      a += sum(c)[i];
+      b += sum2(c)[i];
+    }
+    const mean = a / n;
+    const variance = n > 1 ? Math.max(0, (b - n * mean * mean) / (n - 1)) : NaN;
+    const stderr = Math.sqrt(variance / n);
+    return { mean, half: Z_95 * stderr, stderr };
+  };
+  return {
+    times,
+    runs: n,
+    z: times.map((_, i) => stat((c) => c.sumZ, (c) => c.sumZ2, i)),
+    loss: times.map((_, i) => stat((c) => c.sumLoss, (c) => c.sumLoss2, i)),
+  };
+}
+
+/**
+ * The resummed first-order drift `E[θ_T − θ0] = −η W_T(ηH) G` (the untied chains of
+ * applications.md §A summed; `W_T = P_T` continuous, `D_T` discrete), exact for the linear
+ * part of the dynamics; along a flat direction it is `−ηT G`.
+ */
+export function firstOrderDrift(G: ArrayLike<number>, H: ArrayLike<number>, eta: number, T: number, propagator: PropagatorKind = "continuous"): Float64Array {
+  const P = G.length;
+  const { values, vectors } = symmetricEigen(Float64Array.from(H), P);
+  const out = new Float64Array(P);
+  for (let mu = 0; mu < P; mu++) {
+    let proj = 0;
+    for (let a = 0; a < P; a++) proj += vectors[a * P + mu] * G[a];
+    const k = eta * values[mu];
+    const w = propagator === "continuous" ? propagatorIntegral(k, T) : propagatorSum(k, T);
+    for (let a = 0; a < P; a++) out[a] -= eta * w * proj * vectors[a * P + mu];
+  }
+  return out;
+}
+
+/** Moments as the Float64Arrays the predictors take (checkpoints store plain arrays). */
+function asArrays(m: Moments): { G: Float64Array; H: Float64Array; J: Float64Array; C: Float64Array } {
+  return { G: Float64Array.from(m.G), H: Float64Array.from(m.H), J: Float64Array.from(m.J), C: Float64Array.from(m.C) };
+}
+
+function measuredMoments(alpha: number): Moments {
+  const m = populationMoments(measureTensors(helix({ alpha })));
+  return { G: [...m.G], H: [...m.H], J: [...m.J], C: [...m.C] };
+}
+
+/** The engine's order-≤3 (un-resummed) series of `E[z_T]` at each `t`, from exact diagram values. */
+function unresummedSeries(alpha: number, eta: number, times: readonly number[]): number[] {
+  const pop = measureTensors(helix({ alpha }));
+  const zOf = (vs: readonly Float64Array[]) => (vs.length === 1 ? vs[0][2] : 0); // s(θ) = z: ∇s = e_z, ∇^k s = 0 (k ≥ 2)
+  const values = new Map<string, number>();
+  return times.map((t) => {
+    if (t === 0) return 0;
+    let s = 0;
+    for (const r of coefficientTable(sgdSchedule(t), 3, "test", { polynomial: false })) {
+      let v = values.get(r.key);
+      if (v === undefined) values.set(r.key, (v = tensorDiagramValue(r, pop, zOf)));
+      s += Rational.parse(r.coefficient).toNumber() * v * eta ** r.order;
+    }
+    return s;
+  });
+}
+
+/** Makes the helix experiment with the given sizes (tests use tiny ones). */
+export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes } = HELIX_SIZES): Experiment {
+  return {
+    id: "helix",
+    title: "Thermodynamic engine: SGD drifts along, circulates around and climbs a valley of minima",
+    figure: "figure 12 (applications.md §H)",
+    async run(ctx: ExperimentContext): Promise<ExperimentResult> {
+      const S = ctx.quick ? sizes.quick : sizes.full;
+      const cp = Checkpoint.open(ctx.outDir, { experiment: "helix", version: 1, seed: ctx.seed, sizes: S });
+      await initNumerics();
+      ctx.progress("helix: moments", 0, 1);
+      const moments = asArrays(cp.unit("moments", () => measuredMoments(0)));
+      const tiltedMoments = asArrays(cp.unit("moments:tilted", () => measuredMoments(S.tilted.alpha)));
+      ctx.progress("helix: moments", 1, 1);
+      const rows: PlotRow[] = [];
+      const finals: { eta: number; mean: number; half: number; stderr: number; runs: number; cont: number; disc: number; naive: number }[] = [];
+      let partial = false;
+      const trajectory: PlotRow[] = [];
+      for (const eta of S.etas) {
+        const key = `sgd:eta=${eta}`;
+        const chunks = runChunks(cp, ctx, key, Math.ceil(S.runs / S.chunk), (i, seed) => {
+          const runs = Math.min(S.chunk, S.runs - i * S.chunk);
+          const r = simulateHelix({ eta, T: S.T, runs, recordEvery: S.recordEvery }, new Rng(seed));
+          return { runs: r.runs, times: r.times, sumZ: r.sumZ, sumZ2: r.sumZ2, sumLoss: r.sumLoss, sumLoss2: r.sumLoss2 } satisfies Chunk;
+        }, `helix η=${eta}`);
+        if (chunks === null) {
+          partial = true;
+          break;
+        }
+        const m = merge(chunks);
+        const naive = cp.unit(`unresummed:eta=${eta}`, () => unresummedSeries(0, eta, m.times));
+        m.times.forEach((t, i) => {
+          const cont = entropicDrift(moments.C, moments.H, moments.J, eta, t)[2];
+          const disc = entropicDrift(moments.C, moments.H, moments.J, eta, t, { propagator: "discrete" })[2];
+          const row = { kind: "trajectory", eta, t, z: m.z[i].mean, lo: m.z[i].mean - m.z[i].half, hi: m.z[i].mean + m.z[i].half, resummed: cont, resummed_discrete: disc, unresummed: naive[i], chaudhari_soatto: 0 };
+          rows.push(row);
+          trajectory.push(row);
+        });
+        const last = m.times.length - 1;
+        const cont = entropicDrift(moments.C, moments.H, moments.J, eta, S.T)[2];
+        const disc = entropicDrift(moments.C, moments.H, moments.J, eta, S.T, { propagator: "discrete" })[2];
+        finals.push({ eta, mean: m.z[last].mean, half: m.z[last].half, stderr: m.z[last].stderr, runs: m.runs, cont, disc, naive: naive[last] });
+      }
+      for (const f of finals) {
+        rows.push({ kind: "final", eta: f.eta, t: S.T, runs: f.runs, z: f.mean, lo: f.mean - f.half, hi: f.mean + f.half, stderr: f.stderr, resummed: f.cont, resummed_discrete: f.disc, unresummed: f.naive, chaudhari_soatto: 0, relative_error: (f.cont - f.mean) / f.mean });
+      }
+
+      // The circular valley z ~ z + 200π: revolutions of the tracked runs.
+      const C = S.circular;
+      const circChunks = partial ? null : runChunks(cp, ctx, `circular:eta=${C.eta}`, Math.ceil(C.runs / C.chunk), (i, seed) => {
+        const runs = Math.min(C.chunk, C.runs - i * C.chunk);
+        const r = simulateHelix({ eta: C.eta, T: C.T, runs, recordEvery: C.recordEvery, trackRuns: runs }, new Rng(seed));
+        return { runs: r.runs, times: r.times, sumZ: r.sumZ, sumZ2: r.sumZ2, sumLoss: r.sumLoss, sumLoss2: r.sumLoss2, tracks: r.tracks } satisfies Chunk;
+      }, "helix: circular valley");
+      const circleRows: PlotRow[] = [];
+      const orbitRows: PlotRow[] = [];
+      let circ: { revs: number; half: number; predicted: number } | null = null;
+      if (circChunks === null) partial = true;
+      else {
+        const m = merge(circChunks);
+        m.times.forEach((t, i) => {
+          const predicted = entropicDrift(moments.C, moments.H, moments.J, C.eta, t)[2] / CIRCLE_PERIOD;
+          const row = { kind: "circular", eta: C.eta, t, revolutions: m.z[i].mean / CIRCLE_PERIOD, lo: (m.z[i].mean - m.z[i].half) / CIRCLE_PERIOD, hi: (m.z[i].mean + m.z[i].half) / CIRCLE_PERIOD, predicted };
+          rows.push(row);
+          circleRows.push(row);
+        });
+        const tracks = circChunks.flatMap((c) => c.tracks ?? []);
+        tracks.slice(0, 4).forEach((track, k) => {
+          track.forEach((z, i) => {
+            if (i % 5 !== 0 && i !== track.length - 1) return;
+            const phi = z / 100; // angle on the circle: z/(200π)·2π
+            const radius = 1 + 0.04 * k; // offset the runs so they do not overlap
+            orbitRows.push({ run: `run ${k + 1}`, t: m.times[i], X: radius * Math.cos(phi), Y: radius * Math.sin(phi), order: i });
+          });
+        });
+        const last = m.times.length - 1;
+        circ = { revs: m.z[last].mean / CIRCLE_PERIOD, half: m.z[last].half / CIRCLE_PERIOD, predicted: entropicDrift(moments.C, moments.H, moments.J, C.eta, C.T)[2] / CIRCLE_PERIOD };
+      }
+
+      // The tilted valley: +αz, SGD climbs.
+      const Tl = S.tilted;
+      const tiltChunks = partial ? null : runChunks(cp, ctx, `tilted:eta=${Tl.eta}:alpha=${Tl.alpha}`, Math.ceil(Tl.runs / Tl.chunk), (i, seed) => {
+        const runs = Math.min(Tl.chunk, Tl.runs - i * Tl.chunk);
+        const r = simulateHelix({ eta: Tl.eta, T: Tl.T, runs, alpha: Tl.alpha, recordEvery: Tl.recordEvery }, new Rng(seed));
+        return { runs: r.runs, times: r.times, sumZ: r.sumZ, sumZ2: r.sumZ2, sumLoss: r.sumLoss, sumLoss2: r.sumLoss2 } satisfies Chunk;
+      }, "helix: tilted valley");
+      const tiltRows: PlotRow[] = [];
+      let tilt: { z: number; half: number; predicted: number; loss: number; lossHalf: number } | null = null;
+      if (tiltChunks === null) partial = true;
+      else {
+        const m = merge(tiltChunks);
+        const pred = (t: number) => entropicDrift(tiltedMoments.C, tiltedMoments.H, tiltedMoments.J, Tl.eta, t)[2] + firstOrderDrift(tiltedMoments.G, tiltedMoments.H, Tl.eta, t)[2];
+        m.times.forEach((t, i) => {
+          const row = { kind: "tilted", eta: Tl.eta, alpha: Tl.alpha, t, z: m.z[i].mean, lo: m.z[i].mean - m.z[i].half, hi: m.z[i].mean + m.z[i].half, predicted: pred(t), loss: m.loss[i].mean, loss_lo: m.loss[i].mean - m.loss[i].half, loss_hi: m.loss[i].mean + m.loss[i].half };
+          rows.push(row);
+          tiltRows.push(row);
+        });
+        const last = m.times.length - 1;
+        tilt = { z: m.z[last].mean, half: m.z[last].half, predicted: pred(Tl.T), loss: m.loss[last].mean, lossHalf: m.loss[last].half };
+      }
+
+      const landscapeRows = cp.unit("landscape", () => landscapePicture());
+      const plots = [
+        { name: "z-vs-t", spec: zVsTSpec(trajectory, S.T) },
+        { name: "landscape", spec: landscapeSpec(landscapeRows) },
+        ...(circChunks === null ? [] : [{ name: "circular", spec: circularSpec(circleRows, orbitRows, C.eta) }]),
+        ...(tiltChunks === null ? [] : [{ name: "tilted", spec: tiltedSpec(tiltRows, Tl.eta, Tl.alpha) }]),
+      ];
+
+      // Verdict.
+      const within10 = finals.filter((f) => f.eta <= 0.05 + 1e-12).every((f) => Math.abs(f.cont - f.mean) <= 0.1 * Math.abs(f.mean));
+      const alternativesOut = finals.every((f) => Math.abs(f.naive - f.mean) > f.half && Math.abs(f.mean) > f.half);
+      const circOk = circ !== null && circ.revs - circ.half > 0;
+      const tiltOk = tilt !== null && tilt.z - tilt.half > 0 && tilt.loss - tilt.lossHalf > 0;
+      const parts = finals.map(
+        (f) => `η=${f.eta}: z_T = ${fmt(f.mean, 4)} ± ${fmt(f.half, 2)} vs resummed ${fmt(f.cont, 4)} (${fmt((100 * (f.cont - f.mean)) / f.mean, 2)}%; discrete ${fmt(f.disc, 4)}), un-resummed ${fmt(f.naive, 3)}, 0`,
+      );
+      const verdict =
+        (partial ? `interrupted (${finals.length}/${S.etas.length} learning rates done); rerun to resume. ` : "") +
+        `T = ${S.T}, ${S.runs} runs: ${parts.join("; ")}. ` +
+        `Resummed entropic drift from measured C, H, J within 10% for η ≤ 0.05: ${within10 ? "yes" : "no"}; un-resummed and 0 outside every interval: ${alternativesOut ? "yes" : "no"}.` +
+        (circ === null ? "" : ` Circular valley (η=${C.eta}, T=${C.T}): ${fmt(circ.revs, 3)} ± ${fmt(circ.half, 2)} revolutions counter-clockwise (predicted ${fmt(circ.predicted, 3)}).`) +
+        (tilt === null ? "" : ` Tilted (+${Tl.alpha}z, η=${Tl.eta}): z_T = ${fmt(tilt.z, 3)} ± ${fmt(tilt.half, 2)} (predicted ${fmt(tilt.predicted, 3)}), test loss rose by ${fmt(tilt.loss, 3)} ± ${fmt(tilt.lossHalf, 2)}: it climbs.`);
+      return {
+        id: "helix",
+        rows,
+        plots,
+        verdict,
+        pass: partial ? null : within10 && alternativesOut && circOk && tiltOk,
+        partial,
+        details: { sizes: S, seed: ctx.seed, moments: { G: [...moments.G], H: [...moments.H], J: [...moments.J], C: [...moments.C] }, alpha: S.tilted.alpha, tiltedG: [...tiltedMoments.G], resumedUnits: [...cp.resumed] },
+      };
+    },
+  };
+}
+
+/** The mean-loss level set and the noise axis in the (u, v) plane at several z. */
+function landscapePicture(): PlotRow[] {
+  const rows: PlotRow[] = [];
+  for (let k = 0; k < 4; k++) {
+    const z = (k * Math.PI) / 4;
+    const m = populationMoments(measureTensors(helix(), Float64Array.from([0, 0, z]), 2));
+    const H2 = Float64Array.from([m.H[0], m.H[1], m.H[3], m.H[4]]);
+    const C2 = Float64Array.from([m.C[0], m.C[1], m.C[3], m.C[4]]);
+    const label = `z = ${k === 0 ? "0" : `${k}π/4`}`;
+    const h = symmetricEigen(H2, 2);
+    for (let i = 0; i <= 72; i++) {
+      const phi = (2 * Math.PI * i) / 72;
+      // {δ : ½ δᵀHδ = ½}: δ = V diag(h^{-1/2}) (cos φ, sin φ)
+      const a = Math.cos(phi) / Math.sqrt(h.values[0]);
+      const b = Math.sin(phi) / Math.sqrt(h.values[1]);
+      rows.push({ z: label, kind: "mean loss = ½ (level set)", order: i, u: h.vectors[0] * a + h.vectors[1] * b, v: h.vectors[2] * a + h.vectors[3] * b });
+    }
+    const c = symmetricEigen(C2, 2);
+    const top = c.values[1] >= c.values[0] ? 1 : 0;
+    const sd = Math.sqrt(Math.max(0, c.values[top]));
+    const ex = c.vectors[top];
+    const ey = c.vectors[2 + top];
+    rows.push({ z: label, kind: "gradient noise (±1 sd)", order: 0, u: -sd * ex, v: -sd * ey });
+    rows.push({ z: label, kind: "gradient noise (±1 sd)", order: 1, u: sd * ex, v: sd * ey });
+    const s = Math.sqrt(Math.max(0, h.values[1]));
+    rows.push({ z: label, kind: "stiff Hessian axis", order: 0, u: -h.vectors[1] / s, v: -h.vectors[3] / s });
+    rows.push({ z: label, kind: "stiff Hessian axis", order: 1, u: h.vectors[1] / s, v: h.vectors[3] / s });
+  }
+  return rows;
+}
+
+function zVsTSpec(rows: readonly PlotRow[], T: number): object {
+  const data: PlotRow[] = [];
+  const measured: PlotRow[] = [];
+  const etas = [...new Set(rows.map((r) => r.eta as number))];
+  for (const eta of etas) {
+    const mine = rows.filter((r) => r.eta === eta);
+    const top = Math.max(...mine.map((r) => r.hi as number)) * 1.3;
+    for (const r of mine) {
+      const panel = `η = ${eta}`;
+      measured.push({ panel, t: r.t, z: r.z, lo: r.lo, hi: r.hi, series: "SGD (mean, 95% band)" });
+      data.push({ panel, t: r.t, value: r.resummed, series: "resummed entropic drift (ours)" });
+      data.push({ panel, t: r.t, value: r.chaudhari_soatto, series: "Chaudhari & Soatto: 0" });
+      if ((r.unresummed as number) <= top) data.push({ panel, t: r.t, value: r.unresummed, series: "un-resummed η³t(t−1)/4" });
+    }
+  }
+  return {
+    ...frame(`Helix: z after t SGD steps (T = ${T})`, 0, 0),
+    width: undefined,
+    height: undefined,
+    data: { values: [...measured.map((r) => ({ ...r, value: r.z })), ...data] },
+    facet: { field: "panel", type: "nominal", title: null, sort: etas.map((e) => `η = ${e}`) },
+    columns: 2,
+    spec: {
+      width: 300,
+      height: 200,
+      layer: [
+        { transform: [{ filter: "datum.series == 'SGD (mean, 95% band)'" }], mark: { type: "area", opacity: 0.3 }, encoding: { x: { field: "t", type: "quantitative", title: "step t" }, y: { field: "lo", type: "quantitative", title: "z" }, y2: { field: "hi" }, color: { field: "series", type: "nominal", title: null } } },
+        { mark: { type: "line", clip: true }, encoding: { x: { field: "t", type: "quantitative" }, y: { field: "value", type: "quantitative", title: "z" }, color: { field: "series", type: "nominal", title: null }, strokeDash: { field: "series", type: "nominal", title: null } } },
+      ],
+    },
+    resolve: { scale: { y: "independent" } },
+  };
+}
+
+function landscapeSpec(rows: readonly PlotRow[]): object {
+  return {
+    ...frame("Helix valley: mean-loss level set, stiff Hessian axis and gradient-noise axis in the (u, v) plane", 0, 0),
+    width: undefined,
+    height: undefined,
+    data: { values: rows },
+    facet: { field: "z", type: "nominal", title: null },
+    columns: 4,
+    spec: {
+      width: 170,
+      height: 170,
+      mark: { type: "line", strokeWidth: 2 },
+      encoding: {
+        x: { field: "u", type: "quantitative", scale: { domain: [-1.1, 1.1] }, title: "u" },
+        y: { field: "v", type: "quantitative", scale: { domain: [-1.1, 1.1] }, title: "v" },
+        color: { field: "kind", type: "nominal", title: null },
+        detail: { field: "kind" },
+        order: { field: "order", type: "quantitative" },
+      },
+    },
+  };
+}
+
+function circularSpec(revs: readonly PlotRow[], orbit: readonly PlotRow[], eta: number): object {
+  const measured = revs.map((r) => ({ t: r.t, revolutions: r.revolutions, lo: r.lo, hi: r.hi, series: "SGD (mean, 95% band)" }));
+  const predicted = revs.map((r) => ({ t: r.t, revolutions: r.predicted, series: "resummed entropic drift" }));
+  return {
+    ...frame(`Circular valley z ~ z + 200π (η = ${eta}): SGD goes round counter-clockwise`, 0, 0),
+    width: undefined,
+    height: undefined,
+    hconcat: [
+      {
+        width: 300,
+        height: 300,
+        title: "position on the circle (angle z/100)",
+        data: { values: orbit },
+        mark: { type: "line", strokeWidth: 1.2 },
+        encoding: {
+          x: { field: "X", type: "quantitative", scale: { domain: [-1.3, 1.3] }, title: "cos(z/100)" },
+          y: { field: "Y", type: "quantitative", scale: { domain: [-1.3, 1.3] }, title: "sin(z/100)" },
+          color: { field: "run", type: "nominal", title: null },
+          order: { field: "order", type: "quantitative" },
+        },
+      },
+      {
+        width: 360,
+        height: 300,
+        title: "revolutions vs steps",
+        layer: [
+          { ...bandLayer(measured, { field: "t", title: "step t" }, { field: "revolutions", title: "revolutions" }) },
+          lineLayer([...measured, ...predicted], { field: "t", title: "step t" }, { field: "revolutions", title: "revolutions (counter-clockwise)" }),
+        ],
+      },
+    ],
+  };
+}
+
+function tiltedSpec(rows: readonly PlotRow[], eta: number, alpha: number): object {
+  const m = rows.map((r) => ({ t: r.t, value: r.z, lo: r.lo, hi: r.hi, series: "SGD z (95% band)" }));
+  const p = rows.map((r) => ({ t: r.t, value: r.predicted, series: "predicted (entropic drift − ηαt)" }));
+  const l = rows.map((r) => ({ t: r.t, value: r.loss, lo: r.loss_lo, hi: r.loss_hi, series: "test loss (95% band)" }));
+  return {
+    ...frame(`Tilted valley (+${alpha}·z, η = ${eta}): SGD climbs`, 0, 0),
+    width: undefined,
+    height: undefined,
+    hconcat: [
+      { width: 320, height: 240, title: "z", layer: [bandLayer(m, { field: "t", title: "step t" }, { field: "value", title: "z" }), lineLayer([...m, ...p], { field: "t", title: "step t" }, { field: "value", title: "z" })] },
+      { width: 320, height: 240, title: "test loss", layer: [bandLayer(l, { field: "t", title: "step t" }, { field: "value", title: "test loss" }), lineLayer(l, { field: "t", title: "step t" }, { field: "value", title: "test loss" })] },
+    ],
+  };
+}
+
+/** The experiment at the default sizes. */
+export const helixExperiment: Experiment = makeHelixExperiment();
