@@ -139,3 +139,37 @@ describe("series and verify", () => {
     expect(r.err.trim().split("\n").length).toBe(1);
   });
 });
+
+describe("predict / simulate / compare: bad input is one line, exit 2", () => {
+  const cases: [string, string[], RegExp][] = [
+    ["unknown model", ["predict", "--model", "resnet"], /--model must be one of logistic, lenet, mlp/],
+    ["unknown data", ["simulate", "--data", "cifar"], /--data must be one of mnist, fashion/],
+    ["η ≤ 0", ["compare", "--eta", "0.1,0"], /--eta must be a comma-separated list of positive numbers/],
+    ["negative η", ["predict", "--eta", "-0.1"], /--eta must be a comma-separated list of positive numbers/],
+    ["batch not dividing N", ["simulate", "--N", "10", "--batch", "3"], /--batch 3 must divide --N 10/],
+    ["runs < 2", ["simulate", "--runs", "1"], /--runs must be an integer in \[2,/],
+    ["bad loss", ["compare", "--loss", "val"], /--loss must be one of test, train, gap/],
+  ];
+  for (const [name, args, pattern] of cases) {
+    test(name, async () => {
+      const r = await run(args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(pattern);
+      expect(r.err.trim().split("\n").length).toBe(1);
+    });
+  }
+});
+
+describe("simulate: checkpoints make an interrupted run resumable", () => {
+  test("a second run with the same arguments resumes and gives the same numbers", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sgd-diagrams-sim-"));
+    const args = ["simulate", "--runs", "6", "--eta", "0.05", "--test-size", "50", "--out", out, "--json"];
+    const first = JSON.parse((await run(args)).out);
+    const again = JSON.parse((await run(args)).out);
+    expect(again.simulation.resumedFrom).toBe(6);
+    expect(again.simulation.rows).toEqual(first.simulation.rows);
+    const more = JSON.parse((await run(["simulate", "--runs", "8", "--eta", "0.05", "--test-size", "50", "--out", out, "--json"])).out);
+    expect(more.simulation.resumedFrom).toBe(6);
+    expect(more.simulation.runsDone).toBe(8);
+  });
+});
