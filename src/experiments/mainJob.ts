@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { coefficientTable } from "../diagrams/table.js";
 import { BudgetExceededError, InvalidArgumentError } from "../errors.js";
 import { type DatasetName, loadDataset } from "../landscapes/datasets.js";
@@ -54,7 +56,7 @@ export function defaultMainJobConfig(schedule: Schedule): MainJobConfig {
   };
 }
 
-interface ModelSetup {
+export interface ModelSetup {
   readonly oracle: DerivativeOracle<number>;
   readonly theta0: Float64Array;
   readonly populationSize: number;
@@ -197,18 +199,7 @@ export function simulateMainJob(
 ): SimulationResult {
   if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
   const t0 = performance.now();
-  const done: RunResult[][] = [];
-  if (options.checkpoint !== undefined && existsSync(options.checkpoint)) {
-    for (const line of readFileSync(options.checkpoint, "utf8").split("\n")) {
-      if (line.trim() === "") continue;
-      try {
-        const rec = JSON.parse(line) as { run: number; results: RunResult[] };
-        if (rec.run === done.length) done.push(rec.results);
-      } catch {
-        break; // a torn last line from an interruption: drop it and redo that run
-      }
-    }
-  }
+  const done = readCheckpoint(options.checkpoint);
   const resumedFrom = done.length;
   let interrupted = false;
   for (let r = done.length; r < c.runs; r++) {
@@ -216,13 +207,98 @@ export function simulateMainJob(
       interrupted = true;
       break;
     }
-    const rng = new Rng(c.seed * 1_000_003 + r);
-    const trainSet = Array.from({ length: c.schedule.N }, () => rng.int(setup.populationSize));
-    const results = setup.train(trainSet, c.etas, rng);
+    const results = runOne(c, setup, r);
     done.push(results);
     if (options.checkpoint !== undefined) appendFileSync(options.checkpoint, JSON.stringify({ run: r, results }) + "\n");
     options.onProgress?.(r + 1, c.runs);
   }
+  return summarise(c, done, resumedFrom, interrupted, t0);
+}
+
+/** Run `r`: its own seeded training set (N i.i.d. draws) trained at every η (paired). */
+export function runOne(c: MainJobConfig, setup: ModelSetup, r: number): RunResult[] {
+  const rng = new Rng(c.seed * 1_000_003 + r);
+  const trainSet = Array.from({ length: c.schedule.N }, () => rng.int(setup.populationSize));
+  return setup.train(trainSet, c.etas, rng);
+}
+
+/**
+ * {@link simulateMainJob} across worker threads (one per core by default). Results do not
+ * depend on the number of workers: run `r` is seeded by `r` alone, and runs are written to
+ * the checkpoint in order as soon as they are contiguous. Falls back to one thread when the
+ * compiled worker script is not available (running from TypeScript sources).
+ */
+export async function simulateMainJobParallel(
+  c: MainJobConfig,
+  setup: ModelSetup,
+  options: { checkpoint?: string; onProgress?: (done: number, total: number) => void; shouldStop?: () => boolean; workers?: number } = {},
+): Promise<SimulationResult> {
+  const script = fileURLToPath(new URL("./simulateWorker.js", import.meta.url));
+  const workers = Math.max(1, options.workers ?? 2);
+  if (workers === 1 || !existsSync(script)) return simulateMainJob(c, setup, options);
+  if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
+  const t0 = performance.now();
+  const done = readCheckpoint(options.checkpoint);
+  const resumedFrom = done.length;
+  const pending = new Map<number, RunResult[]>();
+  const todo = Array.from({ length: c.runs - done.length }, (_, i) => done.length + i);
+  if (todo.length === 0) return summarise(c, done, resumedFrom, false, t0);
+  const shares = Array.from({ length: Math.min(workers, todo.length) }, (_, w) => todo.filter((_, i) => i % workers === w));
+  let interrupted = false;
+  await new Promise<void>((resolve, reject) => {
+    let finished = 0;
+    const pool = shares.map((runs) => new Worker(script, { workerData: { config: c, runs } }));
+    const poll = setInterval(() => {
+      if (options.shouldStop?.() === true && !interrupted) {
+        interrupted = true;
+        clearInterval(poll);
+        Promise.all(pool.map((w) => w.terminate())).then(() => resolve(), reject);
+      }
+    }, 100);
+    for (const w of pool) {
+      w.on("message", (m: { run?: number; results?: RunResult[]; done?: boolean }) => {
+        if (m.done === true) {
+          if (++finished === pool.length) {
+            clearInterval(poll);
+            resolve();
+          }
+          return;
+        }
+        pending.set(m.run!, m.results!);
+        while (pending.has(done.length)) {
+          const results = pending.get(done.length)!;
+          pending.delete(done.length);
+          if (options.checkpoint !== undefined) appendFileSync(options.checkpoint, JSON.stringify({ run: done.length, results }) + "\n");
+          done.push(results);
+        }
+        options.onProgress?.(done.length + pending.size, c.runs);
+      });
+      w.on("error", (e) => {
+        clearInterval(poll);
+        void Promise.all(pool.map((x) => x.terminate()));
+        reject(e);
+      });
+    }
+  });
+  return summarise(c, done, resumedFrom, interrupted, t0);
+}
+
+function readCheckpoint(path: string | undefined): RunResult[][] {
+  const done: RunResult[][] = [];
+  if (path === undefined || !existsSync(path)) return done;
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      const rec = JSON.parse(line) as { run: number; results: RunResult[] };
+      if (rec.run === done.length) done.push(rec.results);
+    } catch {
+      break; // a torn last line from an interruption: drop it and redo that run
+    }
+  }
+  return done;
+}
+
+function summarise(c: MainJobConfig, done: RunResult[][], resumedFrom: number, interrupted: boolean, t0: number): SimulationResult {
   const T = stepCount(c.schedule);
   const rows = c.etas.map((eta, i): SimulationRow => {
     const vals: number[] = [];

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import {
   checkpointPath,
@@ -9,7 +10,7 @@ import {
   predictMainJob,
   type PredictionResult,
   setupModel,
-  simulateMainJob,
+  simulateMainJobParallel,
   type SimulationResult,
   writeOutput,
 } from "../../experiments/mainJob.js";
@@ -38,6 +39,7 @@ const OPTIONS = {
   optimizer: { type: "string" },
   json: { type: "boolean" },
   out: { type: "string" },
+  workers: { type: "string" },
 } as const;
 
 const COMMON_USAGE =
@@ -47,7 +49,7 @@ const COMMON_USAGE =
 type Values = ReturnType<typeof parseFlags<typeof OPTIONS>>["values"];
 
 /** Flags → config; every default is the README's main job (MNIST logistic, T = N = 10). */
-function configFromFlags(v: Values, command: string): { config: MainJobConfig; outDir: string; json: boolean } {
+function configFromFlags(v: Values, command: string): { config: MainJobConfig; outDir: string; json: boolean; workers: number } {
   const schedule = scheduleFromFlags(v, { schedule: "sgd", N: 10 });
   const base = defaultMainJobConfig(schedule);
   const etas = numberListFlag(v.eta, "--eta", { positive: true }) ?? base.etas;
@@ -68,7 +70,7 @@ function configFromFlags(v: Values, command: string): { config: MainJobConfig; o
     testSize: intFlag(v["test-size"], "--test-size", 1, 70_000) ?? base.testSize,
     seed: intFlag(v.seed, "--seed", 0, 2 ** 31) ?? base.seed,
   };
-  return { config, outDir: v.out ?? "out", json: v.json === true };
+  return { config, outDir: v.out ?? "out", json: v.json === true, workers: intFlag(v.workers, "--workers", 1, 64) ?? availableParallelism() };
 }
 
 function runPrediction(config: MainJobConfig, io: CommandIO, setup: ReturnType<typeof setupModel>): PredictionResult {
@@ -80,14 +82,15 @@ function runPrediction(config: MainJobConfig, io: CommandIO, setup: ReturnType<t
   }
 }
 
-function runSimulation(config: MainJobConfig, io: CommandIO, setup: ReturnType<typeof setupModel>, outDir: string): SimulationResult {
+async function runSimulation(config: MainJobConfig, io: CommandIO, setup: ReturnType<typeof setupModel>, outDir: string, workers: number): Promise<SimulationResult> {
   const bar = progressBar(io, "simulate (runs)");
   const stop = interruptFlag();
   try {
-    return simulateMainJob(config, setup, {
+    return await simulateMainJobParallel(config, setup, {
       checkpoint: checkpointPath(outDir, config),
       onProgress: (d, t) => bar.update(d, t),
       shouldStop: stop.stopped,
+      workers,
     });
   } finally {
     bar.stop();
@@ -139,12 +142,12 @@ export const predict: Command = {
 export const simulate: Command = {
   name: "simulate",
   summary: "Train many paired runs and measure the loss with 95% intervals (resumable)",
-  usage: `sgd-diagrams simulate ${COMMON_USAGE} [--runs 2000]`,
-  run(argv, io) {
+  usage: `sgd-diagrams simulate ${COMMON_USAGE} [--runs 2000] [--workers k]`,
+  async run(argv, io) {
     const { values } = parseFlags(argv, OPTIONS, "simulate");
-    const { config, json, outDir } = configFromFlags(values, "simulate");
+    const { config, json, outDir, workers } = configFromFlags(values, "simulate");
     const setup = setupWithMessage(config, io);
-    const s = runSimulation(config, io, setup, outDir);
+    const s = await runSimulation(config, io, setup, outDir, workers);
     if (json) io.stdout(JSON.stringify({ config, simulation: s }, null, 2) + "\n");
     else {
       io.stdout(
@@ -167,13 +170,13 @@ export const simulate: Command = {
 export const compare: Command = {
   name: "compare",
   summary: "Predict and simulate side by side; writes a table, a plot and a verdict (the main job)",
-  usage: `sgd-diagrams compare ${COMMON_USAGE} [--runs 2000]`,
+  usage: `sgd-diagrams compare ${COMMON_USAGE} [--runs 2000] [--workers k]`,
   async run(argv, io) {
     const { values } = parseFlags(argv, OPTIONS, "compare");
-    const { config, json, outDir } = configFromFlags(values, "compare");
+    const { config, json, outDir, workers } = configFromFlags(values, "compare");
     const setup = setupWithMessage(config, io);
     const p = runPrediction(config, io, setup);
-    const s = runSimulation(config, io, setup, outDir);
+    const s = await runSimulation(config, io, setup, outDir, workers);
     const cmp = compareMainJob(p, s, config.order);
     const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
     const title = `${config.data} ${config.model}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
