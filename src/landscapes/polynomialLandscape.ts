@@ -1,3 +1,4 @@
+import { Rng } from "../stats/rng.js";
 import { Rational } from "../algebra/rational.js";
 import { InvalidArgumentError, UsageError, requireInt } from "../errors.js";
 
@@ -144,7 +145,7 @@ export interface RandomPolynomialLandscapeOptions {
   maxDegree?: number;
   /** Number of monomials per datum. @defaultValue 3 */
   termsPerDatum?: number;
-  /** Seed of the generator (mulberry32). @defaultValue 0 */
+  /** Seed of the generator (src/stats/rng.ts). @defaultValue 0 */
   seed?: number;
 }
 
@@ -170,7 +171,7 @@ export function randomPolynomialLandscape(options: RandomPolynomialLandscapeOpti
   const maxDegree = requireInt(options.maxDegree ?? 3, where, "maxDegree", 1, 16);
   const terms = requireInt(options.termsPerDatum ?? 3, where, "termsPerDatum", 0, 1000);
   const seed = requireInt(options.seed ?? 0, where, "seed", 0, 2 ** 32 - 1);
-  const rand = mulberry32(seed);
+  const rand = uniformStream(seed);
   const pick = <X>(xs: readonly X[]): X => xs[Math.floor(rand() * xs.length)];
   const toRational = (c: number | readonly [number, number]): Rational =>
     typeof c === "number" ? Rational.int(c) : Rational.of(c[0], c[1]);
@@ -353,14 +354,8 @@ function describeJson(x: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** mulberry32 (Tommy Ettinger, public domain): tiny, seedable, good enough for test data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Uniform draws in [0, 1) from the project's seeded generator (src/stats/rng.ts). */
+function uniformStream(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.uniform();
 }
