@@ -8,6 +8,7 @@ import { type DatasetName, loadDataset } from "../landscapes/datasets.js";
 import type { DerivativeOracle } from "../landscapes/derivativeOracle.js";
 import { LogisticModel } from "../landscapes/logistic.js";
 import { evaluateSeries, type EstimatedSeries, sampleDiagramValues, seriesFromValues, type SeriesSpec } from "../predict/estimateSeries.js";
+import { lanczosBilinearForm } from "../predict/lanczos.js";
 import { odeFitWithUncertainty } from "../predict/odeFit.js";
 import { type Schedule, stepCount } from "../schedule/schedule.js";
 import { LogisticKernelTrainer, type RunResult } from "../simulate/logisticKernel.js";
@@ -91,6 +92,12 @@ export interface PredictionRow {
   readonly lastTermRatio: number;
   /** Autonomous-ODE extrapolation (applications.md §G) with a 95% band. */
   readonly ode: { value: number; lower: number; upper: number; form: string };
+  /**
+   * Resummed prediction (applications.md §A): the order-`order` polynomial with its untied
+   * chains replaced by their sum to all orders, `−G·H⁻¹(I − (I − ηH)^T)·G` (vanilla SGD, test
+   * loss); null where not available.
+   */
+  readonly resummed: Estimate | null;
 }
 
 export interface PredictionResult {
@@ -150,10 +157,64 @@ export function predictMainJob(c: MainJobConfig, setup: ModelSetup, onProgress?:
       polynomial,
       lastTermRatio: change === 0 ? 0 : Math.abs(last / change),
       ode: { value: band.central, lower: band.lower, upper: band.upper, form: ode.central.form },
+      resummed: null,
     };
   });
+  const resummed = resummedChainCorrection(c, setup);
+  const withResummed = rows.map((r, i) => {
+    const corr = resummed?.[i];
+    if (corr === undefined) return r;
+    const poly = r.polynomial[c.order];
+    return { ...r, resummed: { value: poly.value + corr.value, stderr: Math.hypot(poly.stderr, corr.stderr), n: poly.n } };
+  });
   const diagramCount = specs.reduce((s, x) => s + x.diagrams.length, 0);
-  return { quantity: c.loss, T, coefficients, rows, diagramCount, seconds: (performance.now() - t0) / 1000 };
+  return { quantity: c.loss, T, coefficients, rows: withResummed, diagramCount, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * `G_S·[f(H) − p(H)]·G_D` at every η, where `f(h) = −(1 − (1 − ηh)^T)/h` sums the untied
+ * chains of vanilla SGD to all orders and `p` is its truncation at the prediction's order
+ * (already in the polynomial). `H` is a batch-mean Hessian (HVPs only), the bilinear form is
+ * taken by Lanczos quadrature; two independent halves of the data give the error bar.
+ * Returns null for schedules other than one epoch of batch-1 SGD, or for the train loss/gap.
+ */
+function resummedChainCorrection(c: MainJobConfig, setup: ModelSetup): Estimate[] | null {
+  const s = c.schedule;
+  if (c.loss !== "test" || s.kind !== "sgd" || s.batch !== 1 || s.epochs !== 1 || s.momentum !== undefined || s.etaScale !== undefined) return null;
+  const T = s.N;
+  const o = setup.oracle;
+  const mean = (xs: number[], dirs: Float64Array[]): Float64Array => {
+    if (o.meanDirectionalGradient !== undefined) return o.meanDirectionalGradient(setup.theta0, xs, dirs);
+    const out = new Float64Array(o.dim);
+    for (const x of xs) {
+      const g = o.directionalGradient(setup.theta0, x, dirs);
+      for (let j = 0; j < g.length; j++) out[j] += g[j] / xs.length;
+    }
+    return out;
+  };
+  const rng = new Rng(c.seed * 15485863 + 5);
+  const GS = mean([...setup.testSet], []);
+  const halves = [0, 1].map(() => {
+    const gBatch = Array.from({ length: 1000 }, () => rng.int(setup.populationSize));
+    const hBatch = Array.from({ length: 500 }, () => rng.int(setup.populationSize));
+    const GD = mean(gBatch, []);
+    const matvec = (v: Float64Array) => mean(hBatch, [v]);
+    return c.etas.map((eta) => {
+      const binom = (d: number) => {
+        let r = 1;
+        for (let i = 0; i < d; i++) r = (r * (T - i)) / (i + 1);
+        return r;
+      };
+      const poly = (h: number) => {
+        let acc = 0;
+        for (let d = 1; d <= c.order; d++) acc += (-1) ** d * eta ** d * binom(d) * h ** (d - 1);
+        return acc;
+      };
+      const f = (h: number) => (Math.abs(eta * h) < 1e-8 ? poly(h) + 0 : -(1 - (1 - eta * h) ** T) / h) - poly(h);
+      return lanczosBilinearForm(matvec, GS, GD, f, 12);
+    });
+  });
+  return c.etas.map((_, i) => ({ value: (halves[0][i] + halves[1][i]) / 2, stderr: Math.abs(halves[0][i] - halves[1][i]) / 2, n: 2 }));
 }
 
 /** Measured mean at one η over the finished runs. */
@@ -349,6 +410,7 @@ export function compareMainJob(p: PredictionResult, s: SimulationResult, order: 
       rec[`order${k}Se`] = pr.polynomial[k].stderr;
     }
     rec.ode = pr.ode.value;
+    if (pr.resummed !== null) rec.resummed = pr.resummed.value;
     rec.lastTermRatio = pr.lastTermRatio;
     const err = (k: number) => Math.abs(pr.polynomial[k].value - sr.mean);
     // The prediction's own error adds to the measurement's; combine both in the interval.

@@ -8,6 +8,7 @@ export function comparisonPlotRows(p: PredictionResult, s: SimulationResult | nu
       const e = r.polynomial[k];
       rows.push({ eta: r.eta, value: e.value, low: e.value - 1.96 * e.stderr, high: e.value + 1.96 * e.stderr, source: `order ${k}` });
     }
+    if (r.resummed !== null) rows.push({ eta: r.eta, value: r.resummed.value, low: r.resummed.value - 1.96 * r.resummed.stderr, high: r.resummed.value + 1.96 * r.resummed.stderr, source: "resummed" });
     if (Number.isFinite(r.ode.value)) rows.push({ eta: r.eta, value: r.ode.value, low: r.ode.lower, high: r.ode.upper, source: "ODE fit" });
     const m = s?.rows[i];
     if (m !== undefined && Number.isFinite(m.mean)) rows.push({ eta: r.eta, value: m.mean, low: m.mean - m.ci95, high: m.mean + m.ci95, source: "measured (SGD)" });

@@ -99,13 +99,14 @@ async function runSimulation(config: MainJobConfig, io: CommandIO, setup: Return
 }
 
 function predictionTable(p: PredictionResult, order: number): string {
-  const header = ["η", "ηT", ...Array.from({ length: order }, (_, k) => `order ${k + 1}`), "ODE fit", "last term"];
+  const header = ["η", "ηT", ...Array.from({ length: order }, (_, k) => `order ${k + 1}`), "resummed", "ODE fit", "last term"];
   return formatTable(
     header,
     p.rows.map((r) => [
       String(r.eta),
       r.etaT.toPrecision(3),
       ...r.polynomial.slice(1).map((e) => `${e.value.toFixed(6)} ± ${e.stderr.toPrecision(2)}`),
+      r.resummed === null ? "—" : `${r.resummed.value.toFixed(6)} ± ${r.resummed.stderr.toPrecision(2)}`,
       r.ode.value.toFixed(6),
       r.lastTermRatio.toExponential(1),
     ]),
