@@ -28,7 +28,7 @@ describe("LogisticModel derivatives vs central finite differences", () => {
   const h = 1e-4;
   const shift = (t: Float64Array, v: Float64Array, a: number) => t.map((x, j) => x + a * v[j]);
 
-  for (let k = 0; k <= 2; k++) {
+  for (let k = 0; k <= 3; k++) {
     test(`∇^${k + 1} l[v_1..v_${k}, w] = d/dε ∇^${k} l(θ + εw)[v_1..v_${k}]`, () => {
       for (let i = 0; i < model.data.size; i++) {
         const w = randVec(model.dim);

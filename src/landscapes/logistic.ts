@@ -86,6 +86,17 @@ export class LogisticModel implements DerivativeOracle<number> {
       for (let c = 0; c < CLASSES; c++) s += (p[c] - (c === y ? 1 : 0)) * us[0][c];
       return s;
     }
+    // Second and third cumulants are central moments: Σ_c p_c Π_i (u_i,c − ū_i).
+    if (us.length <= 3) {
+      const centred = us.map((u) => centre(p, u));
+      let s = 0;
+      for (let c = 0; c < CLASSES; c++) {
+        let prod = p[c];
+        for (const u of centred) prod *= u[c];
+        s += prod;
+      }
+      return s;
+    }
     return jointCumulant(p, us);
   }
 
@@ -99,9 +110,20 @@ export class LogisticModel implements DerivativeOracle<number> {
     const z = this.logits(theta, i);
     const p = softmax(z);
     const w = new Float64Array(CLASSES);
-    if (directions.length === 0) {
+    const k = directions.length;
+    if (k === 0) {
       for (let c = 0; c < CLASSES; c++) w[c] = p[c];
       w[this.data.labels[i]] -= 1;
+    } else if (k <= 2) {
+      // κ(u_1, 1_c) = p_c ũ_c;  κ(u_1, u_2, 1_c) = p_c (ũ_1c ũ_2c − Cov(u_1, u_2)), ũ = u − E u.
+      const a = centre(p, this.logitDirection(directions[0], i));
+      if (k === 1) for (let c = 0; c < CLASSES; c++) w[c] = p[c] * a[c];
+      else {
+        const b = centre(p, this.logitDirection(directions[1], i));
+        let cov = 0;
+        for (let c = 0; c < CLASSES; c++) cov += p[c] * a[c] * b[c];
+        for (let c = 0; c < CLASSES; c++) w[c] = p[c] * (a[c] * b[c] - cov);
+      }
     } else {
       const us = directions.map((v) => this.logitDirection(v, i));
       for (let c = 0; c < CLASSES; c++) {
@@ -146,6 +168,15 @@ export class LogisticModel implements DerivativeOracle<number> {
       throw new InvalidArgumentError(`LogisticModel.${where}`, "datum", `an index in [0, ${this.data.size})`, i);
     }
   }
+}
+
+/** `u − Σ_c p_c u_c` (the direction's logit change centred under the softmax). */
+function centre(p: Float64Array, u: Float64Array): Float64Array {
+  let m = 0;
+  for (let c = 0; c < CLASSES; c++) m += p[c] * u[c];
+  const out = new Float64Array(CLASSES);
+  for (let c = 0; c < CLASSES; c++) out[c] = u[c] - m;
+  return out;
 }
 
 export function logSumExp(z: ArrayLike<number>): number {
