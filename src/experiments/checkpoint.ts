@@ -110,6 +110,9 @@ export function unitSeed(base: number, key: string): number {
  * Runs `count` chunks of a unit (chunk `i` computed by `compute(i, seed_i)`), saving each
  * finished chunk, and reports progress. Returns the chunk results in order, or `null` when
  * the user asked to stop before all were done (the finished ones stay saved).
+ *
+ * Synchronous: a Ctrl-C handler only runs once the caller yields to the event loop; prefer
+ * {@link runChunksAsync}, which yields between chunks.
  */
 export function runChunks<T>(
   cp: Checkpoint,
@@ -133,4 +136,38 @@ export function runChunks<T>(
   }
   ctx.progress(label, count, count);
   return out;
+}
+
+/**
+ * {@link runChunks}, yielding to the event loop before each chunk so that a Ctrl-C handler
+ * (or a progress bar) gets to run and the stop request is seen between chunks.
+ */
+export async function runChunksAsync<T>(
+  cp: Checkpoint,
+  ctx: ExperimentContext,
+  key: string,
+  count: number,
+  compute: (index: number, seed: number) => T,
+  label = key,
+): Promise<T[] | null> {
+  const out: T[] = [];
+  for (let i = 0; i < count; i++) {
+    const k = `${key}#${i}`;
+    const have = cp.get<T>(k);
+    if (have !== undefined) {
+      out.push(have);
+      continue;
+    }
+    await yieldToEventLoop();
+    if (ctx.shouldStop()) return null;
+    out.push(cp.set(k, compute(i, unitSeed(ctx.seed, k))));
+    ctx.progress(label, i + 1, count);
+  }
+  ctx.progress(label, count, count);
+  return out;
+}
+
+/** Resolves after the events already queued (signals, timers' I/O) have been handled. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -14,10 +14,10 @@ import { sgdSchedule } from "../schedule/schedule.js";
 import { simulateHelix, type HelixSimulationResult } from "../simulate/helixSgd.js";
 import { Z_95 } from "../stats/estimate.js";
 import { Rng } from "../stats/rng.js";
-import { Checkpoint, runChunks } from "./checkpoint.js";
+import { Checkpoint, runChunksAsync } from "./checkpoint.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
 import { bandLayer, fmt, frame, lineLayer, type PlotRow } from "./plotSpecs.js";
-import { measureTensors, populationMoments, tensorDiagramValue } from "./tensorPopulation.js";
+import { measureTensors, populationMoments, tensorDiagramValue, type TensorPopulation } from "./tensorPopulation.js";
 
 /** Sizes of one run of the helix experiment. */
 export interface HelixSizes {
@@ -113,25 +113,37 @@ function asArrays(m: Moments): { G: Float64Array; H: Float64Array; J: Float64Arr
   return { G: Float64Array.from(m.G), H: Float64Array.from(m.H), J: Float64Array.from(m.J), C: Float64Array.from(m.C) };
 }
 
+/** Per-datum tensors of the helix at θ = 0, measured once per process and tilt. */
+const TENSORS = new Map<number, TensorPopulation>();
+function helixTensors(alpha: number): TensorPopulation {
+  let t = TENSORS.get(alpha);
+  if (t === undefined) TENSORS.set(alpha, (t = measureTensors(helix({ alpha }))));
+  return t;
+}
+
 function measuredMoments(alpha: number): Moments {
-  const m = populationMoments(measureTensors(helix({ alpha })));
+  const m = populationMoments(helixTensors(alpha));
   return { G: [...m.G], H: [...m.H], J: [...m.J], C: [...m.C] };
 }
 
-/** The engine's order-≤3 (un-resummed) series of `E[z_T]` at each `t`, from exact diagram values. */
-function unresummedSeries(alpha: number, eta: number, times: readonly number[]): number[] {
-  const pop = measureTensors(helix({ alpha }));
-  const zOf = (vs: readonly Float64Array[]) => (vs.length === 1 ? vs[0][2] : 0); // s(θ) = z: ∇s = e_z, ∇^k s = 0 (k ≥ 2)
+/**
+ * The engine's order-≤3 (un-resummed) series of `E[z_t]` at each `t`: `c_d(t)` for `d = 0..3`,
+ * from the engine's exact coefficients and exact diagram values on the quadrature population
+ * (the measured function is `s(θ) = z`: `∇s = e_z`, `∇^k s = 0` for `k ≥ 2`).
+ */
+export function unresummedSeries(alpha: number, times: readonly number[]): number[][] {
+  const pop = helixTensors(alpha);
+  const zOf = (vs: readonly Float64Array[]) => (vs.length === 1 ? vs[0][2] : 0);
   const values = new Map<string, number>();
   return times.map((t) => {
-    if (t === 0) return 0;
-    let s = 0;
+    const c = [0, 0, 0, 0];
+    if (t === 0) return c;
     for (const r of coefficientTable(sgdSchedule(t), 3, "test", { polynomial: false })) {
       let v = values.get(r.key);
       if (v === undefined) values.set(r.key, (v = tensorDiagramValue(r, pop, zOf)));
-      s += Rational.parse(r.coefficient).toNumber() * v * eta ** r.order;
+      c[r.order] += Rational.parse(r.coefficient).toNumber() * v;
     }
-    return s;
+    return c;
   });
 }
 
@@ -155,7 +167,7 @@ export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes
       const trajectory: PlotRow[] = [];
       for (const eta of S.etas) {
         const key = `sgd:eta=${eta}`;
-        const chunks = runChunks(cp, ctx, key, Math.ceil(S.runs / S.chunk), (i, seed) => {
+        const chunks = await runChunksAsync(cp, ctx, key, Math.ceil(S.runs / S.chunk), (i, seed) => {
           const runs = Math.min(S.chunk, S.runs - i * S.chunk);
           const r = simulateHelix({ eta, T: S.T, runs, recordEvery: S.recordEvery }, new Rng(seed));
           return { runs: r.runs, times: r.times, sumZ: r.sumZ, sumZ2: r.sumZ2, sumLoss: r.sumLoss, sumLoss2: r.sumLoss2 } satisfies Chunk;
@@ -165,7 +177,8 @@ export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes
           break;
         }
         const m = merge(chunks);
-        const naive = cp.unit(`unresummed:eta=${eta}`, () => unresummedSeries(0, eta, m.times));
+        const series = cp.unit(`unresummed:T=${S.T}:every=${S.recordEvery}`, () => unresummedSeries(0, m.times));
+        const naive = series.map((c) => c.reduce((acc, ck, d) => acc + ck * eta ** d, 0));
         m.times.forEach((t, i) => {
           const cont = entropicDrift(moments.C, moments.H, moments.J, eta, t)[2];
           const disc = entropicDrift(moments.C, moments.H, moments.J, eta, t, { propagator: "discrete" })[2];
@@ -184,20 +197,21 @@ export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes
 
       // The circular valley z ~ z + 200π: revolutions of the tracked runs.
       const C = S.circular;
-      const circChunks = partial ? null : runChunks(cp, ctx, `circular:eta=${C.eta}`, Math.ceil(C.runs / C.chunk), (i, seed) => {
+      const circChunks = partial ? null : await runChunksAsync(cp, ctx, `circular:eta=${C.eta}`, Math.ceil(C.runs / C.chunk), (i, seed) => {
         const runs = Math.min(C.chunk, C.runs - i * C.chunk);
         const r = simulateHelix({ eta: C.eta, T: C.T, runs, recordEvery: C.recordEvery, trackRuns: runs }, new Rng(seed));
         return { runs: r.runs, times: r.times, sumZ: r.sumZ, sumZ2: r.sumZ2, sumLoss: r.sumLoss, sumLoss2: r.sumLoss2, tracks: r.tracks } satisfies Chunk;
       }, "helix: circular valley");
       const circleRows: PlotRow[] = [];
       const orbitRows: PlotRow[] = [];
-      let circ: { revs: number; half: number; predicted: number } | null = null;
+      let circ: { revs: number; half: number; predicted: number; predictedDiscrete: number } | null = null;
       if (circChunks === null) partial = true;
       else {
         const m = merge(circChunks);
         m.times.forEach((t, i) => {
           const predicted = entropicDrift(moments.C, moments.H, moments.J, C.eta, t)[2] / CIRCLE_PERIOD;
-          const row = { kind: "circular", eta: C.eta, t, revolutions: m.z[i].mean / CIRCLE_PERIOD, lo: (m.z[i].mean - m.z[i].half) / CIRCLE_PERIOD, hi: (m.z[i].mean + m.z[i].half) / CIRCLE_PERIOD, predicted };
+          const predictedDiscrete = entropicDrift(moments.C, moments.H, moments.J, C.eta, t, { propagator: "discrete" })[2] / CIRCLE_PERIOD;
+          const row = { kind: "circular", eta: C.eta, t, revolutions: m.z[i].mean / CIRCLE_PERIOD, lo: (m.z[i].mean - m.z[i].half) / CIRCLE_PERIOD, hi: (m.z[i].mean + m.z[i].half) / CIRCLE_PERIOD, predicted, predicted_discrete: predictedDiscrete };
           rows.push(row);
           circleRows.push(row);
         });
@@ -211,29 +225,35 @@ export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes
           });
         });
         const last = m.times.length - 1;
-        circ = { revs: m.z[last].mean / CIRCLE_PERIOD, half: m.z[last].half / CIRCLE_PERIOD, predicted: entropicDrift(moments.C, moments.H, moments.J, C.eta, C.T)[2] / CIRCLE_PERIOD };
+        circ = {
+          revs: m.z[last].mean / CIRCLE_PERIOD,
+          half: m.z[last].half / CIRCLE_PERIOD,
+          predicted: entropicDrift(moments.C, moments.H, moments.J, C.eta, C.T)[2] / CIRCLE_PERIOD,
+          predictedDiscrete: entropicDrift(moments.C, moments.H, moments.J, C.eta, C.T, { propagator: "discrete" })[2] / CIRCLE_PERIOD,
+        };
       }
 
       // The tilted valley: +αz, SGD climbs.
       const Tl = S.tilted;
-      const tiltChunks = partial ? null : runChunks(cp, ctx, `tilted:eta=${Tl.eta}:alpha=${Tl.alpha}`, Math.ceil(Tl.runs / Tl.chunk), (i, seed) => {
+      const tiltChunks = partial ? null : await runChunksAsync(cp, ctx, `tilted:eta=${Tl.eta}:alpha=${Tl.alpha}`, Math.ceil(Tl.runs / Tl.chunk), (i, seed) => {
         const runs = Math.min(Tl.chunk, Tl.runs - i * Tl.chunk);
         const r = simulateHelix({ eta: Tl.eta, T: Tl.T, runs, alpha: Tl.alpha, recordEvery: Tl.recordEvery }, new Rng(seed));
         return { runs: r.runs, times: r.times, sumZ: r.sumZ, sumZ2: r.sumZ2, sumLoss: r.sumLoss, sumLoss2: r.sumLoss2 } satisfies Chunk;
       }, "helix: tilted valley");
       const tiltRows: PlotRow[] = [];
-      let tilt: { z: number; half: number; predicted: number; loss: number; lossHalf: number } | null = null;
+      let tilt: { z: number; half: number; predicted: number; predictedDiscrete: number; loss: number; lossHalf: number } | null = null;
       if (tiltChunks === null) partial = true;
       else {
         const m = merge(tiltChunks);
-        const pred = (t: number) => entropicDrift(tiltedMoments.C, tiltedMoments.H, tiltedMoments.J, Tl.eta, t)[2] + firstOrderDrift(tiltedMoments.G, tiltedMoments.H, Tl.eta, t)[2];
+        const pred = (t: number, propagator: PropagatorKind = "continuous") =>
+          entropicDrift(tiltedMoments.C, tiltedMoments.H, tiltedMoments.J, Tl.eta, t, { propagator })[2] + firstOrderDrift(tiltedMoments.G, tiltedMoments.H, Tl.eta, t, propagator)[2];
         m.times.forEach((t, i) => {
-          const row = { kind: "tilted", eta: Tl.eta, alpha: Tl.alpha, t, z: m.z[i].mean, lo: m.z[i].mean - m.z[i].half, hi: m.z[i].mean + m.z[i].half, predicted: pred(t), loss: m.loss[i].mean, loss_lo: m.loss[i].mean - m.loss[i].half, loss_hi: m.loss[i].mean + m.loss[i].half };
+          const row = { kind: "tilted", eta: Tl.eta, alpha: Tl.alpha, t, z: m.z[i].mean, lo: m.z[i].mean - m.z[i].half, hi: m.z[i].mean + m.z[i].half, predicted: pred(t), predicted_discrete: pred(t, "discrete"), loss: m.loss[i].mean, loss_lo: m.loss[i].mean - m.loss[i].half, loss_hi: m.loss[i].mean + m.loss[i].half };
           rows.push(row);
           tiltRows.push(row);
         });
         const last = m.times.length - 1;
-        tilt = { z: m.z[last].mean, half: m.z[last].half, predicted: pred(Tl.T), loss: m.loss[last].mean, lossHalf: m.loss[last].half };
+        tilt = { z: m.z[last].mean, half: m.z[last].half, predicted: pred(Tl.T), predictedDiscrete: pred(Tl.T, "discrete"), loss: m.loss[last].mean, lossHalf: m.loss[last].half };
       }
 
       const landscapeRows = cp.unit("landscape", () => landscapePicture());
@@ -247,6 +267,7 @@ export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes
       // Verdict.
       const within10 = finals.filter((f) => f.eta <= 0.05 + 1e-12).every((f) => Math.abs(f.cont - f.mean) <= 0.1 * Math.abs(f.mean));
       const alternativesOut = finals.every((f) => Math.abs(f.naive - f.mean) > f.half && Math.abs(f.mean) > f.half);
+      const discreteInside = finals.filter((f) => Math.abs(f.disc - f.mean) <= f.half).length;
       const circOk = circ !== null && circ.revs - circ.half > 0;
       const tiltOk = tilt !== null && tilt.z - tilt.half > 0 && tilt.loss - tilt.lossHalf > 0;
       const parts = finals.map(
@@ -255,9 +276,9 @@ export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes
       const verdict =
         (partial ? `interrupted (${finals.length}/${S.etas.length} learning rates done); rerun to resume. ` : "") +
         `T = ${S.T}, ${S.runs} runs: ${parts.join("; ")}. ` +
-        `Resummed entropic drift from measured C, H, J within 10% for η ≤ 0.05: ${within10 ? "yes" : "no"}; un-resummed and 0 outside every interval: ${alternativesOut ? "yes" : "no"}.` +
-        (circ === null ? "" : ` Circular valley (η=${C.eta}, T=${C.T}): ${fmt(circ.revs, 3)} ± ${fmt(circ.half, 2)} revolutions counter-clockwise (predicted ${fmt(circ.predicted, 3)}).`) +
-        (tilt === null ? "" : ` Tilted (+${Tl.alpha}z, η=${Tl.eta}): z_T = ${fmt(tilt.z, 3)} ± ${fmt(tilt.half, 2)} (predicted ${fmt(tilt.predicted, 3)}), test loss rose by ${fmt(tilt.loss, 3)} ± ${fmt(tilt.lossHalf, 2)}: it climbs.`);
+        `Resummed entropic drift from measured C, H, J within 10% for η ≤ 0.05: ${within10 ? "yes" : "no"}; with discrete propagators inside the 95% interval at ${discreteInside}/${finals.length} η; un-resummed and 0 outside every interval: ${alternativesOut ? "yes" : "no"}.` +
+        (circ === null ? "" : ` Circular valley (η=${C.eta}, T=${C.T}): ${fmt(circ.revs, 3)} ± ${fmt(circ.half, 2)} revolutions counter-clockwise (predicted ${fmt(circ.predicted, 3)}; discrete ${fmt(circ.predictedDiscrete, 3)}).`) +
+        (tilt === null ? "" : ` Tilted (+${Tl.alpha}z, η=${Tl.eta}): z_T = ${fmt(tilt.z, 3)} ± ${fmt(tilt.half, 2)} (predicted ${fmt(tilt.predicted, 3)}; discrete ${fmt(tilt.predictedDiscrete, 3)}), test loss rose by ${fmt(tilt.loss, 3)} ± ${fmt(tilt.lossHalf, 2)}: it climbs.`);
       return {
         id: "helix",
         rows,
@@ -302,6 +323,8 @@ function landscapePicture(): PlotRow[] {
   return rows;
 }
 
+const Z_SERIES = ["SGD (mean, 95% band)", "resummed entropic drift (ours)", "resummed, discrete propagators", "un-resummed η³t(t−1)/4", "Chaudhari & Soatto: 0"];
+
 function zVsTSpec(rows: readonly PlotRow[], T: number): object {
   const data: PlotRow[] = [];
   const measured: PlotRow[] = [];
@@ -313,6 +336,7 @@ function zVsTSpec(rows: readonly PlotRow[], T: number): object {
       const panel = `η = ${eta}`;
       measured.push({ panel, t: r.t, z: r.z, lo: r.lo, hi: r.hi, series: "SGD (mean, 95% band)" });
       data.push({ panel, t: r.t, value: r.resummed, series: "resummed entropic drift (ours)" });
+      data.push({ panel, t: r.t, value: r.resummed_discrete, series: "resummed, discrete propagators" });
       data.push({ panel, t: r.t, value: r.chaudhari_soatto, series: "Chaudhari & Soatto: 0" });
       if ((r.unresummed as number) <= top) data.push({ panel, t: r.t, value: r.unresummed, series: "un-resummed η³t(t−1)/4" });
     }
@@ -329,7 +353,15 @@ function zVsTSpec(rows: readonly PlotRow[], T: number): object {
       height: 200,
       layer: [
         { transform: [{ filter: "datum.series == 'SGD (mean, 95% band)'" }], mark: { type: "area", opacity: 0.3 }, encoding: { x: { field: "t", type: "quantitative", title: "step t" }, y: { field: "lo", type: "quantitative", title: "z" }, y2: { field: "hi" }, color: { field: "series", type: "nominal", title: null } } },
-        { mark: { type: "line", clip: true }, encoding: { x: { field: "t", type: "quantitative" }, y: { field: "value", type: "quantitative", title: "z" }, color: { field: "series", type: "nominal", title: null }, strokeDash: { field: "series", type: "nominal", title: null } } },
+        {
+          mark: { type: "line", clip: true, strokeWidth: 1.8 },
+          encoding: {
+            x: { field: "t", type: "quantitative" },
+            y: { field: "value", type: "quantitative", title: "z" },
+            color: { field: "series", type: "nominal", title: null },
+            strokeDash: { field: "series", type: "nominal", title: null, scale: { domain: Z_SERIES, range: [[1, 0], [6, 4], [2, 2], [8, 3, 2, 3], [1, 0]] } },
+          },
+        },
       ],
     },
     resolve: { scale: { y: "independent" } },
@@ -361,7 +393,10 @@ function landscapeSpec(rows: readonly PlotRow[]): object {
 
 function circularSpec(revs: readonly PlotRow[], orbit: readonly PlotRow[], eta: number): object {
   const measured = revs.map((r) => ({ t: r.t, revolutions: r.revolutions, lo: r.lo, hi: r.hi, series: "SGD (mean, 95% band)" }));
-  const predicted = revs.map((r) => ({ t: r.t, revolutions: r.predicted, series: "resummed entropic drift" }));
+  const predicted = [
+    ...revs.map((r) => ({ t: r.t, revolutions: r.predicted, series: "resummed entropic drift" })),
+    ...revs.map((r) => ({ t: r.t, revolutions: r.predicted_discrete, series: "resummed, discrete propagators" })),
+  ];
   return {
     ...frame(`Circular valley z ~ z + 200π (η = ${eta}): SGD goes round counter-clockwise`, 0, 0),
     width: undefined,
@@ -395,7 +430,10 @@ function circularSpec(revs: readonly PlotRow[], orbit: readonly PlotRow[], eta: 
 
 function tiltedSpec(rows: readonly PlotRow[], eta: number, alpha: number): object {
   const m = rows.map((r) => ({ t: r.t, value: r.z, lo: r.lo, hi: r.hi, series: "SGD z (95% band)" }));
-  const p = rows.map((r) => ({ t: r.t, value: r.predicted, series: "predicted (entropic drift − ηαt)" }));
+  const p = [
+    ...rows.map((r) => ({ t: r.t, value: r.predicted, series: "predicted (entropic drift − ηαt)" })),
+    ...rows.map((r) => ({ t: r.t, value: r.predicted_discrete, series: "predicted, discrete propagators" })),
+  ];
   const l = rows.map((r) => ({ t: r.t, value: r.loss, lo: r.loss_lo, hi: r.loss_hi, series: "test loss (95% band)" }));
   return {
     ...frame(`Tilted valley (+${alpha}·z, η = ${eta}): SGD climbs`, 0, 0),

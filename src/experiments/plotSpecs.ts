@@ -26,28 +26,54 @@ export function interval(est: Estimate): { value: number; lo: number; hi: number
   return { value: est.value, lo, hi, stderr: est.stderr };
 }
 
-interface AxisOptions {
+export interface AxisOptions {
   readonly field: string;
   readonly title: string;
   readonly scale?: Record<string, unknown>;
 }
 
+function domainOf(axis: AxisOptions): [number, number] | null {
+  const d = axis.scale?.domain;
+  return Array.isArray(d) && d.length === 2 && typeof d[0] === "number" && typeof d[1] === "number" ? [d[0], d[1]] : null;
+}
+
+/**
+ * Keeps marks inside a fixed y-domain: points outside are dropped, bars are clamped to it (and
+ * dropped when wholly outside), line vertices farther than one domain-width outside are dropped.
+ * (resvg aborts the process on marks that lie entirely outside their clip region, so clipping
+ * alone is not enough.)
+ */
+export function clipToDomain(rows: readonly PlotRow[], y: AxisOptions, kind: "point" | "bar" | "line"): PlotRow[] {
+  const d = domainOf(y);
+  if (d === null) return [...rows];
+  const [a, b] = d;
+  const w = b - a;
+  const num = (v: unknown) => (typeof v === "number" ? v : NaN);
+  if (kind === "point") return rows.filter((r) => num(r[y.field]) >= a && num(r[y.field]) <= b);
+  if (kind === "line") return rows.filter((r) => num(r[y.field]) >= a - w && num(r[y.field]) <= b + w);
+  return rows
+    .filter((r) => num(r.hi) >= a && num(r.lo) <= b)
+    .map((r) => ({ ...r, lo: Math.max(a, num(r.lo)), hi: Math.min(b, num(r.hi)) }));
+}
+
 /** Measured points with vertical 95% bars (`lo`–`hi`), coloured by `series`. */
-export function measuredLayers(data: readonly PlotRow[], x: AxisOptions, y: AxisOptions, colour = "series"): object[] {
+export function measuredLayers(rows: readonly PlotRow[], x: AxisOptions, y: AxisOptions, colour = "series"): object[] {
+  const data = clipToDomain(rows, y, "point");
+  const bars = clipToDomain(rows, y, "bar");
   const enc = {
     x: { field: x.field, type: "quantitative", title: x.title, ...(x.scale === undefined ? {} : { scale: x.scale }) },
     color: { field: colour, type: "nominal", title: null },
   };
   return [
-    { data: { values: data }, mark: { type: "rule", strokeWidth: 1.5, clip: true }, encoding: { ...enc, y: { field: "lo", type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }) }, y2: { field: "hi" } } },
-    { data: { values: data }, mark: { type: "point", filled: true, size: 40, clip: true }, encoding: { ...enc, y: { field: y.field, type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }) }, shape: { field: colour, type: "nominal", title: null } } },
+    { data: { values: bars }, mark: { type: "rule", strokeWidth: 1.5, clip: true }, encoding: { ...enc, y: { field: "lo", type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }) }, y2: { field: "hi" } } },
+    { data: { values: data }, mark: { type: "point", filled: true, size: 40, clip: true }, encoding: { ...enc, y: { field: y.field, type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }) } } },
   ];
 }
 
 /** Prediction curves: one line per `series`, optionally dashed by `dash`. */
-export function lineLayer(data: readonly PlotRow[], x: AxisOptions, y: AxisOptions, colour = "series", dashed = false): object {
+export function lineLayer(rows: readonly PlotRow[], x: AxisOptions, y: AxisOptions, colour = "series", dashed = false): object {
   return {
-    data: { values: data },
+    data: { values: clipToDomain(rows, y, "line") },
     mark: { type: "line", clip: true, strokeWidth: 1.8, ...(dashed ? { strokeDash: [6, 4] } : {}) },
     encoding: {
       x: { field: x.field, type: "quantitative", title: x.title, ...(x.scale === undefined ? {} : { scale: x.scale }) },
@@ -58,9 +84,9 @@ export function lineLayer(data: readonly PlotRow[], x: AxisOptions, y: AxisOptio
 }
 
 /** A 95% band (`lo`–`hi`) as a translucent area, coloured by `series`. */
-export function bandLayer(data: readonly PlotRow[], x: AxisOptions, y: AxisOptions, colour = "series"): object {
+export function bandLayer(rows: readonly PlotRow[], x: AxisOptions, y: AxisOptions, colour = "series"): object {
   return {
-    data: { values: data },
+    data: { values: clipToDomain(rows, y, "bar") },
     mark: { type: "area", opacity: 0.25, clip: true },
     encoding: {
       x: { field: x.field, type: "quantitative", title: x.title, ...(x.scale === undefined ? {} : { scale: x.scale }) },
@@ -85,4 +111,16 @@ export function fmt(x: number, sig = 3): string {
   const a = Math.abs(x);
   if (a >= 1e-3 && a < 1e5) return Number(x.toPrecision(sig)).toString();
   return x.toExponential(sig - 1);
+}
+
+/** A dashed vertical rule at the estimated radius of the η-series, labelled. */
+export function radiusRule(radius: number, xTitle = "learning rate η"): object {
+  return {
+    data: { values: [{ eta: radius, label: `radius ≈ ${fmt(radius, 2)}` }] },
+    layer: [
+      { mark: { type: "rule", strokeDash: [4, 4], color: "#555" }, encoding: { x: { field: "eta", type: "quantitative", title: xTitle } } },
+      { mark: { type: "text", align: "left", dx: 4, baseline: "top", color: "#555", y: 4 }, encoding: { x: { field: "eta", type: "quantitative", title: xTitle }, text: { field: "label" } } },
+    ],
+    description: "radius of the η-series",
+  };
 }

@@ -1,0 +1,144 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import cliProgress from "cli-progress";
+import { UsageError } from "../../index.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../../experiments/experiment.js";
+import { reportHtml, writeExperimentOutputs, type WrittenExperiment } from "../../experiments/output.js";
+import { EXPERIMENTS } from "../../experiments/registry.js";
+import type { Command, CommandIO } from "../command.js";
+import { intFlag, parseFlags } from "../flags.js";
+import { formatTable } from "../table.js";
+
+const USAGE = "sgd-diagrams reproduce <id>|all [--quick] [--out DIR] [--seed k] [--json] [--fresh] [--no-png] [--strict] | reproduce --list [--json]";
+
+/** Exit code when the user interrupted the run (128 + SIGINT). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/** Injection points for tests: the experiments to choose from and an external stop signal. */
+export interface ReproduceHooks {
+  readonly experiments?: readonly Experiment[];
+  /** Polled together with Ctrl-C; `true` stops the run as Ctrl-C would. */
+  readonly shouldStop?: () => boolean;
+}
+
+/** The command line that regenerates an experiment (or `all`) with these settings. */
+function commandLine(id: string, quick: boolean, out: string, seed: number): string {
+  return `npx sgd-diagrams reproduce ${id}${quick ? " --quick" : ""} --out ${out} --seed ${seed}`;
+}
+
+/** Runs `reproduce` (see {@link reproduce}); exported for tests with {@link ReproduceHooks}. */
+export async function runReproduce(argv: string[], io: CommandIO, hooks: ReproduceHooks = {}): Promise<number> {
+  const experiments = hooks.experiments ?? EXPERIMENTS;
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      quick: { type: "boolean" },
+      out: { type: "string" },
+      seed: { type: "string" },
+      json: { type: "boolean" },
+      list: { type: "boolean" },
+      fresh: { type: "boolean" },
+      "no-png": { type: "boolean" },
+      strict: { type: "boolean" },
+    },
+    "reproduce",
+  );
+  const ids = experiments.map((e) => e.id);
+  if (values.list === true) {
+    if (values.json === true) io.stdout(JSON.stringify(experiments.map((e) => ({ id: e.id, figure: e.figure, title: e.title })), null, 2) + "\n");
+    else io.stdout(formatTable(["id", "paper", "what it reproduces"], experiments.map((e) => [e.id, e.figure, e.title])));
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected one experiment id or "all" (one of: ${ids.join(", ")}), got ${positionals.length === 0 ? "none" : positionals.join(" ")}`);
+  const target = positionals[0];
+  if (target !== "all" && !ids.includes(target)) throw new UsageError(`unknown experiment ${JSON.stringify(target)} (one of: ${ids.join(", ")}, or all)`);
+  const quick = values.quick === true;
+  const out = values.out ?? "out";
+  const seed = intFlag(values.seed, "--seed", 0, 2 ** 31 - 1) ?? 1;
+  const selected = target === "all" ? experiments : experiments.filter((e) => e.id === target);
+  const outDir = resolve(out);
+  mkdirSync(outDir, { recursive: true });
+
+  let stopRequested = false;
+  const onSigint = () => {
+    if (stopRequested) process.exit(INTERRUPTED_EXIT_CODE);
+    stopRequested = true;
+    io.stderr("\nstopping after the current chunk (Ctrl-C again to abort); rerun the same command to resume\n");
+  };
+  process.on("SIGINT", onSigint);
+  const shouldStop = () => stopRequested || (hooks.shouldStop?.() ?? false);
+  const written: WrittenExperiment[] = [];
+  const started = Date.now();
+  let interrupted = false;
+  try {
+    for (const exp of selected) {
+      if (shouldStop()) {
+        interrupted = true;
+        break;
+      }
+      const bar = io.interactive ? new cliProgress.SingleBar({ format: `${exp.id.padEnd(12)} |{bar}| {value}/{total} {label}`, hideCursor: true, clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+      let barTotal = -1;
+      const ctx: ExperimentContext = {
+        outDir: join(outDir, exp.id),
+        quick,
+        seed,
+        progress(label, done, total) {
+          if (bar === null) return;
+          if (barTotal < 0) bar.start(Math.max(1, total), done, { label });
+          else if (total !== barTotal) bar.setTotal(Math.max(1, total));
+          barTotal = total;
+          bar.update(done, { label });
+        },
+        shouldStop,
+      };
+      if (values.fresh === true) clearCheckpoint(ctx.outDir);
+      const t0 = Date.now();
+      let result: ExperimentResult;
+      try {
+        result = await exp.run(ctx);
+      } finally {
+        bar?.stop();
+      }
+      const seconds = (Date.now() - t0) / 1000;
+      const w = await writeExperimentOutputs(exp, result, outDir, { command: commandLine(exp.id, quick, out, seed), seconds, png: values["no-png"] !== true });
+      written.push(w);
+      if (values.json !== true) {
+        const status = w.partial ? "PARTIAL" : w.pass === true ? "REPRODUCED" : w.pass === false ? "NOT REPRODUCED" : "ILLUSTRATION";
+        io.stdout(`${exp.id}: ${status} (${seconds.toFixed(1)} s) — ${w.verdict}\n  → ${join(out, exp.id)}/\n`);
+      }
+      if (w.partial) {
+        interrupted = true;
+        break;
+      }
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  let index: string | null = null;
+  if (target === "all" && written.length > 0) {
+    index = join(out, "index.html");
+    writeFileSync(join(outDir, "index.html"), reportHtml(written, { command: commandLine("all", quick, out, seed), generated: new Date().toISOString(), seconds }));
+  }
+  if (values.json === true) {
+    io.stdout(JSON.stringify({ seed, quick, out, seconds, interrupted, index, experiments: written }, null, 2) + "\n");
+  } else {
+    if (index !== null) io.stdout(`wrote ${index} (${seconds.toFixed(1)} s)\n`);
+    if (interrupted) io.stderr(`interrupted: rerun the same command to resume\n`);
+  }
+  if (interrupted) return INTERRUPTED_EXIT_CODE;
+  if (values.strict === true && written.some((w) => w.pass === false)) return 1;
+  return 0;
+}
+
+/** `--fresh`: forget the saved chunks of a previous run. */
+function clearCheckpoint(dir: string): void {
+  rmSync(join(dir, "checkpoint.json"), { force: true });
+}
+
+export const reproduce: Command = {
+  name: "reproduce",
+  summary: "Reproduce the paper's synthetic figures: data (JSON, CSV), figures (SVG, PNG), verdicts, index.html",
+  usage: USAGE,
+  run: (argv, io) => runReproduce(argv, io),
+};

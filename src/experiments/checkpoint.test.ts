@@ -1,0 +1,63 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { Checkpoint, CHECKPOINT_FILE, runChunks, runChunksAsync, unitSeed } from "./checkpoint.js";
+import type { ExperimentContext } from "./experiment.js";
+
+function ctx(dir: string, stopAfter = Infinity): ExperimentContext & { calls: number } {
+  const c = {
+    outDir: dir,
+    quick: true,
+    seed: 5,
+    calls: 0,
+    progress() {},
+    shouldStop() {
+      return c.calls >= stopAfter;
+    },
+  };
+  return c;
+}
+
+describe("checkpoints", () => {
+  test("store, reload with the same fingerprint, ignore another fingerprint or a torn file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cp-"));
+    const a = Checkpoint.open(dir, { v: 1 });
+    expect(a.unit("x", () => [1, 2])).toEqual([1, 2]);
+    expect(Checkpoint.open(dir, { v: 1 }).get("x")).toEqual([1, 2]);
+    expect(Checkpoint.open(dir, { v: 1 }).resumed.has("x")).toBe(true);
+    expect(Checkpoint.open(dir, { v: 2 }).has("x")).toBe(false);
+    expect(Checkpoint.open(dir, { v: 1 }, true).has("x")).toBe(false);
+    writeFileSync(join(dir, CHECKPOINT_FILE), "{not json");
+    expect(Checkpoint.open(dir, { v: 1 }).has("x")).toBe(false);
+    a.clear();
+    expect(existsSync(join(dir, CHECKPOINT_FILE))).toBe(false);
+  });
+  test("unit seeds are distinct per key and base, and safe integers", () => {
+    const seeds = new Set(["a#0", "a#1", "b#0"].flatMap((k) => [unitSeed(1, k), unitSeed(2, k)]));
+    expect(seeds.size).toBe(6);
+    for (const s of seeds) expect(Number.isSafeInteger(s)).toBe(true);
+    expect(unitSeed(-3, "k")).toBeGreaterThanOrEqual(0);
+  });
+  test("chunks: a stop leaves the finished ones saved; the rerun completes with identical results", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cp-"));
+    const compute = (i: number, seed: number) => ({ i, seed });
+    const c1 = ctx(dir, 2);
+    const first = await runChunksAsync(Checkpoint.open(dir, "f"), c1, "u", 5, (i, s) => {
+      c1.calls++;
+      return compute(i, s);
+    });
+    expect(first).toBeNull();
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, CHECKPOINT_FILE), "utf8")).units)).toEqual(["u#0", "u#1"]);
+    const c2 = ctx(dir);
+    const second = await runChunksAsync(Checkpoint.open(dir, "f"), c2, "u", 5, (i, s) => {
+      c2.calls++;
+      return compute(i, s);
+    });
+    expect(c2.calls).toBe(3);
+    const fresh = await runChunksAsync(Checkpoint.open(mkdtempSync(join(tmpdir(), "cp-")), "f"), ctx(dir), "u", 5, compute);
+    expect(second).toEqual(fresh);
+    // The synchronous version computes the same chunks.
+    expect(runChunks(Checkpoint.open(mkdtempSync(join(tmpdir(), "cp-")), "f"), ctx(dir), "u", 5, compute)).toEqual(fresh);
+  });
+});

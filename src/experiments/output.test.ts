@@ -1,0 +1,35 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { reportHtml, toCsv, writeExperimentOutputs } from "./output.js";
+
+describe("experiment outputs", () => {
+  test("CSV: union of keys, quoting, empty cells for missing and null", () => {
+    expect(toCsv([{ a: 1, b: "x,y" }, { a: null, c: 'q"t' }, { b: Infinity }])).toBe('a,b,c\n1,"x,y",\n,,"q""t"\n,Infinity,\n');
+  });
+  test("writes data, CSV, verdict and figures (Vega-Lite and ready-made SVG), and the report links them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "out-"));
+    const spec = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] }, mark: "line", encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } } };
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="red"/></svg>';
+    const w = await writeExperimentOutputs(
+      { id: "demo", title: "A demo", figure: "figure 0" },
+      { id: "demo", rows: [{ x: 1 }], plots: [{ name: "line", spec }, { name: "drawn", spec: {}, svg }], verdict: "fine <ok>", pass: true },
+      dir,
+      { command: "npx sgd-diagrams reproduce demo", seconds: 1.5 },
+    );
+    for (const f of ["data.json", "data.csv", "verdict.txt", "line.svg", "line.png", "drawn.svg", "drawn.png"]) expect(existsSync(join(dir, "demo", f)), f).toBe(true);
+    expect(readFileSync(join(dir, "demo", "verdict.txt"), "utf8")).toBe("REPRODUCED: fine <ok>\n");
+    expect(readFileSync(join(dir, "demo", "drawn.svg"), "utf8")).toBe(svg);
+    expect(readFileSync(join(dir, "demo", "line.svg"), "utf8")).toMatch(/^<svg/);
+    expect(readFileSync(join(dir, "demo", "line.png")).subarray(1, 4).toString()).toBe("PNG");
+    const json = JSON.parse(readFileSync(join(dir, "demo", "data.json"), "utf8"));
+    expect(json).toMatchObject({ id: "demo", pass: true, partial: false, rows: [{ x: 1 }], command: "npx sgd-diagrams reproduce demo" });
+    const html = reportHtml([w, { ...w, id: "other", pass: false, partial: true }], { command: "npx sgd-diagrams reproduce all" });
+    expect(html).toContain('<img src="demo/line.svg"');
+    expect(html).toContain("fine &lt;ok&gt;");
+    expect(html).toContain("npx sgd-diagrams reproduce demo");
+    expect(html).toContain("partial");
+    expect(html).not.toMatch(/<script/);
+  });
+});

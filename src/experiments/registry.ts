@@ -1,0 +1,21 @@
+/**
+ * Every experiment `reproduce` knows, in report order. Append new experiments here.
+ *
+ * @module
+ */
+import { cubicChiExperiment } from "./cubicChi.js";
+import type { Experiment } from "./experiment.js";
+import { gaussFitExperiment } from "./gaussFit.js";
+import { helixExperiment } from "./helix.js";
+import { resummationExperiment } from "./resummationExperiment.js";
+import { spacetimeExperiment } from "./spacetime.js";
+import { ticSticExperiment } from "./ticStic.js";
+
+export const EXPERIMENTS: Experiment[] = [
+  spacetimeExperiment,
+  helixExperiment,
+  cubicChiExperiment,
+  gaussFitExperiment,
+  ticSticExperiment,
+  resummationExperiment,
+];
