@@ -39,3 +39,25 @@ export {
   compareMainJob,
   type MainJobConfig,
 } from "./experiments/mainJob.js";
+export {
+  gdcBeta,
+  gdcRegularizerGradient,
+  gdcSampleCovarianceGradient,
+  gdcDirection,
+  type CovarianceEstimator,
+} from "./simulate/gdc.js";
+export { hessianPreconditionedStep, type HessianStepOptions } from "./simulate/hessianUpdate.js";
+export {
+  type Optimizer,
+  sgdOptimizer,
+  gdcOptimizer,
+  hessianOptimizer,
+  optimizerLabel,
+  trainWithOptimizer,
+  type TrainOptions,
+} from "./simulate/optimizers.js";
+export { LogisticOptimizerTrainer } from "./simulate/logisticOptimizers.js";
+export { LogisticSparseTrainer } from "./simulate/logisticSparse.js";
+export { sampleDiagramValuesReplicated } from "./predict/replicatedValues.js";
+export { REAL_DATA_EXPERIMENTS } from "./experiments/realDataExperiments.js";
+export { kendallTau } from "./experiments/modelSelection.js";

@@ -10,6 +10,7 @@ import { helixExperiment } from "./helix.js";
 import { resummationExperiment } from "./resummationExperiment.js";
 import { spacetimeExperiment } from "./spacetime.js";
 import { ticSticExperiment } from "./ticStic.js";
+import { REAL_DATA_EXPERIMENTS } from "./realDataExperiments.js";
 
 export const EXPERIMENTS: Experiment[] = [
   spacetimeExperiment,
@@ -18,4 +19,5 @@ export const EXPERIMENTS: Experiment[] = [
   gaussFitExperiment,
   ticSticExperiment,
   resummationExperiment,
+  ...REAL_DATA_EXPERIMENTS,
 ];

@@ -11,14 +11,16 @@ import {
   completePolicy,
   constant,
   dataMatrix,
+  directionalDerivativeFn,
+  directionalGradientFn,
   grad,
   jit,
   lax,
   LossOracle,
+  MAX_DIRECTIONAL_ORDER,
   np,
   requireNumerics,
   toFloat64Array,
-  vmap,
   withArrays,
   type DataMatrix,
   type JaxArray,
@@ -28,7 +30,6 @@ import {
 } from "../numerics/index.js";
 import { Rng } from "../stats/rng.js";
 import type { ImageDataset } from "./datasets.js";
-import { logSumExp, tanh } from "./preciseMath.js";
 import type { DerivativeOracle } from "./derivativeOracle.js";
 
 /** The architectures of experiments.md. */
@@ -39,19 +40,31 @@ export type ImageModelKind = (typeof IMAGE_MODEL_KINDS)[number];
 export const IMAGE_CLASSES = 10;
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
+/** Features of one datum: the pixels, then the one-hot label. */
+export const IMAGE_DATUM_FEATURES = PIXELS + IMAGE_CLASSES;
 
 /**
  * float64 on the `wasm` device, jit-compiled: the default of {@link createImageModel}.
  *
- * The float64 losses compute `exp`, `log` and `tanh` with the arithmetic-only functions of
- * `./preciseMath.ts`, so values and derivatives of every order are float64-accurate although
- * the wasm kernels' own transcendentals are only float32-accurate. (The `cpu` device is
- * exact too but about a thousand times slower on the LeNet: ~4 s per gradient.) `jit`
- * because eager derivatives through `log` and division leak a buffer per call in jax-js
- * 0.1.25 and are several times slower; the losses write every float32-inexact literal with
- * `constant()`, and a test checks jit against eager evaluation.
+ * Arithmetic (`+ − × ÷`, sums, matrix products) is exact float64, but jax-js 0.1.25 evaluates
+ * the float64 `exp`, `log` and `tanh` of a wasm kernel through float32 (relative error ~1e−7),
+ * so losses and derivatives of every order carry relative errors of that size (the AD
+ * derivatives are consistent with each other to ~1e−15; against finite differences they agree
+ * to ~1e−5). `jit` because eager derivatives through `log` leak a buffer per call in jax-js
+ * 0.1.25 and are slower; the losses write no float32-inexact literal (scales go through
+ * `constant()`), and a test checks jit against eager evaluation.
+ *
+ * Speed on the LeNet (one image, one core): loss 1 ms, gradient 3 ms, Hessian-vector product
+ * 24 ms, `∇³l[v,v,v]` 11 ms; batches of 64 images ~0.5–5 ms per image.
  */
 export const IMAGE_MODEL_POLICY: NumericsPolicy = Object.freeze({ dtype: "float64", device: "wasm", jit: true });
+
+/**
+ * float64 on the `cpu` device, jit-compiled: every digit (`exp`/`log`/`tanh` from `Math.*`),
+ * 15–70× slower than {@link IMAGE_MODEL_POLICY} (LeNet, one image: loss 74 ms, gradient
+ * 105 ms, Hessian-vector product 310 ms). For exactness checks and small amounts of work.
+ */
+export const IMAGE_MODEL_EXACT_POLICY: NumericsPolicy = Object.freeze({ dtype: "float64", device: "cpu", jit: true });
 
 /** Options of {@link createImageModel}. */
 export interface ImageModelOptions {
@@ -64,7 +77,7 @@ export interface ImageModelOptions {
   /**
    * Batched calls are split into chunks of at most this many images; chunks are padded to a
    * power of two (at least 16) so that `jit` compiles few shapes.
-   * @defaultValue 512
+   * @defaultValue 256
    */
   readonly maxBatchRows?: number;
   /**
@@ -89,6 +102,17 @@ export interface ParameterBlock {
 }
 
 /**
+ * The per-image losses of a batch, as a jax-level function that consumes both arguments:
+ * `(θ [P], x [S, 794]) → [S]`, and with an optional leading *lane* axis on either argument,
+ * `(θ [L, P], x [S, 794] or [L, S, 794]) → [L, S]` (lane `ℓ` uses weights `θ[ℓ]` and images
+ * `x[ℓ]`, or the shared `x`): many independent models at once.
+ *
+ * Lanes are an explicit axis rather than a `vmap` because jax-js 0.1.25 batches a `vmap`ped
+ * matrix product ~25× slower than the same product written with a leading batch axis.
+ */
+export type BatchLossFunction = (theta: JaxArray, x: JaxArray) => JaxArray;
+
+/**
  * An image classifier `l_i(θ) = logsumexp(z) − z_{y_i}` with logits `z = f_θ(x_i)`, as a
  * {@link DerivativeOracle} over data-set indices (the datum is the index `i` of an image in
  * `data`) plus batched means for training and evaluation.
@@ -101,18 +125,30 @@ export interface ParameterBlock {
  * ({@link ImageModel.theta0}) and a scalar learning rate `η` is a natural metric.
  *
  * ## Datum features
- * The jax-level {@link ImageModel.loss} takes one datum as a vector of
- * {@link ImageModel.dataDim} `= 794` features: the 784 pixel intensities in `[0, 1]`
- * (row-major 28×28), then the one-hot label (10 entries). {@link ImageModel.features} builds
- * it from an index.
+ * The jax-level losses take a datum as {@link IMAGE_DATUM_FEATURES} `= 794` features: the 784
+ * pixel intensities in `[0, 1]` (row-major 28×28), then the one-hot label (10 entries).
+ * {@link ImageModel.features} builds them from an index.
  *
  * ## Architectures
  * - `logistic`: `z = s·W·(x, 1)` with `W` of shape `10 × 785` (the bias is the last column),
- *   the layout of the analytic `LogisticModel`; zero init.
+ *   the layout of the analytic `LogisticModel`; zero init. 7850 weights.
  * - `lenet`: conv 5×5 stride 2 (VALID), 10 channels → tanh → conv 5×5 stride 2, 10 channels →
- *   tanh → dense 160→10 → tanh → dense 10→10. Shapes 28² → 12² → 4²; conv kernels `OIHW`,
- *   dense weights `out × in` (`z = W h + b`), flattening in `(C, H, W)` order. 4490 weights.
+ *   tanh → dense 160→10 → tanh → dense 10→10; spatial sizes 28 → 12 → 4. Conv kernels are
+ *   `[C_out, C_in, 5, 5]`, dense weights `[out, in]` (`z = W h + b`), biases `[out, 1]`, and
+ *   the second conv's output is flattened in `(C, H, W)` order. 4490 weights.
  * - `mlp`: dense 784→`hidden` → tanh → dense `hidden`→10 (25,450 weights for `hidden = 32`).
+ *
+ * ## Method
+ * Every layer is computed for a whole batch with the images in the *last* axis (activations
+ * `[channels, images·positions]`), where jax-js's wasm matrix products are fastest, and with
+ * an optional leading lane axis for many models at once ({@link BatchLossFunction}). The
+ * convolutions are matrix products with patch matrices (im2col) gathered by one `take` with
+ * precomputed indices; the map is linear, so all derivatives are those of the convolution (a
+ * test checks the loss against `lax.conv`). In jax-js 0.1.25 this is much faster than
+ * `lax.conv` once differentiated or batched over weights (LeNet gradient 3 ms against 6 ms,
+ * meanGradient over 1000 images 0.6 s against 4.7 s, 2000-lane test evaluation ~15× faster),
+ * and than a `vmap` over lanes (a `vmap`ped matrix product is ~25× slower than the same
+ * product with a leading batch axis).
  *
  * Call {@link ImageModel.dispose} when done (frees jit-compiled functions).
  */
@@ -120,18 +156,23 @@ export class ImageModel implements DerivativeOracle<number> {
   /** Number of weights `P`. */
   readonly dim: number;
   /** Features of one datum: 784 pixels + 10 one-hot label entries. */
-  readonly dataDim = PIXELS + IMAGE_CLASSES;
+  readonly dataDim = IMAGE_DATUM_FEATURES;
   readonly policy: NumericsPolicy;
   readonly maxBatchRows: number;
   /**
-   * The per-datum loss as a jax-level function `(θ [P], x [794]) → []` (ownership contract of
-   * `LossFunction`: consumes both arguments). It takes the dtype of `θ`, writes no inexact
-   * literal, and can be traced by `grad`, `jvp`, `vmap` and `jit`; trainers build their own
-   * batched steps from it.
+   * The per-image losses of a batch (see {@link BatchLossFunction}). It takes the dtype of
+   * `θ`, writes no float32-inexact literal, and can be traced by `grad`, `jvp`, `vmap` and
+   * `jit`; trainers build their batched steps from it.
+   */
+  readonly batchLoss: BatchLossFunction;
+  /**
+   * The per-datum loss `(θ [P], x [794]) → []` (the `LossFunction` ownership contract:
+   * consumes both arguments): {@link ImageModel.batchLoss} on a batch of one.
    */
   readonly loss: LossFunction;
   readonly #oracle: LossOracle;
-  readonly #means = new Map<string, OwnedFunction<(theta: JaxArray, x: JaxArray, w: JaxArray) => JaxArray> | ((theta: JaxArray, x: JaxArray, w: JaxArray) => JaxArray)>();
+  readonly #means = new Map<string, MeanFunction>();
+  readonly #batchedFns = new Map<string, BatchedFunction | OwnedFunction<BatchedFunction>>();
 
   /** Use {@link createImageModel}. */
   constructor(
@@ -139,29 +180,42 @@ export class ImageModel implements DerivativeOracle<number> {
     readonly data: ImageDataset,
     /** The blocks of θ, in order, covering `[0, dim)`. */
     readonly blocks: readonly ParameterBlock[],
-    logits: (params: (name: string) => JaxArray, pixels: JaxArray) => JaxArray,
+    logits: LogitsFunction,
     options: { policy: NumericsPolicy; maxBatchRows: number },
   ) {
     this.dim = blocks.reduce((n, b) => n + b.size, 0);
     this.policy = options.policy;
     this.maxBatchRows = options.maxBatchRows;
-    this.loss = (theta, x) => {
-      // `params(name)` hands out one owned, scaled view of a block per use.
-      const params = (name: string): JaxArray => {
-        const b = blocks.find((c) => c.name === name);
-        if (b === undefined) throw new InvalidArgumentError("ImageModel.loss", "block", "a known parameter block", name);
-        const raw = theta.ref.slice([b.offset, b.offset + b.size]).reshape([...b.shape]);
-        return raw.mul(constant(theta, b.scale));
-      };
+    const byName = new Map(blocks.map((b) => [b.name, b]));
+    const P = this.dim;
+    this.batchLoss = (theta, x) => {
       try {
-        const z = logits(params, x.ref.slice([0, PIXELS]));
-        const oneHot = x.ref.slice([PIXELS, PIXELS + IMAGE_CLASSES]);
-        return logSumExp(z.ref).sub(z.mul(oneHot).sum());
+        const lanes = theta.ndim === 2 ? [theta.shape[0]] : [];
+        if (theta.ndim < 1 || theta.ndim > 2 || theta.shape[theta.ndim - 1] !== P) {
+          throw new InvalidArgumentError("ImageModel.batchLoss", "theta", `of shape [${P}] or [L, ${P}]`, `[${theta.shape.join(", ")}]`);
+        }
+        if (x.ndim < 2 || x.ndim > 3 || x.shape[x.ndim - 1] !== IMAGE_DATUM_FEATURES || (x.ndim === 3 && lanes[0] !== x.shape[0])) {
+          const want = lanes.length === 0 ? `[S, ${IMAGE_DATUM_FEATURES}]` : `[S, ${IMAGE_DATUM_FEATURES}] or [${lanes[0]}, S, ${IMAGE_DATUM_FEATURES}]`;
+          throw new InvalidArgumentError("ImageModel.batchLoss", "x", `of shape ${want}`, `[${x.shape.join(", ")}]`);
+        }
+        // `params(name)` hands out one owned, scaled view of a block per use: [...lanes, ...shape].
+        const params = (name: string, scaled = true): JaxArray => {
+          const b = byName.get(name);
+          if (b === undefined) throw new InvalidArgumentError("ImageModel.batchLoss", "block", "a known parameter block", name);
+          const raw = theta.ref.slice(...lanes.map((): [] => []), [b.offset, b.offset + b.size]).reshape([...lanes, ...b.shape]);
+          return scaled ? raw.mul(constant(theta, b.scale)) : raw;
+        };
+        const dataLanes = x.ndim === 3 ? 1 : 0;
+        const rows = (range: [number, number]) => x.ref.slice(...(dataLanes ? [[] as []] : []), [], range);
+        const z = logits(params, rows([0, PIXELS])); // [...lanes, 10, S]
+        const oneHot = matrixT(rows([PIXELS, IMAGE_DATUM_FEATURES])); // [...dataLanes, 10, S]
+        return logSumExpColumns(z.ref).sub(z.mul(oneHot).sum(-2));
       } finally {
         theta.dispose();
         x.dispose();
       }
     };
+    this.loss = (theta, x) => this.batchLoss(theta, x.reshape([1, IMAGE_DATUM_FEATURES])).reshape([]);
     this.#oracle = new LossOracle(this.loss, this.dim, this.dataDim, { policy: this.policy, maxBatchRows: this.maxBatchRows });
   }
 
@@ -210,21 +264,30 @@ export class ImageModel implements DerivativeOracle<number> {
   }
 
   /**
-   * Entry `r` is `∇^k l_{indices[r]}(θ)[v_1..v_k]`, one `vmap`ped call per chunk. Each direction
-   * has length `P` (shared) or `indices.length·P` (row `r` used with image `indices[r]`).
+   * Entry `r` is `∇^k l_{indices[r]}(θ)[v_1..v_k]`. Each direction has length `P` (shared) or
+   * `indices.length·P` (row `r` used with image `indices[r]`). One call per chunk of at most
+   * {@link ImageModel.maxBatchRows} images: with shared directions, `k` nested `jvp`s of the
+   * vector of losses `θ ↦ (l_{x_r}(θ))_r`; with per-row directions, the same on one lane per
+   * image.
+   *
+   * @throws InvalidArgumentError for bad lengths, indices or more than 8 directions.
    */
   directionalDerivatives(theta: Float64Array, indices: readonly number[], directions: readonly Float64Array[]): Float64Array {
-    return this.#oracle.directionalDerivatives(theta, this.featureMatrix(indices), directions);
-  }
-
-  /** Row `r` is `∇^{k+1} l_{indices[r]}(θ)[v_1..v_k, ·]`, row-major `indices.length × P`. */
-  directionalGradients(theta: Float64Array, indices: readonly number[], directions: readonly Float64Array[]): Float64Array {
-    return this.#oracle.directionalGradients(theta, this.featureMatrix(indices), directions);
+    return this.#batched("derivative", "directionalDerivatives", theta, indices, directions);
   }
 
   /**
-   * `(1/n) Σ_r l_{indices[r]}(θ)`, batched (`vmap`, `jit` per the policy) in chunks of at most
-   * {@link ImageModel.maxBatchRows} images.
+   * Row `r` is `∇^{k+1} l_{indices[r]}(θ)[v_1..v_k, ·]`, row-major `indices.length × P`;
+   * directions as in {@link ImageModel.directionalDerivatives}. Computed on one lane (a copy of
+   * θ) per image: the gradient of `Σ_r ∇^k l_{x_r}(θ_r)[…]` with respect to the lanes `θ_r`.
+   */
+  directionalGradients(theta: Float64Array, indices: readonly number[], directions: readonly Float64Array[]): Float64Array {
+    return this.#batched("gradient", "directionalGradients", theta, indices, directions);
+  }
+
+  /**
+   * `(1/n) Σ_r l_{indices[r]}(θ)`, one batched call ({@link ImageModel.batchLoss}, `jit` per the
+   * policy) per chunk of at most {@link ImageModel.maxBatchRows} images.
    *
    * @throws InvalidArgumentError for an empty index list, a bad index or a θ of wrong length.
    */
@@ -240,13 +303,94 @@ export class ImageModel implements DerivativeOracle<number> {
   /** Frees jit-compiled functions; the model stays usable (it recompiles on demand). */
   dispose(): void {
     this.#oracle.dispose();
-    for (const f of this.#means.values()) if ("dispose" in f) f.dispose();
+    for (const f of [...this.#means.values(), ...this.#batchedFns.values()]) {
+      if ("dispose" in f && typeof f.dispose === "function") f.dispose();
+    }
     this.#means.clear();
+    this.#batchedFns.clear();
+  }
+
+  #batched(
+    kind: "derivative" | "gradient",
+    where: string,
+    theta: Float64Array,
+    indices: readonly number[],
+    directions: readonly Float64Array[],
+  ): Float64Array {
+    requireNumerics(`ImageModel.${where}`);
+    const P = this.dim;
+    if (!(theta instanceof Float64Array) || theta.length !== P) {
+      throw new InvalidArgumentError(`ImageModel.${where}`, "theta", `a Float64Array of length ${P}`, theta?.length);
+    }
+    if (!Array.isArray(indices)) throw new InvalidArgumentError(`ImageModel.${where}`, "indices", "a list of image indices", indices);
+    for (const i of indices) this.#checkIndex(i, where);
+    if (!Array.isArray(directions) || directions.length > MAX_DIRECTIONAL_ORDER) {
+      throw new InvalidArgumentError(`ImageModel.${where}`, "directions", `a list of at most ${MAX_DIRECTIONAL_ORDER} vectors`, directions);
+    }
+    const n = indices.length;
+    const perRow = directions.map((v, j) => {
+      if (v instanceof Float64Array && v.length === P) return false;
+      if (v instanceof Float64Array && v.length === n * P) return true;
+      throw new InvalidArgumentError(`ImageModel.${where}`, `directions[${j}]`, `a Float64Array of length ${P} or ${n}·${P}`, v?.length);
+    });
+    const outCols = kind === "gradient" ? P : 1;
+    const result = new Float64Array(n * outCols);
+    const fn = this.#batchedFunction(kind, perRow);
+    for (let start = 0; start < n; start += this.maxBatchRows) {
+      const chunk = indices.slice(start, start + this.maxBatchRows);
+      const rows = paddedRows(chunk.length, this.maxBatchRows);
+      const x = new Float64Array(rows * this.dataDim);
+      x.set(this.featureRows(chunk));
+      const out = withArrays(this.policy, (s) => {
+        const vs = directions.map((v, j) => {
+          if (!perRow[j]) return s.array(v);
+          const padded = new Float64Array(rows * P);
+          padded.set(v.subarray(start * P, (start + chunk.length) * P));
+          return s.array(padded, [rows, P]);
+        });
+        return toFloat64Array(s.adopt(fn(s.array(theta), s.array(x, [rows, this.dataDim]), ...vs)));
+      });
+      result.set(out.subarray(0, chunk.length * outCols), start * outCols);
+    }
+    return result;
+  }
+
+  #batchedFunction(kind: "derivative" | "gradient", perRow: readonly boolean[]): BatchedFunction {
+    const key = `${kind}/${perRow.map((b) => (b ? "r" : "s")).join("")}`;
+    let fn = this.#batchedFns.get(key);
+    if (fn === undefined) {
+      const k = perRow.length;
+      const D = this.dataDim;
+      const P = this.dim;
+      const lanes = kind === "gradient" || perRow.some((b) => b);
+      const f: BatchedFunction = (theta, x, ...directions) => {
+        const R = x.shape[0];
+        if (!lanes) {
+          const losses = (t: JaxArray, xs: JaxArray): JaxArray => this.batchLoss(t, xs);
+          return directionalDerivativeFn(losses, k)(theta, x, ...directions);
+        }
+        // One lane (copy of θ) per image, so that per-row quantities are separate outputs.
+        const thetaLanes = np.broadcastTo(theta, [R, P]);
+        const xLanes = x.reshape([R, 1, D]);
+        const vLanes = directions.map((v, j) => (perRow[j] ? v : np.broadcastTo(v, [R, P])));
+        if (kind === "gradient") {
+          const total = (t: JaxArray, xs: JaxArray): JaxArray => this.batchLoss(t, xs).sum();
+          return directionalGradientFn(total, k)(thetaLanes, xLanes, ...vLanes);
+        }
+        const perLane = (t: JaxArray, xs: JaxArray): JaxArray => this.batchLoss(t, xs).reshape([R]);
+        return directionalDerivativeFn(perLane, k)(thetaLanes, xLanes, ...vLanes);
+      };
+      fn = this.policy.jit ? jit(f) : f;
+      this.#batchedFns.set(key, fn);
+    }
+    return fn;
   }
 
   #mean(kind: "value" | "gradient", where: string, theta: Float64Array, indices: readonly number[]): Float64Array {
     requireNumerics(`ImageModel.${where}`);
-    if (theta.length !== this.dim) throw new InvalidArgumentError(`ImageModel.${where}`, "theta.length", `${this.dim}`, theta.length);
+    if (!(theta instanceof Float64Array) || theta.length !== this.dim) {
+      throw new InvalidArgumentError(`ImageModel.${where}`, "theta", `a Float64Array of length ${this.dim}`, theta?.length);
+    }
     if (!Array.isArray(indices) || indices.length === 0) {
       throw new InvalidArgumentError(`ImageModel.${where}`, "indices", "a non-empty list of image indices", indices);
     }
@@ -269,12 +413,11 @@ export class ImageModel implements DerivativeOracle<number> {
     return total;
   }
 
-  #meanFunction(kind: "value" | "gradient") {
+  #meanFunction(kind: "value" | "gradient"): MeanFunction {
     let fn = this.#means.get(kind);
     if (fn === undefined) {
-      // Σ_r w_r l_{x_r}(θ): padding rows get weight 0 (so one compiled shape per chunk size).
-      const weightedSum = (theta: JaxArray, x: JaxArray, w: JaxArray): JaxArray =>
-        (vmap(this.loss, [null, 0])(theta, x) as JaxArray).mul(w).sum();
+      // Σ_r w_r l_{x_r}(θ): padding rows get weight 0 (so few shapes get compiled).
+      const weightedSum = (theta: JaxArray, x: JaxArray, w: JaxArray): JaxArray => this.batchLoss(theta, x).mul(w).sum();
       const f = kind === "value" ? weightedSum : (theta: JaxArray, x: JaxArray, w: JaxArray) => grad(weightedSum)(theta, x, w);
       fn = this.policy.jit ? jit(f) : f;
       this.#means.set(kind, fn);
@@ -295,6 +438,25 @@ export class ImageModel implements DerivativeOracle<number> {
     }
   }
 }
+
+/** `(θ [P], x [R, D], v_1..v_k ([P] or [R, P])) → [R]` or `[R, P]`; consumes every argument. */
+type BatchedFunction = (theta: JaxArray, x: JaxArray, ...directions: JaxArray[]) => JaxArray;
+
+type MeanFunction =
+  | OwnedFunction<(theta: JaxArray, x: JaxArray, w: JaxArray) => JaxArray>
+  | ((theta: JaxArray, x: JaxArray, w: JaxArray) => JaxArray);
+
+/**
+ * `params(name)` returns an owned block `[...lanes, ...shape]` multiplied by its scale, or
+ * unscaled with `scaled = false`.
+ */
+type Params = (name: string, scaled?: boolean) => JaxArray;
+
+/**
+ * `(params, pixels [..., S, 784]) → logits [..., 10, S]`; leading lane axes of weights and
+ * pixels broadcast.
+ */
+type LogitsFunction = (params: Params, pixels: JaxArray) => JaxArray;
 
 /**
  * Builds one of the image classifiers of experiments.md on `data` (see {@link ImageModel}).
@@ -320,7 +482,7 @@ export function createImageModel(kind: ImageModelKind, data: ImageDataset, optio
     throw new InvalidArgumentError("createImageModel", "data.features", `${PIXELS} (28×28 images)`, data.features);
   }
   const policy = completePolicy({ ...IMAGE_MODEL_POLICY, ...options.policy }, "createImageModel");
-  const maxBatchRows = requireInt(options.maxBatchRows ?? 512, "createImageModel", "maxBatchRows", 1, 2 ** 20);
+  const maxBatchRows = requireInt(options.maxBatchRows ?? 256, "createImageModel", "maxBatchRows", 1, 2 ** 20);
   const hidden = requireInt(options.hidden ?? 32, "createImageModel", "hidden", 1, 1 << 16);
   const arch = kind === "logistic" ? logisticArchitecture() : kind === "lenet" ? lenetArchitecture() : mlpArchitecture(hidden);
   return new ImageModel(kind, data, arch.blocks, arch.logits, { policy, maxBatchRows });
@@ -328,7 +490,7 @@ export function createImageModel(kind: ImageModelKind, data: ImageDataset, optio
 
 interface Architecture {
   readonly blocks: ParameterBlock[];
-  readonly logits: (params: (name: string) => JaxArray, pixels: JaxArray) => JaxArray;
+  readonly logits: LogitsFunction;
 }
 
 /** Lays out `[name, shape, scale]` blocks consecutively. */
@@ -344,8 +506,17 @@ function layout(specs: readonly (readonly [string, readonly number[], number])[]
 
 const xavier = (fanIn: number, fanOut: number): number => Math.sqrt(2 / (fanIn + fanOut));
 
-/** Dense layer `W h + b` with `W` of shape `[out, in]`. */
-function dense(params: (name: string) => JaxArray, name: string, h: JaxArray): JaxArray {
+/** Swaps the last two axes. Consumes `x`. */
+function matrixT(x: JaxArray): JaxArray {
+  const n = x.ndim;
+  return x.transpose([...Array.from({ length: n - 2 }, (_, i) => i), n - 1, n - 2]);
+}
+
+/**
+ * Dense layer `W h + b` on columns: `W [..., out, in]`, `h [..., in, N]`, `b [..., out, 1]`
+ * (leading lane axes broadcast).
+ */
+function dense(params: Params, name: string, h: JaxArray): JaxArray {
   return np.matmul(params(`${name}.weight`), h).add(params(`${name}.bias`));
 }
 
@@ -356,7 +527,8 @@ function logisticArchitecture(): Architecture {
     logits(params, pixels) {
       // The bias is column 784 of W (the analytic LogisticModel's layout).
       const W = params("dense.weight");
-      return np.matmul(W.ref.slice([], [0, PIXELS]), pixels).add(W.slice([], PIXELS));
+      const lanes: [][] = W.ndim === 3 ? [[]] : [];
+      return np.matmul(W.ref.slice(...lanes, [], [0, PIXELS]), matrixT(pixels)).add(W.slice(...lanes, [], [PIXELS, F]));
     },
   };
 }
@@ -367,9 +539,60 @@ const CHANNELS = 10;
 /** Spatial side after a VALID `KERNEL`×`KERNEL` convolution with stride `STRIDE`. */
 const convSide = (n: number): number => Math.floor((n - KERNEL) / STRIDE) + 1;
 
+/**
+ * A VALID 5×5 stride-2 convolution layer `s·(W ⋆ x) + s·b` (`s = scale`, the layer's Xavier
+ * scale) as a matrix product with the patch matrix: `x [..., C, S·n·n]` (`S` images of side
+ * `n` per channel) → `[..., C_out, S·m·m]`, `m = convSide(n)`. Consumes `x`.
+ *
+ * ## Method
+ * The patch matrix `[..., C·25, S·m·m]` (row `c·25 + 5ky + kx`, column `(s, oy, ox)`, entry
+ * `x[..., c, s, 2oy + ky, 2ox + kx]`) is one `take` along the last axis with a precomputed
+ * index list ordered `(ky, kx, s, oy, ox)`, so it needs only a reshape. Three jax-js 0.1.25
+ * workarounds, each measured or required:
+ * - `take`, not 25 stacked slices: `concatenate` costs a full-size pass per input (~5×
+ *   slower here);
+ * - `x` is padded by one unused zero on its last axis, which makes `jit` materialize it
+ *   instead of fusing its computation (the previous layer's `tanh`) into the gather, where
+ *   it would be evaluated 2.8 times per element (~20% of a LeNet evaluation);
+ * - the scale multiplies the patches rather than the weights (the same product): the
+ *   transpose of `take` is a `scatter`, and `jit` rejects a `scatter` whose input is a view
+ *   (the reshape's cotangent); the multiplication puts a computed array in between.
+ */
+function convLayer(params: Params, name: string, scale: number, x: JaxArray, S: number, n: number): JaxArray {
+  const lead = x.shape.slice(0, -2);
+  const C = x.shape[x.ndim - 2];
+  const m = convSide(n);
+  const idx = np.array(patchIndices(S, n), { dtype: np.int32 });
+  const s = constant(x, scale);
+  const padded = np.pad(x, { [x.ndim - 1]: [0, 1] });
+  const cols = np.take(padded, idx, -1).mul(s).reshape([...lead, C * KERNEL * KERNEL, S * m * m]);
+  return np.matmul(params(`${name}.weight`, false), cols).add(params(`${name}.bias`));
+}
+
+const patchIndexCache = new Map<string, Int32Array>();
+
+/** Flat indices `s·n² + (2oy + ky)·n + 2ox + kx` in the order `(ky, kx, s, oy, ox)`. */
+function patchIndices(S: number, n: number): Int32Array {
+  const key = `${S}/${n}`;
+  let idx = patchIndexCache.get(key);
+  if (idx === undefined) {
+    const m = convSide(n);
+    idx = new Int32Array(KERNEL * KERNEL * S * m * m);
+    let q = 0;
+    for (let ky = 0; ky < KERNEL; ky++)
+      for (let kx = 0; kx < KERNEL; kx++)
+        for (let s = 0; s < S; s++)
+          for (let oy = 0; oy < m; oy++) for (let ox = 0; ox < m; ox++) idx[q++] = s * n * n + (STRIDE * oy + ky) * n + STRIDE * ox + kx;
+    if (patchIndexCache.size > 64) patchIndexCache.clear();
+    patchIndexCache.set(key, idx);
+  }
+  return idx;
+}
+
 function lenetArchitecture(): Architecture {
   const k2 = KERNEL * KERNEL;
-  const side2 = convSide(convSide(SIDE)); // 28 → 12 → 4
+  const side1 = convSide(SIDE); // 12
+  const side2 = convSide(side1); // 4
   const flat = CHANNELS * side2 * side2;
   const conv1 = xavier(1 * k2, CHANNELS * k2);
   const conv2 = xavier(CHANNELS * k2, CHANNELS * k2);
@@ -377,21 +600,25 @@ function lenetArchitecture(): Architecture {
   const dense2 = xavier(CHANNELS, IMAGE_CLASSES);
   return {
     blocks: layout([
-      ["conv1.weight", [CHANNELS, 1, KERNEL, KERNEL], conv1],
-      ["conv1.bias", [1, CHANNELS, 1, 1], conv1],
-      ["conv2.weight", [CHANNELS, CHANNELS, KERNEL, KERNEL], conv2],
-      ["conv2.bias", [1, CHANNELS, 1, 1], conv2],
+      ["conv1.weight", [CHANNELS, 1 * k2], conv1],
+      ["conv1.bias", [CHANNELS, 1], conv1],
+      ["conv2.weight", [CHANNELS, CHANNELS * k2], conv2],
+      ["conv2.bias", [CHANNELS, 1], conv2],
       ["dense1.weight", [CHANNELS, flat], dense1],
-      ["dense1.bias", [CHANNELS], dense1],
+      ["dense1.bias", [CHANNELS, 1], dense1],
       ["dense2.weight", [IMAGE_CLASSES, CHANNELS], dense2],
-      ["dense2.bias", [IMAGE_CLASSES], dense2],
+      ["dense2.bias", [IMAGE_CLASSES, 1], dense2],
     ]),
     logits(params, pixels) {
-      const image = pixels.reshape([1, 1, SIDE, SIDE]);
-      const h1 = tanh(lax.conv(image, params("conv1.weight"), [STRIDE, STRIDE], "VALID").add(params("conv1.bias")));
-      const h2 = tanh(lax.conv(h1, params("conv2.weight"), [STRIDE, STRIDE], "VALID").add(params("conv2.bias")));
-      const h3 = tanh(dense(params, "dense1", h2.reshape([flat])));
-      return dense(params, "dense2", h3);
+      const S = pixels.shape[pixels.ndim - 2];
+      const dataLead = pixels.shape.slice(0, -2);
+      // Activations are [..., C, S·positions]; a conv is W [C_out, C_in·25] @ patches.
+      const h1 = np.tanh(convLayer(params, "conv1", conv1, pixels.reshape([...dataLead, 1, S * PIXELS]), S, SIDE));
+      const h2 = np.tanh(convLayer(params, "conv2", conv2, h1, S, side1));
+      const lead = h2.shape.slice(0, -2);
+      // (C, H, W) flattening per image: [..., C, S, 16] → [..., C, 16, S] → [..., 160, S].
+      const perImage = matrixT(h2.reshape([...lead, CHANNELS, S, side2 * side2])).reshape([...lead, flat, S]);
+      return dense(params, "dense2", np.tanh(dense(params, "dense1", perImage)));
     },
   };
 }
@@ -402,14 +629,24 @@ function mlpArchitecture(hidden: number): Architecture {
   return {
     blocks: layout([
       ["dense1.weight", [hidden, PIXELS], s1],
-      ["dense1.bias", [hidden], s1],
+      ["dense1.bias", [hidden, 1], s1],
       ["dense2.weight", [IMAGE_CLASSES, hidden], s2],
-      ["dense2.bias", [IMAGE_CLASSES], s2],
+      ["dense2.bias", [IMAGE_CLASSES, 1], s2],
     ]),
     logits(params, pixels) {
-      return dense(params, "dense2", tanh(dense(params, "dense1", pixels)));
+      return dense(params, "dense2", np.tanh(dense(params, "dense1", matrixT(pixels))));
     },
   };
+}
+
+/**
+ * `log Σ_c exp(z_{…,c,s})` over the second-to-last axis of `z [..., C, S]`, shifted by the
+ * maximum with its gradient stopped (the result does not depend on the shift, so every
+ * derivative is that of `logsumexp`); consumes `z`.
+ */
+function logSumExpColumns(z: JaxArray): JaxArray {
+  const m = lax.stopGradient(z.ref.max(-2, { keepdims: true }));
+  return np.log(np.exp(z.sub(m.ref)).sum(-2)).add(m.reshape(m.shape.filter((_, i) => i !== m.ndim - 2)));
 }
 
 /** Rows a chunk of `n` images is padded to: the next power of two ≥ 16, capped at `max`. */

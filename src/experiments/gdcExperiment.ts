@@ -1,0 +1,369 @@
+/**
+ * Figure 6, GDC batch matching (applications.md §B): GD on `l + β·trĈ` with
+ * `β = η(N−1)/(4N)` behaves like SGD. SGD (one point per step), GD and GDC on `N = 10`
+ * points for `T = 10` steps, η from 0.0025 to 0.1: (a) one init, (b) several inits,
+ * (c) a β scan, (d) GD−SGD vs GDC−SGD over ≥ 8 (model, data, init) combinations on equal
+ * axes, with the summary ratio mean|GDC−SGD| / mean|GD−SGD| and a bootstrap interval.
+ *
+ * @module
+ */
+import { gdSchedule, sgdSchedule } from "../schedule/schedule.js";
+import { gdcOptimizer, type Optimizer, sgdOptimizer } from "../simulate/optimizers.js";
+import { Z_95 } from "../stats/estimate.js";
+import { Rng } from "../stats/rng.js";
+import { Checkpoint } from "./checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
+import { fmt, type PlotRow } from "./plotSpecs.js";
+import {
+  type BankSizes,
+  loadRealModel,
+  modelLabel,
+  prepareNumerics,
+  meanCi,
+  modelBank,
+  modelSeries,
+  type PairedRuns,
+  pairedRuns,
+  predictCurve,
+  REAL_BANK_SIZES,
+  REAL_TEST_SIZE,
+  type RealModelSpec,
+  seriesDifference,
+} from "./realData.js";
+import { curvePanel, equalAxesScatter, figure, grid } from "./realDataPlots.js";
+
+export interface GdcSizes {
+  readonly N: number;
+  readonly T: number;
+  readonly etas: readonly number[];
+  /** Panels (a), (c): the β scan runs on this model. */
+  readonly main: RealModelSpec;
+  /** Panel (b) and the scatter (d) (the main model is added to the scatter). */
+  readonly combos: readonly RealModelSpec[];
+  /** Added when the architecture is available. */
+  readonly optionalCombos: readonly RealModelSpec[];
+  readonly betaScales: readonly number[];
+  readonly mainRuns: number;
+  readonly comboRuns: number;
+  readonly optionalRuns: number;
+  readonly chunk: number;
+  readonly bank: BankSizes;
+  /** Models whose GD−SGD is also predicted (bank measured). */
+  readonly predictFor: number;
+  readonly testSize: number;
+  readonly bootstrap: number;
+}
+
+const ETAS = [0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1];
+const SCAN = [0, 0.25, 0.5, 1, 2, 4];
+
+export const GDC_SIZES: { readonly quick: GdcSizes; readonly full: GdcSizes } = {
+  quick: {
+    N: 10,
+    T: 10,
+    etas: ETAS,
+    main: { data: "mnist", model: "logistic", initSeed: 0 },
+    combos: [
+      { data: "mnist", model: "logistic", initSeed: 1 },
+      { data: "mnist", model: "logistic", initSeed: 2 },
+      { data: "mnist", model: "logistic", initSeed: 3 },
+      { data: "fashion", model: "logistic", initSeed: 0 },
+      { data: "fashion", model: "logistic", initSeed: 1 },
+      { data: "fashion", model: "logistic", initSeed: 2 },
+      { data: "fashion", model: "logistic", initSeed: 3 },
+    ],
+    optionalCombos: [],
+    betaScales: SCAN,
+    mainRuns: 400,
+    comboRuns: 250,
+    optionalRuns: 0,
+    chunk: 125,
+    bank: REAL_BANK_SIZES.quick,
+    predictFor: 1,
+    testSize: REAL_TEST_SIZE.quick,
+    bootstrap: 200,
+  },
+  full: {
+    N: 10,
+    T: 10,
+    etas: ETAS,
+    main: { data: "mnist", model: "logistic", initSeed: 0 },
+    combos: [
+      { data: "mnist", model: "logistic", initSeed: 1 },
+      { data: "mnist", model: "logistic", initSeed: 2 },
+      { data: "mnist", model: "logistic", initSeed: 3 },
+      { data: "fashion", model: "logistic", initSeed: 0 },
+      { data: "fashion", model: "logistic", initSeed: 1 },
+      { data: "fashion", model: "logistic", initSeed: 2 },
+      { data: "fashion", model: "logistic", initSeed: 3 },
+      { data: "mnist", model: "logistic", initSeed: 4 },
+      { data: "fashion", model: "logistic", initSeed: 4 },
+    ],
+    optionalCombos: [
+      { data: "mnist", model: "lenet", initSeed: 0 },
+      { data: "mnist", model: "lenet", initSeed: 1 },
+      { data: "fashion", model: "lenet", initSeed: 0 },
+    ],
+    betaScales: SCAN,
+    mainRuns: 2000,
+    comboRuns: 1000,
+    optionalRuns: 200,
+    chunk: 250,
+    bank: REAL_BANK_SIZES.full,
+    predictFor: 4,
+    testSize: REAL_TEST_SIZE.full,
+    bootstrap: 1000,
+  },
+};
+
+/** Index of SGD, GD and GDC(β×1) in a run's optimizer list. */
+interface Layout {
+  readonly sgd: number;
+  readonly gd: number;
+  readonly gdc: number;
+  /** GDC(β×1) with the sample-covariance estimator. */
+  readonly gdcCov: number;
+  /** β multiple → index (β×0 is GD). */
+  readonly scan: ReadonlyMap<number, number>;
+}
+
+interface ComboRuns {
+  readonly label: string;
+  readonly runs: PairedRuns;
+  readonly layout: Layout;
+  /** Predicted GD − SGD at each η (orders 2 and 3, with standard errors), when measured. */
+  readonly predicted?: { order2: { value: number; stderr: number }[]; order3: { value: number; stderr: number }[] };
+}
+
+/** Paired differences `a − b` at each η over the given runs (test loss). */
+function diffs(runs: PairedRuns, a: number, b: number, pick?: readonly number[]): number[] {
+  const idx = pick ?? runs.results.map((_, k) => k);
+  return runs.etas.map((_, i) => {
+    let s = 0;
+    let n = 0;
+    for (const r of idx) {
+      const x = runs.results[r][a][i];
+      const y = runs.results[r][b][i];
+      if (x.diverged === undefined && y.diverged === undefined) {
+        s += x.test - y.test;
+        n++;
+      }
+    }
+    return n === 0 ? NaN : s / n;
+  });
+}
+
+function diffCi(runs: PairedRuns, a: number, b: number, i: number): { mean: number; ci95: number } {
+  const xs: number[] = [];
+  for (const run of runs.results) {
+    const x = run[a][i];
+    const y = run[b][i];
+    if (x.diverged === undefined && y.diverged === undefined) xs.push(x.test - y.test);
+  }
+  return meanCi(xs);
+}
+
+/** `Σ|GDC−SGD| / Σ|GD−SGD|` over combos and η. */
+function ratio(combos: readonly ComboRuns[], picks?: readonly (readonly number[])[], which: "gdc" | "gdcCov" = "gdc"): number {
+  let num = 0;
+  let den = 0;
+  combos.forEach((c, k) => {
+    const dGdc = diffs(c.runs, c.layout[which], c.layout.sgd, picks?.[k]);
+    const dGd = diffs(c.runs, c.layout.gd, c.layout.sgd, picks?.[k]);
+    dGdc.forEach((x, i) => {
+      if (Number.isFinite(x) && Number.isFinite(dGd[i])) {
+        num += Math.abs(x);
+        den += Math.abs(dGd[i]);
+      }
+    });
+  });
+  return num / den;
+}
+
+export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = GDC_SIZES): Experiment {
+  return {
+    id: "gdc",
+    title: "GDC batch matching: GD on l + β·trĈ, β = η(N−1)/(4N), behaves like SGD (GDC−SGD ≪ GD−SGD)",
+    figure: "figure 6 (applications.md §B)",
+    async run(ctx: ExperimentContext): Promise<ExperimentResult> {
+      const t0 = performance.now();
+      const S = ctx.quick ? sizes.quick : sizes.full;
+      await prepareNumerics([S.main, ...S.combos, ...S.optionalCombos]);
+      const cp = Checkpoint.open(ctx.outDir, { experiment: "gdc", version: 2, seed: ctx.seed, sizes: S });
+      const sgd = sgdOptimizer(sgdSchedule(S.N));
+      const gd = sgdOptimizer(gdSchedule(S.N, S.T));
+      const skipped: string[] = [];
+      const combos: ComboRuns[] = [];
+      let partial = false;
+      const specs = [
+        { spec: S.main, runs: S.mainRuns, scan: true },
+        ...S.combos.map((spec) => ({ spec, runs: S.comboRuns, scan: false })),
+        ...S.optionalCombos.map((spec) => ({ spec, runs: S.optionalRuns, scan: false })),
+      ];
+      for (const [k, { spec, runs, scan }] of specs.entries()) {
+        const model = loadRealModel(spec, S.testSize, ctx.seed);
+        if (model === null) {
+          skipped.push(`${modelLabel(spec)}: architecture not available yet`);
+          continue;
+        }
+        if (runs < 2) continue;
+        // Optimizer list: SGD, then GDC at each β multiple (β×0 = GD) or just GD and GDC(β×1).
+        const cov = gdcOptimizer(S.N, S.T, 1, "sample-covariance");
+        const optimizers: Optimizer[] = scan
+          ? [sgd, ...S.betaScales.map((b) => (b === 0 ? gd : gdcOptimizer(S.N, S.T, b))), cov]
+          : [sgd, gd, gdcOptimizer(S.N, S.T, 1), cov];
+        const layout: Layout = scan
+          ? { sgd: 0, gd: 1 + S.betaScales.indexOf(0), gdc: 1 + S.betaScales.indexOf(1), gdcCov: 1 + S.betaScales.length, scan: new Map(S.betaScales.map((b, i) => [b, 1 + i])) }
+          : { sgd: 0, gd: 1, gdc: 2, gdcCov: 3, scan: new Map([[0, 1], [1, 2]]) };
+        const sim = pairedRuns(cp, ctx, `runs:${model.label}:${scan ? "scan" : "basic"}`, model, S.N, optimizers, S.etas, runs, S.chunk, `gdc: ${model.label}`);
+        if (sim === null) {
+          partial = true;
+          break;
+        }
+        let predicted: ComboRuns["predicted"];
+        if (k < S.predictFor) {
+          const bank = modelBank(cp, ctx, model, "test", S.bank);
+          const d = seriesDifference(modelSeries(model, bank, gdSchedule(S.N, S.T), 3, "test"), modelSeries(model, bank, sgdSchedule(S.N), 3, "test"));
+          const curve = predictCurve(d, S.etas, 3, ctx.seed + 5);
+          predicted = { order2: curve.map((p) => ({ value: p.poly[2].value, stderr: p.poly[2].stderr })), order3: curve.map((p) => ({ value: p.poly[3].value, stderr: p.poly[3].stderr })) };
+        }
+        combos.push({ label: model.label, runs: sim, layout, predicted });
+      }
+
+      const rows: PlotRow[] = [];
+      const scatter: PlotRow[] = [];
+      const diffPanels: object[] = [];
+      for (const c of combos) {
+        const meas: PlotRow[] = [];
+        const pred: PlotRow[] = [];
+        S.etas.forEach((eta, i) => {
+          const a = diffCi(c.runs, c.layout.gd, c.layout.sgd, i);
+          const b = diffCi(c.runs, c.layout.gdc, c.layout.sgd, i);
+          const bc = diffCi(c.runs, c.layout.gdcCov, c.layout.sgd, i);
+          const row: PlotRow = {
+            kind: "difference",
+            model: c.label,
+            eta,
+            etaT: eta * S.T,
+            gd_minus_sgd: a.mean,
+            gd_minus_sgd_ci95: a.ci95,
+            gdc_minus_sgd: b.mean,
+            gdc_minus_sgd_ci95: b.ci95,
+            gdc_samplecov_minus_sgd: bc.mean,
+            gdc_samplecov_minus_sgd_ci95: bc.ci95,
+            runs: c.runs.results.length,
+          };
+          if (c.predicted !== undefined) {
+            row.predicted_gd_minus_sgd_order2 = c.predicted.order2[i].value;
+            row.predicted_gd_minus_sgd_order2_se = c.predicted.order2[i].stderr;
+            row.predicted_gd_minus_sgd_order3 = c.predicted.order3[i].value;
+            pred.push({ eta, value: c.predicted.order3[i].value, series: "GD − SGD predicted (order 3)" });
+            pred.push({ eta, value: 0, series: "GDC − SGD predicted (0 through η²)" });
+          }
+          rows.push(row);
+          meas.push({ eta, value: a.mean, lo: a.mean - a.ci95, hi: a.mean + a.ci95, series: "GD − SGD" });
+          meas.push({ eta, value: b.mean, lo: b.mean - b.ci95, hi: b.mean + b.ci95, series: "GDC − SGD (split-half)" });
+          meas.push({ eta, value: bc.mean, lo: bc.mean - bc.ci95, hi: bc.mean + bc.ci95, series: "GDC − SGD (sample covariance)" });
+          scatter.push({ model: c.label, eta, x: a.mean, xlo: a.mean - a.ci95, xhi: a.mean + a.ci95, y: b.mean, ylo: b.mean - b.ci95, yhi: b.mean + b.ci95, series: "split-half Ĉ" });
+          scatter.push({ model: c.label, eta, x: a.mean, xlo: a.mean - a.ci95, xhi: a.mean + a.ci95, y: bc.mean, ylo: bc.mean - bc.ci95, yhi: bc.mean + bc.ci95, series: "sample-covariance Ĉ" });
+        });
+        diffPanels.push(curvePanel(c.label, { field: "eta", title: "η", log: true }, "test-loss difference (paired)", meas, pred));
+      }
+
+      // (a) absolute test losses on the main model, relative to the loss at init.
+      const main = combos[0];
+      const plots: { name: string; spec: object }[] = [];
+      let scanNote = "";
+      if (main !== undefined) {
+        const abs: PlotRow[] = [];
+        const names: [number, string][] = [
+          [main.layout.sgd, "SGD"],
+          [main.layout.gd, "GD"],
+          [main.layout.gdc, "GDC (β×1, split-half)"],
+          [main.layout.gdcCov, "GDC (β×1, sample covariance)"],
+        ];
+        for (const [o, name] of names) {
+          S.etas.forEach((eta, i) => {
+            const xs = main.runs.results.map((r) => r[o][i]).filter((r) => r.diverged === undefined).map((r) => (r as { test: number }).test);
+            const m = meanCi(xs);
+            abs.push({ eta, value: m.mean, lo: m.mean - m.ci95, hi: m.mean + m.ci95, series: name });
+            rows.push({ kind: "test loss", model: main.label, optimizer: name, eta, etaT: eta * S.T, test: m.mean, ci95: m.ci95, runs: m.runs });
+          });
+        }
+        plots.push({
+          name: "gdc-one-init",
+          spec: grid(`GDC on ${main.label}, N = T = ${S.N}: (a) test loss of SGD, GD and GDC; paired differences from SGD`, [curvePanel("test loss", { field: "eta", title: "η", log: true }, "test loss", abs, []), diffPanels[0]], 2),
+        });
+        plots.push({ name: "gdc-inits", spec: grid("(b) GD − SGD and GDC − SGD on several models and inits (95% CIs)", diffPanels.slice(1), 4) });
+        // (c) β scan with the order-η² prediction (1 − k)·(GD − SGD).
+        const scanMeas: PlotRow[] = [];
+        const scanPred: PlotRow[] = [];
+        const scanParts: string[] = [];
+        for (const [b, o] of main.layout.scan) {
+          S.etas.forEach((eta, i) => {
+            const d = diffCi(main.runs, o, main.layout.sgd, i);
+            scanMeas.push({ eta, value: d.mean, lo: d.mean - d.ci95, hi: d.mean + d.ci95, series: `β×${b}` });
+            rows.push({ kind: "beta scan", model: main.label, beta_scale: b, eta, etaT: eta * S.T, gdc_minus_sgd: d.mean, ci95: d.ci95 });
+            if (main.predicted !== undefined) scanPred.push({ eta, value: (1 - b) * main.predicted.order2[i].value, series: `β×${b} predicted (1−k)(GD−SGD)` });
+          });
+          const last = diffCi(main.runs, o, main.layout.sgd, S.etas.length - 1);
+          scanParts.push(`β×${b}: ${fmt(last.mean)}±${fmt(last.ci95, 2)}`);
+        }
+        scanNote = `β scan at η = ${S.etas[S.etas.length - 1]} (GDC−SGD): ${scanParts.join(", ")}`;
+        plots.push({ name: "gdc-beta-scan", spec: grid(`(c) β scan on ${main.label}: GDC(β×k) − SGD, measured and the order-η² prediction (1−k)·(GD−SGD)`, [curvePanel("β scan", { field: "eta", title: "η", log: true }, "GDC(β×k) − SGD", scanMeas, scanPred, [], { width: 520, height: 320 })], 1) });
+        plots.push({ name: "gdc-scatter", spec: figure("(d) GD − SGD vs GDC − SGD over models, data, inits and η (equal axes)", equalAxesScatter("each point: one (model, η)", scatter, "GD − SGD (test loss)", "GDC − SGD (test loss)")) });
+      }
+
+      // Summary ratios with a bootstrap over runs (within each model), and the noise floor:
+      // the ratio expected if GDC − SGD were exactly 0 (E|N(0, se²)| = se·√(2/π)).
+      const summary = (which: "gdc" | "gdcCov") => {
+        const R = combos.length > 0 ? ratio(combos, undefined, which) : NaN;
+        const rng = new Rng(ctx.seed + 99);
+        const boots: number[] = [];
+        for (let s = 0; s < S.bootstrap && combos.length > 0; s++) {
+          boots.push(ratio(combos, combos.map((c) => Array.from({ length: c.runs.results.length }, () => rng.int(c.runs.results.length))), which));
+        }
+        boots.sort((a, b) => a - b);
+        let floorNum = 0;
+        let den = 0;
+        for (const c of combos) {
+          S.etas.forEach((_, i) => {
+            floorNum += (diffCi(c.runs, c.layout[which], c.layout.sgd, i).ci95 / Z_95) * Math.sqrt(2 / Math.PI);
+            den += Math.abs(diffCi(c.runs, c.layout.gd, c.layout.sgd, i).mean);
+          });
+        }
+        return { R, lo: boots[Math.floor(0.025 * (boots.length - 1))], hi: boots[Math.ceil(0.975 * (boots.length - 1))], floor: floorNum / den };
+      };
+      const split = summary("gdc");
+      const cov = summary("gdcCov");
+      const perModel = combos.map((c) => `${c.label}: split-half ${fmt(ratio([c]), 2)}, sample covariance ${fmt(ratio([c], undefined, "gdcCov"), 2)}`);
+      rows.push({ kind: "summary", estimator: "split-half", ratio: split.R, ratio_lo: split.lo, ratio_hi: split.hi, noise_floor: split.floor, models: combos.length, etas: S.etas.length });
+      rows.push({ kind: "summary", estimator: "sample-covariance", ratio: cov.R, ratio_lo: cov.lo, ratio_hi: cov.hi, noise_floor: cov.floor, models: combos.length, etas: S.etas.length });
+      let refNote = "";
+      if (main !== undefined) {
+        const i = S.etas.length - 1;
+        const a = diffCi(main.runs, main.layout.sgd, main.layout.gd, i);
+        const b = diffCi(main.runs, main.layout.sgd, main.layout.gdc, i);
+        refNote = `; at η = ${S.etas[i]} on ${main.label}: SGD−GD = ${fmt(a.mean)}±${fmt(a.ci95, 2)}, SGD−GDC = ${fmt(b.mean)}±${fmt(b.ci95, 2)}`;
+        if (main.predicted !== undefined) refNote += ` (predicted SGD−GD order 2: ${fmt(-main.predicted.order2[i].value)}±${fmt(Z_95 * main.predicted.order2[i].stderr, 2)})`;
+      }
+      const verdict =
+        `mean|GDC−SGD| / mean|GD−SGD| over ${combos.length} (model, data, init) × ${S.etas.length} η: split-half Ĉ ${fmt(split.R, 3)} ` +
+        `(95% bootstrap ${fmt(split.lo, 2)}–${fmt(split.hi, 2)}; noise floor ${fmt(split.floor, 2)}), sample-covariance Ĉ ${fmt(cov.R, 3)} ` +
+        `(${fmt(cov.lo, 2)}–${fmt(cov.hi, 2)}; floor ${fmt(cov.floor, 2)}); target ≤ 0.3` +
+        refNote +
+        (skipped.length > 0 ? `; skipped: ${skipped.join("; ")}` : "");
+      return {
+        id: "gdc",
+        rows,
+        plots,
+        verdict,
+        pass: partial ? null : split.R <= 0.3 && cov.R <= 0.3,
+        partial,
+        details: { sizes: S, perModelRatio: perModel, betaScan: scanNote, skipped, seconds: (performance.now() - t0) / 1000 },
+      };
+    },
+  };
+}
+
+export const gdcExperiment: Experiment = makeGdcExperiment();

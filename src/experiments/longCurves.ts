@@ -1,0 +1,182 @@
+/**
+ * Figure 14 (applications.md §G): learning curves beyond the radius of the η-series. For
+ * vanilla SGD with `T = N` up to 1000, the measured test loss vs η against the Taylor
+ * polynomials of degree 1–3 and the autonomous-ODE fits of degree 1–3 built from the same
+ * coefficients (measured at initialisation), and the order-3 polynomial with its untied chains
+ * summed to all orders (applications.md §A).
+ *
+ * @module
+ */
+import { sgdSchedule } from "../schedule/schedule.js";
+import { sgdOptimizer } from "../simulate/optimizers.js";
+import { Checkpoint } from "./checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
+import { fmt, type PlotRow } from "./plotSpecs.js";
+import {
+  agrees,
+  type BankSizes,
+  chainQuadrature,
+  loadRealModel,
+  modelLabel,
+  prepareNumerics,
+  measured,
+  modelBank,
+  modelSeries,
+  pairedRuns,
+  predictCurve,
+  REAL_BANK_SIZES,
+  REAL_TEST_SIZE,
+  type RealModelSpec,
+  resummedCorrection,
+} from "./realData.js";
+import { curvePanel, grid } from "./realDataPlots.js";
+
+export interface LongCurveSizes {
+  readonly models: readonly RealModelSpec[];
+  readonly Ts: readonly number[];
+  /** The η grid is `x/T` for these `x = ηT`. */
+  readonly etaTs: readonly number[];
+  /** Runs per `T` (same order as `Ts`). */
+  readonly runs: readonly number[];
+  readonly chunk: number;
+  readonly bank: BankSizes;
+  readonly testSize: number;
+  readonly chains: { readonly gradBatch: number; readonly hessBatch: number; readonly steps: number };
+}
+
+const ETA_TS = [0.1, 0.3, 1, 3, 10, 30, 100, 300];
+
+export const LONG_CURVE_SIZES: { readonly quick: LongCurveSizes; readonly full: LongCurveSizes } = {
+  quick: {
+    models: [{ data: "mnist", model: "logistic", initSeed: 0 }],
+    Ts: [10, 100, 1000],
+    etaTs: ETA_TS,
+    runs: [300, 150, 60],
+    chunk: 150,
+    bank: REAL_BANK_SIZES.quick,
+    testSize: REAL_TEST_SIZE.quick,
+    chains: { gradBatch: 1000, hessBatch: 300, steps: 10 },
+  },
+  full: {
+    models: [
+      { data: "mnist", model: "logistic", initSeed: 0 },
+      { data: "fashion", model: "logistic", initSeed: 0 },
+      { data: "mnist", model: "logistic", initSeed: 1 },
+      // Run when the architecture is available (skipped with a note otherwise).
+      { data: "mnist", model: "lenet", initSeed: 0 },
+    ],
+    Ts: [10, 100, 1000],
+    etaTs: ETA_TS,
+    runs: [2000, 1000, 400],
+    chunk: 200,
+    bank: REAL_BANK_SIZES.full,
+    testSize: REAL_TEST_SIZE.full,
+    chains: { gradBatch: 4000, hessBatch: 1000, steps: 15 },
+  },
+};
+
+const FITS = ["polynomial 1", "polynomial 2", "polynomial 3", "ODE 1", "ODE 2", "ODE 3", "resummed 3"] as const;
+
+export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: LongCurveSizes } = LONG_CURVE_SIZES): Experiment {
+  return {
+    id: "long-curves",
+    title: "Long learning curves (T up to 1000): measured test loss vs η against polynomial and autonomous-ODE fits of degree 1–3 (and the resummed order 3)",
+    figure: "figure 14 (applications.md §G)",
+    async run(ctx: ExperimentContext): Promise<ExperimentResult> {
+      const t0 = performance.now();
+      const S = ctx.quick ? sizes.quick : sizes.full;
+      await prepareNumerics(S.models);
+      const cp = Checkpoint.open(ctx.outDir, { experiment: "long-curves", version: 2, seed: ctx.seed, sizes: S });
+      const rows: PlotRow[] = [];
+      const panels: object[] = [];
+      let partial = false;
+      // Per fit: how many (model, T, η) agree with the measurement, and the total |error|, for ηT ≥ 1.
+      const score = new Map<string, { within: number; n: number; err: number }>(FITS.map((f) => [f, { within: 0, n: 0, err: 0 }]));
+      const largest: string[] = [];
+      const skipped: string[] = [];
+      for (const spec of S.models) {
+        const model = loadRealModel(spec, S.testSize, ctx.seed);
+        if (model === null) {
+          skipped.push(`${modelLabel(spec)}: architecture not available yet`);
+          continue;
+        }
+        const bank = modelBank(cp, ctx, model, "test", S.bank);
+        const chains = chainQuadrature(cp, ctx, model, S.chains);
+        for (const [k, T] of S.Ts.entries()) {
+          const etas = S.etaTs.map((x) => x / T);
+          const schedule = sgdSchedule(T);
+          const sim = pairedRuns(cp, ctx, `runs:${model.label}:T=${T}`, model, T, [sgdOptimizer(schedule)], etas, S.runs[k], S.chunk, `long curves T=${T}: ${model.label}`);
+          if (sim === null) {
+            partial = true;
+            break;
+          }
+          const series = modelSeries(model, bank, schedule, 3, "test");
+          const odes = ([1, 2, 3] as const).map((deg) => predictCurve(series, etas, 3, ctx.seed + deg, deg));
+          const correction = resummedCorrection(chains, T, etas, 3);
+          const meas: PlotRow[] = [];
+          const lines: PlotRow[] = [];
+          etas.forEach((eta, i) => {
+            const m = measured(sim, 0, i, "test");
+            const x = S.etaTs[i];
+            const preds: Record<string, { value: number; stderr: number; n: number }> = {
+              "polynomial 1": odes[0][i].poly[1],
+              "polynomial 2": odes[0][i].poly[2],
+              "polynomial 3": odes[0][i].poly[3],
+              // ODE-fit uncertainty: half the 95% band as ≈ 1.96 se.
+              "ODE 1": { value: odes[0][i].ode.value, stderr: (odes[0][i].ode.upper - odes[0][i].ode.lower) / (2 * 1.96), n: 0 },
+              "ODE 2": { value: odes[1][i].ode.value, stderr: (odes[1][i].ode.upper - odes[1][i].ode.lower) / (2 * 1.96), n: 0 },
+              "ODE 3": { value: odes[2][i].ode.value, stderr: (odes[2][i].ode.upper - odes[2][i].ode.lower) / (2 * 1.96), n: 0 },
+              "resummed 3": { value: odes[0][i].poly[3].value + correction[i].value, stderr: Math.hypot(odes[0][i].poly[3].stderr, correction[i].stderr), n: 0 },
+            };
+            const row: PlotRow = { model: model.label, T, eta, etaT: x, measured: m.mean, ci95: m.ci95, runs: m.runs, diverged: m.diverged };
+            for (const f of FITS) {
+              const p = preds[f];
+              const ok = Number.isFinite(p.value) && Number.isFinite(p.stderr) && agrees(p, m);
+              row[f.replace(" ", "_")] = Number.isFinite(p.value) ? p.value : null;
+              row[`${f.replace(" ", "_")}_within`] = ok;
+              if (x >= 1) {
+                const s = score.get(f)!;
+                s.n++;
+                if (ok) s.within++;
+                s.err += Number.isFinite(p.value) ? Math.abs(p.value - m.mean) : Infinity;
+              }
+              if (Number.isFinite(p.value)) lines.push({ x, value: p.value, series: f });
+            }
+            rows.push(row);
+            meas.push({ x, value: m.mean, lo: m.mean - m.ci95, hi: m.mean + m.ci95, series: "measured SGD (95% CI)" });
+          });
+          // Keep the curves on the plot: clip predictions far outside the measured range.
+          const lo = Math.min(...meas.map((r) => r.lo as number));
+          const hi = Math.max(...meas.map((r) => r.hi as number));
+          const span = hi - lo;
+          const shown = lines.filter((r) => (r.value as number) >= lo - 0.5 * span && (r.value as number) <= hi + 0.5 * span);
+          panels.push(curvePanel(`${model.label}, T = N = ${T}`, { field: "x", title: "ηT", log: true }, "test loss", meas, shown));
+          const last = rows[rows.length - 1];
+          const best = FITS.map((f) => ({ f, e: Math.abs(((last[f.replace(" ", "_")] as number | null) ?? Infinity) - (last.measured as number)) })).sort((a, b) => a.e - b.e)[0];
+          largest.push(`T=${T}, ηT=${last.etaT}: measured ${fmt(last.measured as number, 4)}, closest ${best.f} (${fmt(last[best.f.replace(" ", "_")] as number, 4)})`);
+        }
+        if (partial) break;
+      }
+      const summary = FITS.map((f) => {
+        const s = score.get(f)!;
+        return `${f}: ${s.within}/${s.n} within, Σ|err| ${fmt(s.err)}`;
+      });
+      const ode3 = score.get("ODE 3")!;
+      const poly3 = score.get("polynomial 3")!;
+      const verdict =
+        `for ηT ≥ 1 (beyond the series' comfort zone) — ${summary.join("; ")}. At the largest ηT: ${largest.join("; ")}` +
+        (skipped.length > 0 ? `; skipped: ${skipped.join("; ")}` : "");
+      return {
+        id: "long-curves",
+        rows,
+        plots: [{ name: "long-curves", spec: grid("Long learning curves: measured test loss vs ηT, polynomial and autonomous-ODE fits of degree 1–3", panels, 3) }],
+        verdict,
+        pass: partial ? null : ode3.err < poly3.err,
+        partial,
+        details: { sizes: S, scores: Object.fromEntries(score), skipped, seconds: (performance.now() - t0) / 1000 },
+      };
+    },
+  };
+}
+
+export const longCurvesExperiment: Experiment = makeLongCurvesExperiment();

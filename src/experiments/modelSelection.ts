@@ -1,0 +1,222 @@
+/**
+ * Figure 10, myopic model selection (applications.md §D): for each candidate model
+ * (architecture = input resolution of a logistic classifier, init, and — when available —
+ * other architectures), measure the diagram values at initialisation, predict the test loss
+ * after the planned training (10 epochs of SGD on 100 points; order 3 + autonomous-ODE fit),
+ * rank the models, and compare with the ranking after real training. (Where the degree-3 ODE fit
+ * blows up before the planned η, the degree-2 fit of the same coefficients is used, then 1,
+ * then the polynomial; rows record the degree used.) Baselines: the loss at
+ * initialisation and the parameter count. Kendall's τ for each ranker.
+ *
+ * @module
+ */
+import { sgdSchedule } from "../schedule/schedule.js";
+import { sgdOptimizer } from "../simulate/optimizers.js";
+import { Checkpoint } from "./checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
+import { fmt, type PlotRow } from "./plotSpecs.js";
+import { type BankSizes, loadRealModel, modelLabel, prepareNumerics, measured, modelBank, modelSeries, pairedRuns, predictCurve, REAL_TEST_SIZE, type RealModelSpec } from "./realData.js";
+import { figure } from "./realDataPlots.js";
+
+export interface ModelSelectionSizes {
+  readonly candidates: readonly RealModelSpec[];
+  /** Added when their architecture is available. */
+  readonly optionalCandidates: readonly RealModelSpec[];
+  readonly N: number;
+  readonly epochs: number;
+  readonly etas: readonly number[];
+  readonly runs: number;
+  readonly chunk: number;
+  readonly bank: BankSizes;
+  readonly testSize: number;
+}
+
+const grid3 = (data: "mnist" | "fashion", inits: number[], resolutions: number[]): RealModelSpec[] =>
+  resolutions.flatMap((resolution) => inits.map((initSeed) => ({ data, model: "logistic" as const, initSeed, resolution })));
+
+export const MODEL_SELECTION_SIZES: { readonly quick: ModelSelectionSizes; readonly full: ModelSelectionSizes } = {
+  quick: {
+    candidates: grid3("mnist", [0, 1, 2], [28, 14, 7]),
+    optionalCandidates: [],
+    N: 100,
+    epochs: 10,
+    etas: [0.03, 0.1, 0.3],
+    runs: 40,
+    chunk: 40,
+    bank: { order: 3, tuples: 60, batch: 16 },
+    testSize: REAL_TEST_SIZE.quick,
+  },
+  full: {
+    candidates: grid3("mnist", [0, 1, 2, 3], [28, 14, 7, 4]),
+    optionalCandidates: [
+      { data: "mnist", model: "lenet", initSeed: 0 },
+      { data: "mnist", model: "lenet", initSeed: 1 },
+      { data: "mnist", model: "mlp", initSeed: 0 },
+      { data: "mnist", model: "mlp", initSeed: 1 },
+    ],
+    N: 100,
+    epochs: 10,
+    etas: [0.03, 0.1, 0.3],
+    runs: 200,
+    chunk: 50,
+    bank: { order: 3, tuples: 300, batch: 32 },
+    testSize: REAL_TEST_SIZE.full,
+  },
+};
+
+/**
+ * Kendall's τ-b between two score lists (ties handled as in τ-b:
+ * `(C − D)/√((n0 − n1)(n0 − n2))`). NaN when one list is constant.
+ */
+export function kendallTau(a: readonly number[], b: readonly number[]): number {
+  let concordant = 0;
+  let discordant = 0;
+  let tiesA = 0;
+  let tiesB = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = i + 1; j < a.length; j++) {
+      const da = Math.sign(a[i] - a[j]);
+      const db = Math.sign(b[i] - b[j]);
+      if (da === 0) tiesA++;
+      if (db === 0) tiesB++;
+      if (da !== 0 && db !== 0) {
+        if (da === db) concordant++;
+        else discordant++;
+      }
+    }
+  }
+  const n0 = (a.length * (a.length - 1)) / 2;
+  return (concordant - discordant) / Math.sqrt((n0 - tiesA) * (n0 - tiesB));
+}
+
+/** Ranks (1 = lowest score), ties get their average rank. */
+export function ranks(xs: readonly number[]): number[] {
+  const order = xs.map((x, i) => ({ x, i })).sort((p, q) => p.x - q.x);
+  const out = new Array<number>(xs.length);
+  for (let k = 0; k < order.length; ) {
+    let m = k;
+    while (m + 1 < order.length && order[m + 1].x === order[k].x) m++;
+    for (let q = k; q <= m; q++) out[order[q].i] = (k + m) / 2 + 1;
+    k = m + 1;
+  }
+  return out;
+}
+
+const RANKERS = ["predicted (order 3 + ODE fit)", "predicted (order-3 polynomial)", "loss at init", "parameter count"] as const;
+
+export function makeModelSelectionExperiment(sizes: { quick: ModelSelectionSizes; full: ModelSelectionSizes } = MODEL_SELECTION_SIZES): Experiment {
+  return {
+    id: "model-selection",
+    title: "Myopic model selection: rank models by the predicted test loss from statistics at init vs the rank after training",
+    figure: "figure 10 (applications.md §D)",
+    async run(ctx: ExperimentContext): Promise<ExperimentResult> {
+      const t0 = performance.now();
+      const S = ctx.quick ? sizes.quick : sizes.full;
+      await prepareNumerics([...S.candidates, ...S.optionalCandidates]);
+      const cp = Checkpoint.open(ctx.outDir, { experiment: "model-selection", version: 2, seed: ctx.seed, sizes: S });
+      const schedule = sgdSchedule(S.N, { epochs: S.epochs });
+      const T = S.N * S.epochs;
+      const models: { label: string; dim: number; init: number; predOde: number[]; odeDegree: number[]; predPoly: number[]; actual: { mean: number; ci95: number }[] }[] = [];
+      const skipped: string[] = [];
+      let partial = false;
+      for (const spec of [...S.candidates, ...S.optionalCandidates]) {
+        const model = loadRealModel(spec, S.testSize, ctx.seed);
+        if (model === null) {
+          skipped.push(`${modelLabel(spec)}: architecture not available yet`);
+          continue;
+        }
+        const bank = modelBank(cp, ctx, model, "test", S.bank);
+        const series = modelSeries(model, bank, schedule, 3, "test");
+        const curve = predictCurve(series, S.etas, 3, ctx.seed + 1);
+        // Where the degree-3 (Riccati) fit has left to infinity before η, fall back to degree 2, then 1.
+        const lower = ([2, 1] as const).map((deg) => predictCurve(series, S.etas, 3, ctx.seed + 1, deg));
+        const odeValue = S.etas.map((_, i) => {
+          const candidates = [curve[i].ode.value, lower[0][i].ode.value, lower[1][i].ode.value];
+          const k = candidates.findIndex((v) => Number.isFinite(v));
+          return k < 0 ? { value: curve[i].poly[3].value, degree: 0 } : { value: candidates[k], degree: 3 - k };
+        });
+        const sim = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, [sgdOptimizer(schedule)], S.etas, S.runs, S.chunk, `training ${model.label}`);
+        if (sim === null) {
+          partial = true;
+          break;
+        }
+        models.push({
+          label: model.label,
+          dim: model.dim,
+          init: series.coefficients[0].value,
+          predOde: odeValue.map((o) => o.value),
+          odeDegree: odeValue.map((o) => o.degree),
+          predPoly: curve.map((p) => p.poly[3].value),
+          actual: S.etas.map((_, i) => {
+            const m = measured(sim, 0, i, "test");
+            return { mean: m.diverged > 0 ? Infinity : m.mean, ci95: m.ci95 };
+          }),
+        });
+      }
+      const rows: PlotRow[] = [];
+      const taus: Record<string, number[]> = Object.fromEntries(RANKERS.map((r) => [r, []]));
+      const scatter: PlotRow[] = [];
+      S.etas.forEach((eta, i) => {
+        const actual = models.map((m) => m.actual[i].mean);
+        const scores: Record<(typeof RANKERS)[number], number[]> = {
+          "predicted (order 3 + ODE fit)": models.map((m) => m.predOde[i]),
+          "predicted (order-3 polynomial)": models.map((m) => m.predPoly[i]),
+          "loss at init": models.map((m) => m.init),
+          "parameter count": models.map((m) => -m.dim),
+        };
+        const rActual = ranks(actual);
+        const rPred = ranks(scores["predicted (order 3 + ODE fit)"]);
+        for (const r of RANKERS) {
+          const tau = kendallTau(scores[r], actual);
+          taus[r].push(tau);
+          rows.push({ kind: "tau", eta, etaT: eta * T, ranker: r, kendall_tau: tau });
+        }
+        models.forEach((m, k) => {
+          rows.push({ kind: "model", eta, etaT: eta * T, model: m.label, parameters: m.dim, loss_at_init: m.init, predicted_ode: m.predOde[i], ode_degree: m.odeDegree[i], predicted_order3: m.predPoly[i], actual: m.actual[i].mean, actual_ci95: m.actual[i].ci95, rank_actual: rActual[k], rank_predicted: rPred[k] });
+          scatter.push({ eta: `η = ${eta} (ηT = ${fmt(eta * T)})`, predicted: rPred[k], actual: rActual[k], model: m.label });
+        });
+      });
+      const n = models.length;
+      const jitter = scatter.map((r, k) => ({ ...r, predicted: (r.predicted as number) + ((k % 3) - 1) * 0.08 }));
+      const spec = figure("Myopic model selection: predicted rank (from statistics at init) vs rank after training", {
+        hconcat: [
+          {
+            title: "rank after training vs predicted rank",
+            width: 340,
+            height: 340,
+            layer: [
+              { data: { values: [{ x: 1, y: 1 }, { x: n, y: n }] }, mark: { type: "line", strokeDash: [4, 3], color: "#888" }, encoding: { x: { field: "x", type: "quantitative", title: "predicted rank" }, y: { field: "y", type: "quantitative", title: "actual rank" } } },
+              { data: { values: jitter }, mark: { type: "point", filled: true, size: 60 }, encoding: { x: { field: "predicted", type: "quantitative", title: "predicted rank" }, y: { field: "actual", type: "quantitative", title: "actual rank" }, color: { field: "eta", type: "nominal", title: null }, tooltip: { field: "model" } } },
+            ],
+          },
+          {
+            title: "Kendall's τ with the actual ranking",
+            width: 340,
+            height: 340,
+            data: { values: rows.filter((r) => r.kind === "tau").map((r) => ({ ...r, eta: `η = ${r.eta} (ηT = ${fmt((r.eta as number) * T)})` })) },
+            mark: { type: "bar" },
+            encoding: { x: { field: "ranker", type: "nominal", title: null, axis: { labelAngle: -30, labelLimit: 200 } }, xOffset: { field: "eta" }, y: { field: "kendall_tau", type: "quantitative", title: "Kendall's τ", scale: { domain: [-1, 1] } }, color: { field: "eta", type: "nominal", title: null } },
+          },
+        ],
+      });
+      const fmtTaus = (r: string) => taus[r].map((t) => fmt(t, 2)).join("/");
+      const verdict =
+        `${n} candidate models, ${S.epochs} epochs on ${S.N} points at η = ${S.etas.join("/")}: Kendall's τ vs the actual ranking — ` +
+        RANKERS.map((r) => `${r} ${fmtTaus(r)}`).join("; ") +
+        (skipped.length > 0 ? `; skipped: ${skipped.join("; ")}` : "");
+      const mean = (xs: number[]) => xs.reduce((s, x) => s + (Number.isFinite(x) ? x : 0), 0) / xs.length;
+      const pred = mean(taus[RANKERS[0]]);
+      return {
+        id: "model-selection",
+        rows,
+        plots: [{ name: "model-selection", spec }],
+        verdict,
+        pass: partial ? null : n >= 8 && pred > mean(taus["loss at init"]) && pred > mean(taus["parameter count"]),
+        partial,
+        details: { sizes: S, taus, skipped, seconds: (performance.now() - t0) / 1000 },
+      };
+    },
+  };
+}
+
+export const modelSelectionExperiment: Experiment = makeModelSelectionExperiment();

@@ -1,0 +1,243 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import { SEED } from "../../test/helpers/seed.js";
+import { Rational } from "../algebra/rational.js";
+import { InvalidArgumentError } from "../errors.js";
+import { loadDataset, type ImageDataset } from "../landscapes/datasets.js";
+import { createImageModel, IMAGE_MODEL_EXACT_POLICY, type ImageModel } from "../landscapes/imageModels.js";
+import { LogisticModel } from "../landscapes/logistic.js";
+import { trackBuffers } from "../numerics/bufferTracker.js";
+import { initNumerics } from "../numerics/index.js";
+import { customSchedule, gdSchedule, sgdSchedule, type Schedule } from "../schedule/schedule.js";
+import { Rng } from "../stats/rng.js";
+import { trainMany, type BatchTrainable } from "./batchedTrainer.js";
+import { trainDirect } from "./directTrainer.js";
+import type { RunResult } from "./logisticKernel.js";
+import type { DerivativeOracle } from "../landscapes/derivativeOracle.js";
+
+let data: ImageDataset;
+beforeAll(async () => {
+  await initNumerics();
+  data = loadDataset("mnist");
+});
+
+function draw(rng: Rng, runs: number, N: number): number[][] {
+  return Array.from({ length: runs }, () => Array.from({ length: N }, () => rng.int(data.size)));
+}
+
+/** Consecutive `trainDirect` calls sharing one generator: the reference of `trainMany`. */
+function direct<X>(
+  oracle: Parameters<typeof trainDirect<X>>[0],
+  theta0: Float64Array,
+  trainSets: X[][],
+  testSet: X[],
+  schedule: Schedule,
+  etas: number[],
+  seed: number,
+): RunResult[][] {
+  const rng = new Rng(seed);
+  return trainSets.map((train) => trainDirect(oracle, theta0, train, testSet, schedule, etas, rng));
+}
+
+function expectSame(a: RunResult[][], b: RunResult[][], rtol: number): void {
+  expect(a.length).toBe(b.length);
+  a.forEach((row, r) =>
+    row.forEach((x, k) => {
+      const y = b[r][k];
+      expect(x.eta).toBe(y.eta);
+      if (x.diverged !== undefined || y.diverged !== undefined) {
+        expect(x.diverged, `run ${r}, η = ${x.eta}`).toBe(y.diverged);
+        return;
+      }
+      expect(x.test, `run ${r}, η = ${x.eta} (seed ${SEED})`).toBeAllclose(y.test, { rtol });
+      expect(x.train, `run ${r}, η = ${x.eta} (seed ${SEED})`).toBeAllclose(y.train, { rtol });
+    }),
+  );
+}
+
+describe("trainMany (float64) = trainDirect", () => {
+  const N = 4;
+  const schedules: [string, Schedule][] = [
+    ["SGD", sgdSchedule(N)],
+    ["batch 2, 2 shuffled epochs, momentum 1/2", sgdSchedule(N, { batch: 2, epochs: 2, shuffle: true, momentum: Rational.of(1, 2) })],
+    ["GD, 3 steps", gdSchedule(N, 3)],
+    ["custom batches with per-step rates", customSchedule(N, [[0, 2], [1], [3, 1, 0]], { etaScale: [Rational.ONE, Rational.of(1, 2), Rational.of(3, 2)] })],
+  ];
+
+  test.each(schedules)("LeNet, %s", (_, schedule) => {
+    const model = createImageModel("lenet", data);
+    const rng = new Rng(SEED);
+    const trainSets = draw(rng, 3, N);
+    const testSet = draw(rng, 1, 6)[0];
+    const etas = [0.05, 0.7];
+    const theta0 = model.theta0(SEED);
+    try {
+      const got = trainMany(model, theta0, trainSets, testSet, schedule, etas, new Rng(SEED + 1), {
+        policy: { dtype: "float64" },
+        maxLanes: 4, // two groups: 2 runs, then 1
+      });
+      expectSame(got, direct(model, theta0, trainSets, testSet, schedule, etas, SEED + 1), 1e-12);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  test("large batches: gradients summed over sub-batches (GD with momentum)", () => {
+    const model = createImageModel("lenet", data);
+    const rng = new Rng(SEED + 7);
+    const trainSets = draw(rng, 2, 5);
+    const testSet = draw(rng, 1, 3)[0];
+    const schedule = gdSchedule(5, 2, { momentum: Rational.of(1, 3) });
+    const theta0 = model.theta0(SEED);
+    try {
+      // 4 lanes × 5 images > 6: sub-batches of one image per lane.
+      const got = trainMany(model, theta0, trainSets, testSet, schedule, [0.1, 0.4], new Rng(0), { policy: { dtype: "float64" }, maxLaneImages: 6 });
+      expectSame(got, direct(model, theta0, trainSets, testSet, schedule, [0.1, 0.4], 0), 1e-12);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  test("per-run initial weights", () => {
+    const model = createImageModel("mlp", data, { hidden: 6 });
+    const rng = new Rng(SEED + 2);
+    const trainSets = draw(rng, 2, N);
+    const testSet = draw(rng, 1, 5)[0];
+    const inits = [model.theta0(1), model.theta0(2)];
+    const schedule = sgdSchedule(N, { batch: 2 });
+    try {
+      const got = trainMany(model, inits, trainSets, testSet, schedule, [0.3], new Rng(0), { policy: { dtype: "float64" } });
+      const want = trainSets.map((train, r) => trainDirect(model, inits[r], train, testSet, schedule, [0.3], new Rng(0)));
+      expectSame(got, want, 1e-12);
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+describe("logistic regression: an independent cross-check", () => {
+  test("jax logistic on cpu (float64) = analytic LogisticModel trained directly", () => {
+    const model = createImageModel("logistic", data);
+    const analytic = new LogisticModel(data);
+    const rng = new Rng(SEED + 3);
+    const trainSets = draw(rng, 2, 5);
+    const testSet = draw(rng, 1, 8)[0];
+    const schedule = sgdSchedule(5, { epochs: 2, shuffle: true });
+    const etas = [0.1, 1];
+    const theta0 = rng.normals(model.dim).map((x) => 0.3 * x);
+    try {
+      const got = trainMany(model, theta0, trainSets, testSet, schedule, etas, new Rng(SEED), { policy: IMAGE_MODEL_EXACT_POLICY });
+      expectSame(got, direct(analytic, theta0, trainSets, testSet, schedule, etas, SEED), 1e-10);
+    } finally {
+      model.dispose();
+    }
+  });
+
+});
+
+/** `l(θ, x) = (θ·x)²/2` on three 2-feature data, as a `BatchTrainable` and as a `DerivativeOracle`. */
+const TABLE = [
+  [1, 0.5],
+  [0.3, -1],
+  [2, 1],
+];
+const toy: BatchTrainable & DerivativeOracle<number> = {
+  dim: 2,
+  dataDim: 2,
+  batchLoss(theta, x) {
+    const L = theta.shape[0];
+    const pred = theta.reshape([L, 1, 2]).mul(x).sum(-1); // x [S, 2] or [L, S, 2] → [L, S]
+    return pred.ref.mul(pred).mul(0.5);
+  },
+  featureRows: (indices) => Float64Array.from(indices.flatMap((i) => TABLE[i])),
+  directionalDerivative: (theta, i) => (theta[0] * TABLE[i][0] + theta[1] * TABLE[i][1]) ** 2 / 2,
+  directionalGradient(theta, i) {
+    const p = theta[0] * TABLE[i][0] + theta[1] * TABLE[i][1];
+    return Float64Array.from(TABLE[i], (x) => p * x);
+  },
+};
+
+test("a diverging lane reports the step where the weights stopped being finite", () => {
+  // Each step multiplies θ by ~η: with η = 1e60 it overflows at step 5 (≈ 1e360).
+  const schedule = sgdSchedule(3, { epochs: 2 });
+  const etas = [0.01, 1e60, 1e200];
+  const trainSets = [
+    [0, 1, 2],
+    [2, 2, 0],
+  ];
+  const theta0 = Float64Array.of(1, 1);
+  const got = trainMany(toy, theta0, trainSets, [0, 1], schedule, etas, new Rng(0), { policy: { dtype: "float64" } });
+  const want = direct(toy, theta0, trainSets, [0, 1], schedule, etas, 0);
+  expectSame(got, want, 1e-12);
+  for (const row of got) {
+    expect(row[0].diverged).toBeUndefined();
+    expect(row[1].diverged).toBeGreaterThan(1);
+    expect(row[2].diverged).toBeLessThan(row[1].diverged ?? -1);
+  }
+});
+
+/**
+ * With 16 runs the float32 error is ~1e-3 of the standard error of the mean; it stays below
+ * 1e-2 of it up to ~2000 runs (the stderr shrinks like 1/√runs, the error does not).
+ */
+test("float32 (the default) errs far less than the statistical error of the mean test loss", () => {
+  const model = createImageModel("lenet", data);
+  const rng = new Rng(SEED + 5);
+  const runs = 16;
+  const trainSets = draw(rng, runs, 10);
+  const testSet = draw(rng, 1, 50)[0];
+  const etas = [0.02, 0.3];
+  const schedule = sgdSchedule(10);
+  const theta0 = model.theta0(SEED);
+  const fast = trainMany(model, theta0, trainSets, testSet, schedule, etas, new Rng(1));
+  const precise = trainMany(model, theta0, trainSets, testSet, schedule, etas, new Rng(1), { policy: { dtype: "float64" } });
+  model.dispose();
+  const testOf = (x: RunResult) => (x.diverged === undefined ? x.test : NaN);
+  const stderrOf = (xs: number[]) => {
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1) / xs.length);
+  };
+  for (let k = 0; k < etas.length; k++) {
+    const p = precise.map((row) => testOf(row[k]));
+    const maxErr = Math.max(...fast.map((row, r) => Math.abs(testOf(row[k]) - p[r])));
+    expect(maxErr, `η = ${etas[k]}: float32 error vs stderr ${stderrOf(p)}`).toBeLessThan(1e-2 * stderrOf(p));
+    expect(maxErr).toBeLessThan(1e-5);
+  }
+  // Paired differences between learning rates (what the experiments report).
+  const diff = (rows: RunResult[][]) => rows.map((row) => testOf(row[1]) - testOf(row[0]));
+  const pd = diff(precise);
+  const diffErr = Math.max(...diff(fast).map((d, r) => Math.abs(d - pd[r])));
+  expect(diffErr, `paired difference: float32 error vs stderr ${stderrOf(pd)}`).toBeLessThan(1e-2 * stderrOf(pd));
+});
+
+test("no device buffer outlives trainMany (momentum, two groups)", async () => {
+  const model: ImageModel = createImageModel("lenet", data);
+  const rng = new Rng(SEED + 6);
+  const trainSets = draw(rng, 3, 4);
+  const testSet = draw(rng, 1, 5)[0];
+  const tracker = await trackBuffers();
+  try {
+    trainMany(model, model.theta0(1), trainSets, testSet, sgdSchedule(4, { batch: 2, momentum: Rational.of(1, 2) }), [0.1, 0.2], new Rng(2), {
+      maxLanes: 4,
+    });
+    expect(tracker.allocated()).toBeGreaterThan(0);
+    expect(tracker.live(), `live buffers after ${tracker.allocated()} allocations`).toBe(0);
+  } finally {
+    tracker.stop();
+    model.dispose();
+  }
+});
+
+test("validation", () => {
+  const model = createImageModel("logistic", data);
+  const theta0 = model.theta0();
+  const s = sgdSchedule(2);
+  const rng = new Rng(0);
+  expect(() => trainMany(model, theta0, [[1, 2, 3]], [4], s, [0.1], rng)).toThrow(/trainMany: trainSets\[0\] must be a list of N = 2 indices/);
+  expect(() => trainMany(model, theta0, [[1, 2]], [], s, [0.1], rng)).toThrow(InvalidArgumentError);
+  expect(() => trainMany(model, theta0, [[1, 2]], [4], s, [NaN], rng)).toThrow(InvalidArgumentError);
+  expect(() => trainMany(model, theta0.subarray(1), [[1, 2]], [4], s, [0.1], rng)).toThrow(InvalidArgumentError);
+  expect(() => trainMany(model, [theta0, theta0], [[1, 2]], [4], s, [0.1], rng)).toThrow(InvalidArgumentError);
+  expect(() => trainMany(model, theta0, [[1, 2e9]], [4], s, [0.1], rng)).toThrow(InvalidArgumentError);
+  expect(trainMany(model, theta0, [[1, 2]], [4], s, [], rng)).toEqual([[]]);
+  model.dispose();
+});
