@@ -111,8 +111,8 @@ export function makeMomentumExperiment(sizes: { quick: MomentumSizes; full: Mome
           const series = modelSeries(model, bank, schedule, 3, "test");
           const curve = predictCurve(series, etas, 3, ctx.seed + 3);
           const c0 = series.coefficients[0].value;
-          const curve = { label: `${model.label} β=${beta}`, within: 0, n: 0 };
-          curves.push(curve);
+          const tallyCurve = { label: `${model.label} β=${beta}`, within: 0, n: 0 };
+          curves.push(tallyCurve);
           const meas: PlotRow[] = [];
           const lines: PlotRow[] = [];
           const res: PlotRow[] = [];
@@ -124,11 +124,11 @@ export function makeMomentumExperiment(sizes: { quick: MomentumSizes; full: Mome
             const ok = [1, 2, 3].map((k) => agrees(p.poly[k], m));
             if (x <= 0.5 + 1e-12) {
               tally.n++;
-              curve.n++;
+              tallyCurve.n++;
               if (ok[0]) tally.o1++;
               if (ok[1]) {
                 tally.o2++;
-                curve.within++;
+                tallyCurve.within++;
               }
               if (ok[2]) tally.o3++;
             }
