@@ -28,8 +28,11 @@ function context(stopAfter = Infinity, when = ""): ExperimentContext & { progres
 
 describe("experiments at tiny sizes", () => {
   test("the registry lists every experiment once, with the ids the CLI documents", () => {
-    expect(EXPERIMENTS.map((e) => e.id)).toEqual(["spacetime", "helix", "cubic-chi", "gauss-fit", "tic-stic", "resummation"]);
-    expect(tinyExperiments().map((e) => e.id)).toEqual(EXPERIMENTS.map((e) => e.id));
+    const ids = EXPERIMENTS.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // The synthetic figures come first; the real-data experiments (issue 6) follow them.
+    expect(ids.slice(0, 6)).toEqual(["spacetime", "helix", "cubic-chi", "gauss-fit", "tic-stic", "resummation"]);
+    expect(tinyExperiments().map((e) => e.id)).toEqual(ids.slice(0, 6));
   });
   for (const exp of tinyExperiments()) {
     test(exp.id, async () => {
