@@ -228,6 +228,15 @@ function makeExperiment(kind: "test" | "gap", sizes: { quick: LossVsEtaSizes; fu
       // At small ηT every order is inside the noise of c1; the higher orders earn their keep
       // where they differ from order 1, so "closer than order 1" is judged over the whole grid.
       const all = Infinity;
+      // The η of one model share its runs and its diagram values, so each model's curve is one
+      // test: it agrees when the prediction is inside the interval at most of its ηT ≤ 1 points.
+      const curveMiss = data.combos
+        .map((c) => {
+          const sel = rows.filter((r) => r.model === c.label && (r.etaT as number) <= 1 + 1e-12);
+          return { label: c.label, within: sel.filter((r) => r[`order${order}_within`] === true).length, n: sel.length };
+        })
+        .filter((c) => 2 * c.within <= c.n);
+      const curveText = `; per model (its η share the runs and the diagram values): ${data.combos.length - curveMiss.length}/${data.combos.length} curves agree through ηT ≤ 1` + (curveMiss.length > 0 ? ` (missed: ${curveMiss.map((c) => `${c.label} ${c.within}/${c.n}`).join("; ")})` : "");
       const resWithin = rows.filter((r) => r.resummed_within === true).length;
       const resNote = isTest ? `; resummed (order 3 + untied chains to all orders) within for ${resWithin}/${rows.length} over the whole grid (order 3: ${rows.filter((r) => r.order3_within === true).length}/${rows.length})` : "";
       const verdict =
@@ -235,6 +244,7 @@ function makeExperiment(kind: "test" | "gap", sizes: { quick: LossVsEtaSizes; fu
         `and ${b.within}/${b.n} with ηT ≤ 1 (order 1: ${o1.within}/${o1.n} with ηT ≤ 0.5); total |error| over ηT ≤ ${fmt(Math.max(...S.etas) * S.N)}: ` +
         `order ${order} ${fmt(errSum(order, all))} vs order 1 ${fmt(errSum(1, all))} (ηT ≤ 0.5: ${fmt(errSum(order, 0.5))} vs ${fmt(errSum(1, 0.5))})` +
         resNote +
+        curveText +
         (data.skipped.length > 0 ? `; skipped: ${data.skipped.join("; ")}` : "");
       return {
         id: this.id,
@@ -248,7 +258,8 @@ function makeExperiment(kind: "test" | "gap", sizes: { quick: LossVsEtaSizes; fu
               ],
         verdict,
         // experiments.md's reference: order 3 (test) agrees through ηT ≈ 1, order 2 (gap) through ηT ≈ 0.5–1.
-        pass: data.partial ? null : b.n > 0 && b.within >= 0.9 * b.n,
+        // 95% tests per model curve: allow one chance miss (or 10% of the curves).
+        pass: data.partial ? null : b.n > 0 && curveMiss.length <= Math.max(1, Math.floor(0.1 * data.combos.length)),
         partial: data.partial,
         details: { sizes: S, skipped: data.skipped, seconds: (performance.now() - t0) / 1000, note: "c0 is the exact loss at init on the fixed test sample (train: population mean); the other coefficients are estimated" },
       };
