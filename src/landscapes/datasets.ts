@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { InvalidArgumentError } from "../errors.js";
+import { datasetCacheDir, readCachedDataset, writeCachedDataset } from "./datasetCache.js";
 
 /** An image classification data set held in memory. */
 export interface ImageDataset {
@@ -32,7 +33,9 @@ const require = createRequire(import.meta.url);
  * - `fashion`: the 70,000 images of the `fashion-mnist` package, read from
  *   `src/clothes/<k>.json` `.data` directly (a list of 784-value images in 0..255; the
  *   package's own helpers miscount). Malformed records are skipped and listed.
- * The population of experiments.md is the whole set.
+ * The population of experiments.md is the whole set. A binary copy is kept in
+ * `node_modules/.cache/sgd-diagrams` (see `datasetCache.ts`; `SGD_DIAGRAMS_CACHE=off`
+ * disables it), so later processes skip the JSON parsing.
  * @throws InvalidArgumentError for an unknown name.
  */
 export function loadDataset(name: DatasetName): ImageDataset {
@@ -41,11 +44,43 @@ export function loadDataset(name: DatasetName): ImageDataset {
   }
   const hit = cache.get(name);
   if (hit !== undefined) return hit;
+  const source = sourceFiles(name);
+  const stamp = source.stamp;
+  const dir = datasetCacheDir(source.nodeModules);
+  const cached = dir === null ? null : readCachedDataset(dir, name, stamp);
+  if (cached !== null) {
+    cache.set(name, cached);
+    return cached;
+  }
+  const ds = parseDataset(name, source.dir);
+  if (dir !== null) writeCachedDataset(dir, ds, stamp, name === "fashion" ? "u8/255" : "f32");
+  cache.set(name, ds);
+  return ds;
+}
+
+/** Reads a data set from its package's JSON files, bypassing every cache (for tests). */
+export function loadDatasetUncached(name: DatasetName): ImageDataset {
+  return parseDataset(name, sourceFiles(name).dir);
+}
+
+/** The package folder of a data set's JSON files and a stamp of their sizes and times. */
+export function sourceFiles(name: DatasetName): { dir: string; nodeModules: string; stamp: string } {
+  const pkg = require.resolve(name === "mnist" ? "mnist/package.json" : "fashion-mnist/package.json");
+  const dir = join(dirname(pkg), "src", name === "mnist" ? "digits" : "clothes");
+  const parts = [(JSON.parse(readFileSync(pkg, "utf8")) as { version?: string }).version ?? "?"];
+  for (let k = 0; k < 10; k++) {
+    const st = statSync(join(dir, `${k}.json`));
+    parts.push(`${k}:${st.size}:${Math.floor(st.mtimeMs)}`);
+  }
+  return { dir, nodeModules: dirname(dirname(pkg)), stamp: parts.join("|") };
+}
+
+/** Reads a data set from its package's JSON files. */
+function parseDataset(name: DatasetName, dir: string): ImageDataset {
   const images: Float32Array[] = [];
   const labels: number[] = [];
   const skipped: string[] = [];
   if (name === "mnist") {
-    const dir = join(dirname(require.resolve("mnist/package.json")), "src", "digits");
     for (let k = 0; k < 10; k++) {
       const data = (JSON.parse(readFileSync(join(dir, `${k}.json`), "utf8")) as { data: number[] }).data;
       const count = Math.floor(data.length / PIXELS);
@@ -56,7 +91,6 @@ export function loadDataset(name: DatasetName): ImageDataset {
       }
     }
   } else {
-    const dir = join(dirname(require.resolve("fashion-mnist/package.json")), "src", "clothes");
     for (let k = 0; k < 10; k++) {
       const data = (JSON.parse(readFileSync(join(dir, `${k}.json`), "utf8")) as { data: unknown[] }).data;
       data.forEach((img, i) => {
@@ -71,7 +105,5 @@ export function loadDataset(name: DatasetName): ImageDataset {
   }
   const pixels = new Float32Array(images.length * PIXELS);
   images.forEach((img, i) => pixels.set(img, i * PIXELS));
-  const ds: ImageDataset = { name, size: images.length, features: PIXELS, pixels, labels: Uint8Array.from(labels), skipped };
-  cache.set(name, ds);
-  return ds;
+  return { name, size: images.length, features: PIXELS, pixels, labels: Uint8Array.from(labels), skipped };
 }
