@@ -44,6 +44,9 @@ export {
   gdcRegularizerGradient,
   gdcSampleCovarianceGradient,
   gdcDirection,
+  gdcExtraGradient,
+  gdcExtraGradientFromSamples,
+  type GdcExtraOptions,
   type CovarianceEstimator,
 } from "./simulate/gdc.js";
 export { hessianPreconditionedStep, type HessianStepOptions } from "./simulate/hessianUpdate.js";
@@ -52,6 +55,11 @@ export {
   sgdOptimizer,
   gdcOptimizer,
   hessianOptimizer,
+  odeOptimizer,
+  sdeOptimizer,
+  sdeNoiseFactor,
+  continuousTimeStep,
+  DEFAULT_SUBSTEPS,
   optimizerLabel,
   trainWithOptimizer,
   type TrainOptions,

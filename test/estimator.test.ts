@@ -24,6 +24,29 @@ function polynomialOracle(l: PolynomialLandscape): DerivativeOracle<number> {
   };
 }
 
+/**
+ * `sampleDiagramValues` in chunks of independent tuples (seeds `seed`, `seed + 1`, …), yielding
+ * to the event loop between chunks: the exact-rational oracle is slow, and a test that blocks
+ * its worker for a minute makes vitest's worker RPC time out on a loaded machine.
+ */
+async function sampleInChunks(
+  setup: Parameters<typeof sampleDiagramValues<number>>[0],
+  specs: Parameters<typeof sampleDiagramValues<number>>[1],
+  tuples: number,
+  seed: number,
+  batch = 1,
+): Promise<number[][][]> {
+  const out: number[][][] = specs.map(() => []);
+  for (let done = 0, k = 0; done < tuples; k++) {
+    const n = Math.min(100, tuples - done);
+    const part = sampleDiagramValues(setup, specs, n, seed * 1000 + k, undefined, batch);
+    part.forEach((p, s) => out[s].push(...p));
+    done += n;
+    await new Promise((r) => setImmediate(r));
+  }
+  return out;
+}
+
 describe("sampled diagram values", () => {
   const l = randomPolynomialLandscape({ dim: 2, populationSize: 4, maxDegree: 4, termsPerDatum: 4, seed: SEED });
   const M = l.population.length;
@@ -36,8 +59,8 @@ describe("sampled diagram values", () => {
   const schedule = sgdSchedule(4);
   const specs = (["test", "train"] as const).map((loss) => ({ loss, diagrams: coefficientTable(schedule, 3, loss) }));
 
-  test("test, train and gap series agree with the exact ones within 5σ", () => {
-    const values = sampleDiagramValues(setup, specs, 4000, SEED);
+  test("test, train and gap series agree with the exact ones within 5σ", async () => {
+    const values = await sampleInChunks(setup, specs, 4000, SEED);
     const test = seriesFromValues([{ spec: specs[0], values: values[0], sign: 1 }], 3);
     const train = seriesFromValues([{ spec: specs[1], values: values[1], sign: 1 }], 3);
     const gap = seriesFromValues(
@@ -63,9 +86,9 @@ describe("sampled diagram values", () => {
     expect(Math.abs(atEta.value - exactAtEta)).toBeLessThanOrEqual(5 * atEta.stderr + 1e-12);
   });
 
-  test("batch means (untied classes) stay unbiased and shrink the error", () => {
-    const single = sampleDiagramValues(setup, specs, 600, SEED + 5);
-    const batched = sampleDiagramValues(setup, specs, 600, SEED + 5, undefined, 8);
+  test("batch means (untied classes) stay unbiased and shrink the error", async () => {
+    const single = await sampleInChunks(setup, specs, 600, SEED + 5);
+    const batched = await sampleInChunks(setup, specs, 600, SEED + 5, 8);
     const exactTest = exactSeries(l, schedule, 3, "test").coefficients.map((c) => c.toNumber());
     const s1 = seriesFromValues([{ spec: specs[0], values: single[0], sign: 1 }], 3);
     const s8 = seriesFromValues([{ spec: specs[0], values: batched[0], sign: 1 }], 3);
@@ -76,9 +99,9 @@ describe("sampled diagram values", () => {
     expect(s8.coefficients[1].stderr).toBeLessThan(0.7 * s1.coefficients[1].stderr);
   });
 
-  test("standard errors shrink like 1/√n", () => {
-    const small = seriesFromValues([{ spec: specs[0], values: sampleDiagramValues(setup, specs.slice(0, 1), 500, SEED)[0], sign: 1 }], 3);
-    const big = seriesFromValues([{ spec: specs[0], values: sampleDiagramValues(setup, specs.slice(0, 1), 4500, SEED + 1)[0], sign: 1 }], 3);
+  test("standard errors shrink like 1/√n", async () => {
+    const small = seriesFromValues([{ spec: specs[0], values: (await sampleInChunks(setup, specs.slice(0, 1), 500, SEED))[0], sign: 1 }], 3);
+    const big = seriesFromValues([{ spec: specs[0], values: (await sampleInChunks(setup, specs.slice(0, 1), 4500, SEED + 1))[0], sign: 1 }], 3);
     const ratio = small.coefficients[2].stderr / big.coefficients[2].stderr;
     expect(ratio).toBeGreaterThan(2);
     expect(ratio).toBeLessThan(4.5);

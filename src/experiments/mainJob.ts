@@ -3,14 +3,19 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { coefficientTable } from "../diagrams/table.js";
-import { BudgetExceededError, InvalidArgumentError } from "../errors.js";
+import { BudgetExceededError, InvalidArgumentError, UsageError } from "../errors.js";
 import { type DatasetName, loadDataset } from "../landscapes/datasets.js";
 import type { DerivativeOracle } from "../landscapes/derivativeOracle.js";
+import { createImageModel } from "../landscapes/imageModels.js";
 import { LogisticModel } from "../landscapes/logistic.js";
-import { evaluateSeries, type EstimatedSeries, sampleDiagramValues, seriesFromValues, type SeriesSpec } from "../predict/estimateSeries.js";
-import { lanczosBilinearForm } from "../predict/lanczos.js";
+import { initNumerics, isNumericsReady } from "../numerics/index.js";
+import { chainMomentSamples, resummedChainTail } from "../predict/chainResummation.js";
+import { evaluateSeries, type EstimatedSeries, seriesFromValues, type SeriesSpec } from "../predict/estimateSeries.js";
+import { bilinearQuadrature } from "../predict/lanczosNodes.js";
+import { type ReplicatedOptions, sampleDiagramValuesReplicated } from "../predict/replicatedValues.js";
 import { odeFitWithUncertainty } from "../predict/odeFit.js";
 import { type Schedule, stepCount } from "../schedule/schedule.js";
+import { BatchedTrainer } from "../simulate/batchedTrainer.js";
 import { LogisticKernelTrainer, type RunResult } from "../simulate/logisticKernel.js";
 import { type Estimate, Z_95 } from "../stats/estimate.js";
 import { Rng } from "../stats/rng.js";
@@ -37,6 +42,20 @@ export interface MainJobConfig {
   /** Size of the fixed held-out test sample (the test distribution). */
   readonly testSize: number;
   readonly seed: number;
+  /**
+   * Train with this optimizer instead of the schedule's SGD (`setupForConfig` in
+   * optimizerSetup.ts builds it; absent = the schedule). Part of {@link configKey}, so
+   * checkpoints of different optimizers never mix; run `r`'s training set is the same for all.
+   */
+  readonly optimizer?: {
+    readonly name: "sgd" | "gd" | "gdc" | "hessian" | "ode" | "sde";
+    /** GDC: multiple of `β = η(N−1)/(4N)`. */
+    readonly betaScale?: number;
+    /** Hessian update: `λ`. */
+    readonly lambda?: number;
+    /** ODE/SDE: sub-steps per SGD step. */
+    readonly substeps?: number;
+  };
 }
 
 /** The README's default: MNIST logistic, T = N = 10, ηT up to 2, order 3, 2000 paired runs. */
@@ -50,11 +69,53 @@ export function defaultMainJobConfig(schedule: Schedule): MainJobConfig {
     order: 3,
     loss: "test",
     runs: 2000,
-    tuples: 200,
-    batch: 64,
+    // 60 tuples × 10 replicas of every tie class (untied parts exact or batch means of 10):
+    // standard errors of c1..c3 at or below those of the former 200 × 64 batch-mean design.
+    tuples: 60,
+    batch: 10,
     testSize: 1000,
     seed: 0,
   };
+}
+
+/**
+ * Estimator sizes for the models whose derivatives run on jax-js, where the logistic defaults
+ * (analytic derivatives) would take far too long: `predict --model lenet` takes a few minutes
+ * on one core with these (LeNet: ~1–2 s per tuple for the order-3 test loss).
+ */
+export const JAX_MODEL_DEFAULTS: Readonly<Pick<MainJobConfig, "tuples" | "batch">> = Object.freeze({ tuples: 100, batch: 16 });
+
+/** The defaults of a model: {@link defaultMainJobConfig}, with {@link JAX_MODEL_DEFAULTS} for LeNet and MLP. */
+export function modelDefaults(model: ModelName): Partial<MainJobConfig> {
+  return model === "logistic" ? {} : { model, ...JAX_MODEL_DEFAULTS };
+}
+
+/** Starts jax-js when the config's model needs it (LeNet, MLP); call before {@link setupModel}. */
+export async function prepareModelNumerics(c: Pick<MainJobConfig, "model">): Promise<void> {
+  if (c.model !== "logistic") await initNumerics();
+}
+
+/** One run of a simulation: its training set and the generator that then draws its batches. */
+export interface RunSpec {
+  readonly trainSet: readonly number[];
+  readonly rng: Rng;
+}
+
+/**
+ * Many runs trained at once (LeNet/MLP: lanes of one jax-js computation), exactly as
+ * `train` would train them one by one (to float rounding).
+ */
+export interface BatchedRuns {
+  /**
+   * The `train` function this batches. A simulation uses {@link BatchedRuns.train} only while
+   * `setup.train` is this very function, so a setup that replaces `train` (e.g.
+   * `{ ...setup, train: other }`) falls back to training run by run.
+   */
+  readonly batches: ModelSetup["train"];
+  /** Runs per call that fill the trainer's lanes for `etaCount` learning rates. */
+  runsPerCall(etaCount: number): number;
+  /** `result[i]` is `batches(runs[i].trainSet, etas, runs[i].rng)`. */
+  train(runs: readonly RunSpec[], etas: readonly number[]): RunResult[][];
 }
 
 export interface ModelSetup {
@@ -63,9 +124,25 @@ export interface ModelSetup {
   readonly populationSize: number;
   readonly testSet: readonly number[];
   train(trainSet: readonly number[], etas: readonly number[], rng: Rng): RunResult[];
+  /** Optional batched training of many runs (see {@link BatchedRuns}). */
+  readonly trainRuns?: BatchedRuns;
 }
 
-/** Loads the data, builds the model at its init and draws the fixed held-out test sample. */
+/**
+ * Loads the data, builds the model at its init and draws the fixed held-out test sample.
+ *
+ * - `logistic`: the analytic model (zero init; `initSeed` is not used), trained exactly in
+ *   kernel coordinates.
+ * - `lenet`, `mlp` (32 hidden units): `createImageModel` on jax-js at `theta0(initSeed)`
+ *   (standard-normal weights from seed `initSeed`, the Xavier init of its parameterization, as
+ *   the real-data experiments' logistic `initSeed ≥ 1`). Its float64 oracle serves the
+ *   predictions (with batched `meanDirectionalGradient`/`meanDirectionalDerivative`); runs
+ *   train with {@link BatchedTrainer} in float32, many runs × η at once ({@link BatchedRuns}).
+ *   jax-js must be initialised first (`await initNumerics()`).
+ *
+ * @throws InvalidArgumentError for a test size outside `[1, data size]`.
+ * @throws UsageError for LeNet/MLP before `initNumerics()` has completed.
+ */
 export function setupModel(c: MainJobConfig): ModelSetup {
   const data = loadDataset(c.data);
   const testRng = new Rng(c.seed * 7919 + 17);
@@ -74,7 +151,26 @@ export function setupModel(c: MainJobConfig): ModelSetup {
   }
   const testSet = Array.from(testRng.permutation(data.size).slice(0, c.testSize));
   if (c.model !== "logistic") {
-    throw new InvalidArgumentError("setupModel", "model", 'one of the available models: "logistic" (LeNet and MLP are being added)', c.model);
+    if (!(MODELS as readonly string[]).includes(c.model)) throw new InvalidArgumentError("setupModel", "model", `one of ${MODELS.join(", ")}`, c.model);
+    if (!isNumericsReady()) throw new UsageError(`setupModel: the ${c.model} model runs on jax-js; await initNumerics() (or prepareModelNumerics) before setupModel`);
+    const model = createImageModel(c.model, data);
+    const theta0 = model.theta0(c.initSeed);
+    const trainer = new BatchedTrainer(model);
+    const train: ModelSetup["train"] = (set, etas, rng) => trainer.train(theta0, [set], testSet, c.schedule, etas, [rng])[0];
+    const trainRuns: BatchedRuns = {
+      batches: train,
+      runsPerCall: (etaCount) => trainer.runsPerGroup(etaCount),
+      train: (runs, etas) =>
+        trainer.train(
+          theta0,
+          runs.map((r) => r.trainSet),
+          testSet,
+          c.schedule,
+          etas,
+          runs.map((r) => r.rng),
+        ),
+    };
+    return { oracle: model, theta0, populationSize: data.size, testSet, train, trainRuns };
   }
   const model = new LogisticModel(data);
   const theta0 = model.theta0(c.initSeed);
@@ -119,18 +215,23 @@ export function predictMainJob(c: MainJobConfig, setup: ModelSetup, onProgress?:
   const needs: ("test" | "train")[] = c.loss === "gap" ? ["test", "train"] : [c.loss];
   const specs: SeriesSpec[] = needs.map((loss) => ({ loss, diagrams: coefficientTable(c.schedule, c.order, loss) }));
   const rng = new Rng(c.seed * 104729 + 3);
-  const values = sampleDiagramValues(
+  const est = estimationOracle(setup);
+  // Tie classes are replicated `batch` times per tuple (one datum each); untied parts are
+  // exact population means where the oracle makes that cheap, else batch means.
+  const values = sampleDiagramValuesReplicated(
     {
-      oracle: setup.oracle,
-      theta0: setup.theta0,
+      oracle: est.oracle,
+      theta0: est.theta0,
       drawTrain: (r) => r.int(setup.populationSize),
       drawTest: (r) => setup.testSet[r.int(setup.testSet.length)],
     },
     specs,
     c.tuples,
     rng.int(2 ** 31),
-    onProgress,
     c.batch,
+    c.batch,
+    onProgress,
+    est.options,
   );
   const series: EstimatedSeries = seriesFromValues(
     specs.map((spec, i) => ({ spec, values: values[i], sign: (i === 0 ? 1 : -1) as 1 | -1 })),
@@ -160,7 +261,7 @@ export function predictMainJob(c: MainJobConfig, setup: ModelSetup, onProgress?:
       resummed: null,
     };
   });
-  const resummed = resummedChainCorrection(c, setup);
+  const resummed = resummedChainCorrection(c, setup, est);
   const withResummed = rows.map((r, i) => {
     const corr = resummed?.[i];
     if (corr === undefined) return r;
@@ -171,34 +272,88 @@ export function predictMainJob(c: MainJobConfig, setup: ModelSetup, onProgress?:
   return { quantity: c.loss, T, coefficients, rows: withResummed, diagramCount, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** The oracle and exact means a prediction uses (see {@link estimationOracle}). */
+interface EstimationOracle {
+  readonly oracle: DerivativeOracle<number>;
+  readonly theta0: Float64Array;
+  /** Whether means over the whole population are cheap (then used exactly). */
+  readonly exact: boolean;
+  readonly options: ReplicatedOptions<number>;
+  /** Mean `∇^{k+1} l[v_1..v_k, ·]` over `xs`. */
+  mean(xs: readonly number[], dirs: Float64Array[]): Float64Array;
+}
+
 /**
- * `G_S·[f(H) − p(H)]·G_D` at every η, where `f(h) = −(1 − (1 − ηh)^T)/h` sums the untied
- * chains of vanilla SGD to all orders and `p` is its truncation at the prediction's order
- * (already in the polynomial). `H` is a batch-mean Hessian (HVPs only), the bilinear form is
- * taken by Lanczos quadrature; two independent halves of the data give the error bar.
- * Returns null for schedules other than one epoch of batch-1 SGD, or for the train loss/gap.
+ * Logistic regression: the oracle frozen at `θ0` (per-datum softmax cached), with which a pass
+ * over the whole population costs milliseconds, so the untied leaves and roots of the diagrams
+ * (hence `c0`, `c1`, `G_S`, `G_D`) are exact population means. Other models: their own oracle,
+ * `c0` and the test gradient exact over the held-out sample, batch means elsewhere.
  */
-function resummedChainCorrection(c: MainJobConfig, setup: ModelSetup): Estimate[] | null {
-  const s = c.schedule;
-  if (c.loss !== "test" || s.kind !== "sgd" || s.batch !== 1 || s.epochs !== 1 || s.momentum !== undefined || s.etaScale !== undefined) return null;
-  const T = s.N;
-  const o = setup.oracle;
-  const mean = (xs: number[], dirs: Float64Array[]): Float64Array => {
-    if (o.meanDirectionalGradient !== undefined) return o.meanDirectionalGradient(setup.theta0, xs, dirs);
-    const out = new Float64Array(o.dim);
+function estimationOracle(setup: ModelSetup): EstimationOracle {
+  const point = setup.oracle instanceof LogisticModel ? setup.oracle.at(setup.theta0) : undefined;
+  const oracle: DerivativeOracle<number> = point ?? setup.oracle;
+  const theta0 = point?.theta ?? setup.theta0;
+  const mean = (xs: readonly number[], dirs: Float64Array[]): Float64Array => {
+    if (oracle.meanDirectionalGradient !== undefined) return oracle.meanDirectionalGradient(theta0, xs, dirs);
+    const out = new Float64Array(oracle.dim);
     for (const x of xs) {
-      const g = o.directionalGradient(setup.theta0, x, dirs);
+      const g = oracle.directionalGradient(theta0, x, dirs);
       for (let j = 0; j < g.length; j++) out[j] += g[j] / xs.length;
     }
     return out;
   };
+  if (point !== undefined) {
+    const population = Array.from({ length: setup.populationSize }, (_, i) => i);
+    // Untied internal nodes stay batch means: a population pass each would cost more than the
+    // variance they add (small next to the tied diagrams').
+    const exact = { train: population, test: setup.testSet, internal: false, trainGradient: mean(population, []) };
+    return { oracle, theta0, exact: true, options: { testBlock: TEST_BLOCK, testGradient: mean(setup.testSet, []), exact }, mean };
+  }
+  return { oracle, theta0, exact: false, options: { testBlock: TEST_BLOCK, testGradient: mean(setup.testSet, []), exact: { test: setup.testSet } }, mean };
+}
+
+/** Test data per replica for the root contractions of tied diagrams (see `ReplicatedOptions.testBlock`). */
+const TEST_BLOCK = 4;
+
+/** Highest power of `H` estimated by independent-batch chains (beyond it: Lanczos quadrature). */
+const MAX_CHAIN_POWER = 24;
+
+/**
+ * `G_S·[f(H) − p(H)]·G_D` at every η, where `f(h) = −(1 − (1 − ηh)^T)/h` sums the untied
+ * chains of vanilla SGD to all orders and `p` is its truncation at the prediction's order
+ * (already in the polynomial). `f` is a polynomial of degree `T − 1`: for `T − 1 ≤ 24` the
+ * moments `G_S·H^j·G_D` are estimated without bias by independent chains of batch HVPs (a
+ * fresh batch per power; `G_S` exact, `G_D` exact or per chain), and the chains give the
+ * error bar. Longer schedules use Lanczos quadrature of a batch-mean Hessian (nodes shared by
+ * every η), two independent halves giving the error bar.
+ * Returns null for schedules other than one epoch of batch-1 SGD, or for the train loss/gap.
+ */
+function resummedChainCorrection(c: MainJobConfig, setup: ModelSetup, est: EstimationOracle): Estimate[] | null {
+  const s = c.schedule;
+  if (c.loss !== "test" || s.kind !== "sgd" || s.batch !== 1 || s.epochs !== 1 || s.momentum !== undefined || s.etaScale !== undefined) return null;
+  const T = s.N;
   const rng = new Rng(c.seed * 15485863 + 5);
-  const GS = mean([...setup.testSet], []);
+  const draw = (n: number) => Array.from({ length: n }, () => rng.int(setup.populationSize));
+  const GS = est.options.testGradient ?? est.mean(setup.testSet, []);
+  if (T - 1 <= MAX_CHAIN_POWER) {
+    const chains = 8;
+    const hBatch = 8;
+    const matvec = (v: Float64Array) => est.mean(draw(hBatch), [v]);
+    if (est.exact) {
+      const GD = est.options.exact?.trainGradient ?? est.mean(Array.from({ length: setup.populationSize }, (_, i) => i), []);
+      return resummedChainTail(chainMomentSamples(matvec, GS, GD, T - 1, chains), T, c.order, c.etas);
+    }
+    // G_D from its own draws per chain (two chains share one, averaged), so chains stay independent.
+    const samples = Array.from({ length: chains }, () => {
+      const [a, b] = chainMomentSamples(matvec, GS, est.mean(draw(128), []), T - 1, 2);
+      return a.map((x, j) => (x + b[j]) / 2);
+    });
+    return resummedChainTail(samples, T, c.order, c.etas);
+  }
   const halves = [0, 1].map(() => {
-    const gBatch = Array.from({ length: 1000 }, () => rng.int(setup.populationSize));
-    const hBatch = Array.from({ length: 500 }, () => rng.int(setup.populationSize));
-    const GD = mean(gBatch, []);
-    const matvec = (v: Float64Array) => mean(hBatch, [v]);
+    const GD = est.mean(draw(1000), []);
+    const hBatch = draw(500);
+    const quad = bilinearQuadrature((v) => est.mean(hBatch, [v]), GS, GD, 12);
     return c.etas.map((eta) => {
       const binom = (d: number) => {
         let r = 1;
@@ -210,8 +365,7 @@ function resummedChainCorrection(c: MainJobConfig, setup: ModelSetup): Estimate[
         for (let d = 1; d <= c.order; d++) acc += (-1) ** d * eta ** d * binom(d) * h ** (d - 1);
         return acc;
       };
-      const f = (h: number) => (Math.abs(eta * h) < 1e-8 ? poly(h) + 0 : -(1 - (1 - eta * h) ** T) / h) - poly(h);
-      return lanczosBilinearForm(matvec, GS, GD, f, 12);
+      return quad((h) => (Math.abs(eta * h) < 1e-8 ? poly(h) + 0 : -(1 - (1 - eta * h) ** T) / h) - poly(h));
     });
   });
   return c.etas.map((_, i) => ({ value: (halves[0][i] + halves[1][i]) / 2, stderr: Math.abs(halves[0][i] - halves[1][i]) / 2, n: 2 }));
@@ -239,12 +393,33 @@ export interface SimulationResult {
   readonly seconds: number;
 }
 
-/** Stable text of a config for naming its checkpoint. */
+/** Stable text of a config for naming its output (everything but the run and estimator counts). */
 export function configKey(c: MainJobConfig): string {
-  const s = JSON.stringify({ ...c, runs: undefined, tuples: undefined, batch: undefined });
+  return fnv1a(JSON.stringify({ ...c, runs: undefined, tuples: undefined, batch: undefined }));
+}
+
+/**
+ * Stable text of what determines the simulated runs, naming their checkpoint: {@link configKey}
+ * without the measured quantity and the order (each run records test and train losses), so
+ * `--loss test|train|gap` and every `--order` share one set of runs.
+ */
+export function simulationKey(c: MainJobConfig): string {
+  return fnv1a(JSON.stringify({ ...c, runs: undefined, tuples: undefined, batch: undefined, loss: undefined, order: undefined }));
+}
+
+function fnv1a(s: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return h.toString(16).padStart(8, "0");
+}
+
+/** Options of {@link simulateMainJob}. */
+export interface SimulateMainJobOptions {
+  /** JSON-lines file of finished runs: appended to, and resumed from. */
+  readonly checkpoint?: string;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Asked before each chunk of runs; `true` stops (finished runs stay in the checkpoint). */
+  readonly shouldStop?: () => boolean;
 }
 
 /**
@@ -252,63 +427,129 @@ export function configKey(c: MainJobConfig): string {
  * trained at every η), appending each finished run to `checkpoint` (JSON lines) so that an
  * interrupted simulation resumes where it stopped. Runs are seeded by their index, so the
  * result does not depend on how often it was interrupted.
+ *
+ * A setup with batched training ({@link ModelSetup.trainRuns}) trains chunks of
+ * {@link simulationChunkSize} runs at once ({@link simulationChunks}); each run of a chunk is
+ * written to the checkpoint when the chunk finishes, and `shouldStop` is asked between chunks.
  */
-export function simulateMainJob(
-  c: MainJobConfig,
-  setup: ModelSetup,
-  options: { checkpoint?: string; onProgress?: (done: number, total: number) => void; shouldStop?: () => boolean } = {},
-): SimulationResult {
+export function simulateMainJob(c: MainJobConfig, setup: ModelSetup, options: SimulateMainJobOptions = {}): SimulationResult {
   if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
   const t0 = performance.now();
-  const done = readCheckpoint(options.checkpoint);
-  const resumedFrom = done.length;
-  let interrupted = false;
-  for (let r = done.length; r < c.runs; r++) {
+  const state = { done: readCheckpoint(options.checkpoint), interrupted: false };
+  const resumedFrom = state.done.length;
+  for (const _ of simulationSteps(c, setup, options, state));
+  return summarise(c, state.done, resumedFrom, state.interrupted, t0);
+}
+
+/** {@link simulateMainJob} yielding to the event loop after every chunk (so Ctrl-C is heard). */
+async function simulateMainJobAsync(c: MainJobConfig, setup: ModelSetup, options: SimulateMainJobOptions): Promise<SimulationResult> {
+  if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
+  const t0 = performance.now();
+  const state = { done: readCheckpoint(options.checkpoint), interrupted: false };
+  const resumedFrom = state.done.length;
+  for (const _ of simulationSteps(c, setup, options, state)) await new Promise((resolve) => setImmediate(resolve));
+  return summarise(c, state.done, resumedFrom, state.interrupted, t0);
+}
+
+/** Trains the remaining runs chunk by chunk, checkpointing each; yields after every chunk. */
+function* simulationSteps(
+  c: MainJobConfig,
+  setup: ModelSetup,
+  options: SimulateMainJobOptions,
+  state: { done: RunResult[][]; interrupted: boolean },
+): Generator<void> {
+  for (const [from, to] of simulationChunks(state.done.length, c.runs, simulationChunkSize(c, setup))) {
     if (options.shouldStop?.() === true) {
-      interrupted = true;
-      break;
+      state.interrupted = true;
+      return;
     }
-    const results = runOne(c, setup, r);
-    done.push(results);
-    if (options.checkpoint !== undefined) appendFileSync(options.checkpoint, JSON.stringify({ run: r, results }) + "\n");
-    options.onProgress?.(r + 1, c.runs);
+    runChunk(c, setup, from, to).forEach((results, i) => {
+      state.done.push(results);
+      if (options.checkpoint !== undefined) appendFileSync(options.checkpoint, JSON.stringify({ run: from + i, results }) + "\n");
+    });
+    options.onProgress?.(to, c.runs);
+    yield;
   }
-  return summarise(c, done, resumedFrom, interrupted, t0);
+}
+
+/** Run `r`'s training set (N i.i.d. draws) and the generator, seeded by `r` alone, that then draws its batches. */
+export function runSpec(c: MainJobConfig, setup: ModelSetup, r: number): RunSpec {
+  const rng = new Rng(c.seed * 1_000_003 + r);
+  const trainSet = Array.from({ length: c.schedule.N }, () => rng.int(setup.populationSize));
+  return { trainSet, rng };
 }
 
 /** Run `r`: its own seeded training set (N i.i.d. draws) trained at every η (paired). */
 export function runOne(c: MainJobConfig, setup: ModelSetup, r: number): RunResult[] {
-  const rng = new Rng(c.seed * 1_000_003 + r);
-  const trainSet = Array.from({ length: c.schedule.N }, () => rng.int(setup.populationSize));
+  const { trainSet, rng } = runSpec(c, setup, r);
   return setup.train(trainSet, c.etas, rng);
+}
+
+/** The setup's batched training, if it still batches the setup's `train` (see {@link BatchedRuns.batches}). */
+function batchedRuns(setup: ModelSetup): BatchedRuns | undefined {
+  const b = setup.trainRuns;
+  return b !== undefined && b.batches === setup.train ? b : undefined;
+}
+
+/** Runs trained per chunk: the batched trainer's runs per call, else 1. */
+export function simulationChunkSize(c: MainJobConfig, setup: ModelSetup): number {
+  return Math.max(1, batchedRuns(setup)?.runsPerCall(c.etas.length) ?? 1);
+}
+
+/**
+ * The chunks `[from, to)` covering runs `start..runs−1`, with boundaries at the multiples of
+ * `size` (only the first chunk of a resumed simulation may be shorter), so that which runs
+ * train together depends neither on the number of workers nor on where most resumptions start.
+ */
+export function simulationChunks(start: number, runs: number, size: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let from = start; from < runs; ) {
+    const to = Math.min(runs, (Math.floor(from / size) + 1) * size);
+    out.push([from, to]);
+    from = to;
+  }
+  return out;
+}
+
+/** Runs `from..to−1` ({@link runOne} each, or one batched call). */
+export function runChunk(c: MainJobConfig, setup: ModelSetup, from: number, to: number): RunResult[][] {
+  const runs = Array.from({ length: to - from }, (_, i) => from + i);
+  const batched = batchedRuns(setup);
+  if (batched === undefined) return runs.map((r) => runOne(c, setup, r));
+  return batched.train(
+    runs.map((r) => runSpec(c, setup, r)),
+    c.etas,
+  );
 }
 
 /**
  * {@link simulateMainJob} across worker threads (one per core by default). Results do not
- * depend on the number of workers: run `r` is seeded by `r` alone, and runs are written to
- * the checkpoint in order as soon as they are contiguous. Falls back to one thread when the
- * compiled worker script is not available (running from TypeScript sources).
+ * depend on the number of workers: run `r` is seeded by `r` alone, the chunks of runs trained
+ * together are fixed ({@link simulationChunks}) and handed out whole, and runs are written to
+ * the checkpoint in order as soon as they are contiguous. With one worker, or when the compiled
+ * worker script is not available (running from TypeScript sources), runs on this thread,
+ * yielding to the event loop between chunks so that `shouldStop` (Ctrl-C) takes effect.
  */
 export async function simulateMainJobParallel(
   c: MainJobConfig,
   setup: ModelSetup,
-  options: { checkpoint?: string; onProgress?: (done: number, total: number) => void; shouldStop?: () => boolean; workers?: number } = {},
+  options: SimulateMainJobOptions & { workers?: number } = {},
 ): Promise<SimulationResult> {
   const script = fileURLToPath(new URL("./simulateWorker.js", import.meta.url));
   const workers = Math.max(1, options.workers ?? 2);
-  if (workers === 1 || !existsSync(script)) return simulateMainJob(c, setup, options);
+  if (workers === 1 || !existsSync(script)) return simulateMainJobAsync(c, setup, options);
   if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
   const t0 = performance.now();
   const done = readCheckpoint(options.checkpoint);
   const resumedFrom = done.length;
   const pending = new Map<number, RunResult[]>();
-  const todo = Array.from({ length: c.runs - done.length }, (_, i) => done.length + i);
-  if (todo.length === 0) return summarise(c, done, resumedFrom, false, t0);
-  const shares = Array.from({ length: Math.min(workers, todo.length) }, (_, w) => todo.filter((_, i) => i % workers === w));
+  const chunks = simulationChunks(done.length, c.runs, simulationChunkSize(c, setup));
+  if (chunks.length === 0) return summarise(c, done, resumedFrom, false, t0);
+  const shares = Array.from({ length: Math.min(workers, chunks.length) }, (_, w) => chunks.filter((_, i) => i % workers === w));
   let interrupted = false;
   await new Promise<void>((resolve, reject) => {
     let finished = 0;
-    const pool = shares.map((runs) => new Worker(script, { workerData: { config: c, runs } }));
+    const pool = shares.map((share) => new Worker(script, { workerData: { config: c, chunks: share } }));
     const poll = setInterval(() => {
       if (options.shouldStop?.() === true && !interrupted) {
         interrupted = true;
@@ -317,7 +558,7 @@ export async function simulateMainJobParallel(
       }
     }, 100);
     for (const w of pool) {
-      w.on("message", (m: { run?: number; results?: RunResult[]; done?: boolean }) => {
+      w.on("message", (m: { from?: number; results?: RunResult[][]; done?: boolean }) => {
         if (m.done === true) {
           if (++finished === pool.length) {
             clearInterval(poll);
@@ -325,7 +566,7 @@ export async function simulateMainJobParallel(
           }
           return;
         }
-        pending.set(m.run!, m.results!);
+        m.results!.forEach((results, i) => pending.set(m.from! + i, results));
         while (pending.has(done.length)) {
           const results = pending.get(done.length)!;
           pending.delete(done.length);
@@ -433,7 +674,7 @@ export function compareMainJob(p: PredictionResult, s: SimulationResult, order: 
 export function checkpointPath(outDir: string, c: MainJobConfig): string {
   const dir = join(outDir, "checkpoints");
   mkdirSync(dir, { recursive: true });
-  return join(dir, `simulate-${configKey(c)}.jsonl`);
+  return join(dir, `simulate-${simulationKey(c)}.jsonl`);
 }
 
 /** Writes text to a file, creating folders. */

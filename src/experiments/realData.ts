@@ -29,7 +29,7 @@ import { type Estimate, Z_95 } from "../stats/estimate.js";
 import { Rng } from "../stats/rng.js";
 import { type Checkpoint, runChunks, unitSeed } from "./checkpoint.js";
 import type { ExperimentContext } from "./experiment.js";
-import { type MainJobConfig, type ModelName, setupModel } from "./mainJob.js";
+import { type MainJobConfig, type ModelName, type RunSpec, setupModel } from "./mainJob.js";
 
 /** Which model: data set, architecture, init seed and (logistic only) input resolution. */
 export interface RealModelSpec {
@@ -56,6 +56,11 @@ export interface RealModel {
   readonly testSet: readonly number[];
   /** Trains on `trainSet` with `optimizer` at every η (paired), final test/train losses. */
   train(trainSet: readonly number[], optimizer: Optimizer, etas: readonly number[], rng: Rng): RunResult[];
+  /**
+   * Optional: trains many runs at once, `result[i] = train(runs[i].trainSet, optimizer, etas,
+   * runs[i].rng)` (to float rounding); `null` when `optimizer` has no batched trainer.
+   */
+  trainRuns?(runs: readonly RunSpec[], optimizer: Optimizer, etas: readonly number[]): RunResult[][] | null;
 }
 
 /** Short label, e.g. `"mnist logistic init 0"` or `"fashion logistic 14×14 init 2"`. */
@@ -166,6 +171,12 @@ function otherModel(spec: RealModelSpec, testSize: number, testSeed: number): Re
     throw e;
   }
   const bySchedule = new Map<string, ReturnType<typeof setupModel>>();
+  const forSchedule = (schedule: Schedule): ReturnType<typeof setupModel> => {
+    const k = JSON.stringify(schedule);
+    let s = bySchedule.get(k);
+    if (s === undefined) bySchedule.set(k, (s = setupModel(config(schedule))));
+    return s;
+  };
   return {
     spec,
     label: modelLabel(spec),
@@ -176,10 +187,12 @@ function otherModel(spec: RealModelSpec, testSize: number, testSeed: number): Re
     testSet: base.testSet,
     train(trainSet, optimizer, etas, rng) {
       if (optimizer.kind !== "sgd") return trainWithOptimizer(base.oracle, base.theta0, trainSet, base.testSet, optimizer, etas, rng);
-      const k = JSON.stringify(optimizer.schedule);
-      let s = bySchedule.get(k);
-      if (s === undefined) bySchedule.set(k, (s = setupModel(config(optimizer.schedule))));
-      return s.train(trainSet, etas, rng);
+      return forSchedule(optimizer.schedule).train(trainSet, etas, rng);
+    },
+    trainRuns(runs, optimizer, etas) {
+      if (optimizer.kind !== "sgd") return null;
+      const batched = forSchedule(optimizer.schedule).trainRuns;
+      return batched === undefined ? null : batched.train(runs, etas);
     },
   };
 }
@@ -414,12 +427,23 @@ export function pairedRuns(
       const n = Math.min(chunk, runs - i * chunk);
       const out: RunResult[][][] = [];
       const initTrain: number[] = [];
-      for (let r = 0; r < n; r++) {
+      const sets = Array.from({ length: n }, (_, r) => {
         const rng = new Rng(seed + r * 7_919);
         const trainSet = Array.from({ length: N }, () => rng.int(model.populationSize));
-        const orderSeed = rng.int(2 ** 31);
+        return { trainSet, orderSeed: rng.int(2 ** 31) };
+      });
+      // Models with a batched trainer (LeNet, MLP) train the whole chunk at once per optimizer;
+      // each run gets the same batch-order stream as it would run by run.
+      const batched =
+        typeof optimizers === "function" || model.trainRuns === undefined
+          ? null
+          : optimizers.map((o) => model.trainRuns!(sets.map((x) => ({ trainSet: x.trainSet, rng: new Rng(x.orderSeed) })), o, etas));
+      for (let r = 0; r < n; r++) {
+        const { trainSet, orderSeed } = sets[r];
         initTrain.push(trainSet.reduce((s, x) => s + model.oracle.directionalDerivative(model.theta0, x, []), 0) / N);
-        if (typeof optimizers === "function") {
+        if (batched !== null) {
+          out.push(batched.map((res, o) => res?.[r] ?? model.train(trainSet, (optimizers as readonly Optimizer[])[o], etas, new Rng(orderSeed))));
+        } else if (typeof optimizers === "function") {
           // Optimizers that depend on η (e.g. η-specific schedules): one η at a time.
           const perEta = etas.map((eta) => optimizers(eta).map((o) => model.train(trainSet, o, [eta], new Rng(orderSeed))[0]));
           out.push(perEta[0].map((_, o) => perEta.map((row) => row[o])));

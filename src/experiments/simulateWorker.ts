@@ -1,16 +1,21 @@
 /**
- * Worker-thread entry for {@link simulateMainJobParallel}: builds the model once, then
- * trains the run indices it is sent and posts each result back.
+ * Worker-thread entry for {@link simulateMainJobParallel}: builds the model once (starting
+ * jax-js first for LeNet/MLP), then trains the chunks of runs it is sent and posts each
+ * chunk's results back.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { type MainJobConfig, runOne, setupModel } from "./mainJob.js";
+import { initNumerics } from "../numerics/index.js";
+import { type MainJobConfig, runChunk } from "./mainJob.js";
+import { setupForConfig } from "./optimizerSetup.js";
 
 interface Job {
   readonly config: MainJobConfig;
-  readonly runs: readonly number[];
+  /** `[from, to)` run ranges, each trained as one chunk (`simulationChunks`). */
+  readonly chunks: readonly (readonly [number, number])[];
 }
 
 const job = workerData as Job;
-const setup = setupModel(job.config);
-for (const r of job.runs) parentPort!.postMessage({ run: r, results: runOne(job.config, setup, r) });
+if (job.config.model !== "logistic") await initNumerics();
+const setup = setupForConfig(job.config);
+for (const [from, to] of job.chunks) parentPort!.postMessage({ from, results: runChunk(job.config, setup, from, to) });
 parentPort!.postMessage({ done: true });

@@ -249,6 +249,23 @@ describe("batched calls equal single calls", () => {
     const meanLoss = indices.reduce((s, i) => s + model.directionalDerivative(theta, i, []), 0) / indices.length;
     expect(model.meanLoss(theta, indices)).toBeAllclose(meanLoss, { rtol });
     close(model.meanGradient(theta, indices), mean, "meanGradient");
+    // Batch means of directional gradients and derivatives (shared directions), and a batch of one.
+    for (const k of [0, 1, 2]) {
+      const dirs = shared.slice(0, k);
+      const want = new Float64Array(P);
+      let wantValue = 0;
+      indices.forEach((i) => {
+        const g = model.directionalGradient(theta, i, dirs);
+        for (let j = 0; j < P; j++) want[j] += g[j] / indices.length;
+        wantValue += model.directionalDerivative(theta, i, [...dirs, shared[1]]) / indices.length;
+      });
+      close(model.meanDirectionalGradient(theta, indices, dirs), want, `meanDirectionalGradient, k = ${k}`);
+      expect(model.meanDirectionalDerivative(theta, indices, [...dirs, shared[1]]), `meanDirectionalDerivative, k = ${k + 1}`).toBeAllclose(wantValue, {
+        rtol: 0,
+        atol: rtol * Math.max(1e-12, Math.abs(wantValue)),
+      });
+      close(model.meanDirectionalGradient(theta, [indices[2]], dirs), model.directionalGradient(theta, indices[2], dirs), `one image, k = ${k}`);
+    }
   }
 
   test("MLP on cpu: to 1e-12 (chunks of 3 rows, padded)", () => {
@@ -344,7 +361,11 @@ test("no device buffer outlives the calls (default policy)", async () => {
     model.directionalGradients(theta, [1, 2, 3, 4, 5], [v]);
     model.meanLoss(theta, [1, 2, 3, 4, 5]);
     model.meanGradient(theta, [1, 2, 3, 4, 5]);
+    model.meanDirectionalGradient(theta, [1, 2, 3, 4, 5], [v, v]);
+    model.meanDirectionalDerivative(theta, [1, 2, 3, 4, 5], [v, v, v]);
+    model.meanDirectionalGradient(theta, [1], [v]);
     expect(() => model.meanLoss(theta, [1, 1e9])).toThrow(InvalidArgumentError);
+    expect(() => model.meanDirectionalGradient(theta, [1, 2], [v.subarray(1)])).toThrow(InvalidArgumentError);
     toNumber(model.loss(fromFloat64Array(theta, model.policy), fromFloat64Array(model.features(3), model.policy)));
     model.dispose();
     expect(tracker.allocated()).toBeGreaterThan(0);

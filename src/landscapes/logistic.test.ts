@@ -86,3 +86,63 @@ test("meanDirectionalGradient is the mean of directionalGradient", () => {
   const direct = [0, 2, 3].map((i) => m.directionalGradient(th, i, [v])).reduce((acc, g) => acc.map((x, j) => x + g[j] / 3), new Float64Array(m.dim));
   expect(Array.from(mean)).toBeAllclose(Array.from(direct), { rtol: 1e-12, atol: 1e-15 });
 });
+
+describe("LogisticModel.at (frozen-point oracle)", () => {
+  const rnd3 = seededRandom(SEED + 23);
+  const data: ImageDataset = {
+    name: "mnist",
+    size: 6,
+    features: 7,
+    pixels: Float32Array.from({ length: 42 }, (_, k) => (k % 4 === 1 ? 0 : rnd3())),
+    labels: Uint8Array.from([0, 3, 9, 3, 5, 1]),
+    skipped: [],
+  };
+  const m = new LogisticModel(data);
+  const th = Float64Array.from({ length: m.dim }, () => rnd3() - 0.5);
+  const point = m.at(th);
+  const vs = [0, 1, 2].map(() => Float64Array.from({ length: m.dim }, () => rnd3() - 0.5));
+
+  test("agrees with the model for every order it serves, and for repeated directions", () => {
+    const dirSets = [[], [vs[0]], [vs[0], vs[1]], [vs[2], vs[2]], [vs[0], vs[1], vs[2]], [vs[1], vs[1], vs[0]], [vs[0], vs[1], vs[2], vs[0]]];
+    for (let i = 0; i < data.size; i++) {
+      for (const dirs of dirSets) {
+        expect(point.directionalDerivative(point.theta, i, dirs)).toBeAllclose(m.directionalDerivative(th, i, dirs), { rtol: 1e-12, atol: 1e-14 });
+        expect(Array.from(point.directionalGradient(point.theta, i, dirs))).toBeAllclose(Array.from(m.directionalGradient(th, i, dirs)), { rtol: 1e-12, atol: 1e-14 });
+      }
+    }
+    for (const dirs of dirSets.slice(0, 4)) {
+      expect(Array.from(point.meanDirectionalGradient(point.theta, [0, 4, 4, 2], dirs))).toBeAllclose(Array.from(m.meanDirectionalGradient(th, [0, 4, 4, 2], dirs)), {
+        rtol: 1e-12,
+        atol: 1e-14,
+      });
+      const mean = [1, 3, 5].reduce((s, i) => s + m.directionalDerivative(th, i, dirs), 0) / 3;
+      expect(point.meanDirectionalDerivative(point.theta, [1, 3, 5], dirs)).toBeAllclose(mean, { rtol: 1e-12, atol: 1e-14 });
+    }
+    const into = Float64Array.from({ length: m.dim }, (_, j) => j);
+    point.meanDirectionalGradientInto(into, point.theta, [2, 5], [vs[1]]);
+    const ref = m.meanDirectionalGradient(th, [2, 5], [vs[1]]);
+    expect(Array.from(into)).toBeAllclose(Array.from(ref, (x, j) => x + j), { rtol: 1e-12, atol: 1e-14 });
+    const means = dirSets.map((dirs) => [1, 3, 3, 5].reduce((s, i) => s + m.directionalDerivative(th, i, dirs), 0) / 4);
+    expect(point.meanDirectionalDerivatives(point.theta, [1, 3, 3, 5], dirSets)).toBeAllclose(means, { rtol: 1e-12, atol: 1e-14 });
+  });
+
+  test("at zero weights (no pass for the logits) it agrees with the model too", () => {
+    const zero = m.theta0();
+    const p0 = m.at(zero);
+    for (let i = 0; i < data.size; i++) {
+      expect(p0.directionalDerivative(p0.theta, i, [])).toBe(m.directionalDerivative(zero, i, []));
+      expect(Array.from(p0.directionalGradient(p0.theta, i, [vs[0], vs[1]]))).toBeAllclose(Array.from(m.directionalGradient(zero, i, [vs[0], vs[1]])), { rtol: 1e-12, atol: 1e-15 });
+    }
+  });
+
+  test("is frozen: a copy of θ, and other weights go to the model", () => {
+    const copy = Float64Array.from(th);
+    th[0] += 1;
+    const other = Float64Array.from(copy, (x) => x * 0.5);
+    expect(Array.from(point.theta)).toEqual(Array.from(copy));
+    expect(Array.from(point.directionalGradient(other, 2, [vs[0]]))).toEqual(Array.from(m.directionalGradient(other, 2, [vs[0]])));
+    expect(point.directionalDerivative(point.theta, 2, [])).toBeAllclose(m.directionalDerivative(copy, 2, []), { rtol: 1e-14 });
+    th[0] -= 1;
+    expect(() => point.directionalGradient(point.theta, 6, [])).toThrow(/datum must be an index in \[0, 6\), got 6/);
+  });
+});

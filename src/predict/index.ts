@@ -25,3 +25,5 @@ export { symmetricEigen, MAX_SYMMETRIC_EIGEN_DIMENSION, type SymmetricEigenResul
 export type { VectorInput, MatrixInput, Tensor3Input } from "./eigenbasis.js";
 export { quadratureSeries, type QuadratureSeriesResult, MAX_TENSOR_DIM } from "./quadratureSeries.js";
 export { sampleDiagramValues, seriesFromValues, evaluateSeries, type EstimatedSeries, type SeriesSpec, type EstimationSetup } from "./estimateSeries.js";
+export { sampleDiagramValuesReplicated, type ReplicatedOptions } from "./replicatedValues.js";
+export { chainMomentSamples, resummedChainTail } from "./chainResummation.js";

@@ -158,7 +158,9 @@ function fitChecked(taylor: number[], degree: 1 | 2 | 3): OdeFit {
       return {
         ...base,
         form: "constant",
-        description: `y = c0 = ${c0}: c1 = … = c${degree} = 0 (the equilibrium solution of y' = 0)`,
+        get description() {
+          return `y = c0 = ${c0}: c1 = … = c${degree} = 0 (the equilibrium solution of y' = 0)`;
+        },
         fallback: false,
         a: 0,
         b: 0,
@@ -193,7 +195,9 @@ function fitChecked(taylor: number[], degree: 1 | 2 | 3): OdeFit {
       return {
         ...base,
         form: "linear",
-        description: `y' = a = ${c1}: y = c0 + c1·η${reason}`,
+        get description() {
+          return `y' = a = ${c1}: y = c0 + c1·η${reason}`;
+        },
         fallback: false,
         a,
         b: 0,
@@ -209,7 +213,9 @@ function fitChecked(taylor: number[], degree: 1 | 2 | 3): OdeFit {
     return {
       ...base,
       form: "exponential",
-      description: `y' = b·y + a with b = 2c2/c1 = ${beta}: y = c0 + (c1²/(2c2))(e^{bη} − 1), fixed point ${fixedPoint}${reason}`,
+      get description() {
+        return `y' = b·y + a with b = 2c2/c1 = ${beta}: y = c0 + (c1²/(2c2))(e^{bη} − 1), fixed point ${fixedPoint}${reason}`;
+      },
       fallback: false,
       a,
       b,
@@ -250,10 +256,13 @@ function fitChecked(taylor: number[], degree: 1 | 2 | 3): OdeFit {
     return {
       ...ricc,
       form: "riccatiReal",
-      description:
-        `Riccati y' = c·y² + b·y + a (c = ${c}, b = ${b}, a = ${a}) with real fixed points ${lo} and ${hi}: ` +
-        `y = y₋ + (y₊ − y₋)/(1 − K·e^{rη}), r = ${r}` +
-        (above < Infinity ? `; blows up at η = ${above}` : ""),
+      get description() {
+        return (
+          `Riccati y' = c·y² + b·y + a (c = ${c}, b = ${b}, a = ${a}) with real fixed points ${lo} and ${hi}: ` +
+          `y = y₋ + (y₊ − y₋)/(1 − K·e^{rη}), r = ${r}` +
+          (above < Infinity ? `; blows up at η = ${above}` : "")
+        );
+      },
       fixedPoints: [lo, hi],
       ...blowUp(above, below, c1),
       value: guarded(u, c0, above, below),
@@ -267,9 +276,12 @@ function fitChecked(taylor: number[], degree: 1 | 2 | 3): OdeFit {
     return {
       ...ricc,
       form: "riccatiDouble",
-      description:
-        `Riccati y' = c·(y − y*)² with a double fixed point y* = ${fixedPoint}: y = c0 + c1·η/(1 − (c2/c1)·η)` +
-        (above < Infinity ? `; blows up at η = ${above}` : ""),
+      get description() {
+        return (
+          `Riccati y' = c·(y − y*)² with a double fixed point y* = ${fixedPoint}: y = c0 + c1·η/(1 − (c2/c1)·η)` +
+          (above < Infinity ? `; blows up at η = ${above}` : "")
+        );
+      },
       fixedPoints: [fixedPoint],
       ...blowUp(above, below, c1),
       value: guarded((eta) => (c1 * eta) / (1 - 0.5 * beta * eta), c0, above, below),
@@ -288,9 +300,12 @@ function fitChecked(taylor: number[], degree: 1 | 2 | 3): OdeFit {
   return {
     ...ricc,
     form: "riccatiComplex",
-    description:
-      `Riccati y' = c·y² + b·y + a (c = ${c}, b = ${b}, a = ${a}) without real fixed points: ` +
-      `tangent solution with frequency ω = ${omega}; blows up at η = ${above}`,
+    get description() {
+      return (
+        `Riccati y' = c·y² + b·y + a (c = ${c}, b = ${b}, a = ${a}) without real fixed points: ` +
+        `tangent solution with frequency ω = ${omega}; blows up at η = ${above}`
+      );
+    },
     fixedPoints: [],
     ...blowUp(above, below, c1),
     value: guarded(u, c0, above, below),

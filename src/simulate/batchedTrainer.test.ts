@@ -9,7 +9,7 @@ import { trackBuffers } from "../numerics/bufferTracker.js";
 import { initNumerics } from "../numerics/index.js";
 import { customSchedule, gdSchedule, sgdSchedule, type Schedule } from "../schedule/schedule.js";
 import { Rng } from "../stats/rng.js";
-import { trainMany, type BatchTrainable } from "./batchedTrainer.js";
+import { BatchedTrainer, trainMany, type BatchTrainable } from "./batchedTrainer.js";
 import { trainDirect } from "./directTrainer.js";
 import type { RunResult } from "./logisticKernel.js";
 import type { DerivativeOracle } from "../landscapes/derivativeOracle.js";
@@ -132,6 +132,61 @@ describe("logistic regression: an independent cross-check", () => {
     }
   });
 
+});
+
+describe("one generator per run: results do not depend on how runs are grouped", () => {
+  // Shuffled epochs, so each run's batches come from its generator.
+  const N = 4;
+  const schedule = sgdSchedule(N, { batch: 2, epochs: 2, shuffle: true });
+  const etas = [0.05, 0.4];
+  const rngsOf = (n: number) => Array.from({ length: n }, (_, r) => new Rng(SEED * 1_000_003 + r));
+
+  test("MLP (float64): = trainDirect on each run's own generator, in any grouping and call split", () => {
+    const model = createImageModel("mlp", data, { hidden: 4 });
+    const rng = new Rng(SEED + 9);
+    const trainSets = draw(rng, 5, N);
+    const testSet = draw(rng, 1, 6)[0];
+    const theta0 = model.theta0(SEED);
+    const want = trainSets.map((train, r) => trainDirect(model, theta0, train, testSet, schedule, etas, rngsOf(5)[r]));
+    const trainer = new BatchedTrainer(model, { policy: { dtype: "float64" }, maxLanes: 4 });
+    try {
+      expect(trainer.runsPerGroup(etas.length)).toBe(2);
+      expectSame(trainer.train(theta0, trainSets, testSet, schedule, etas, rngsOf(5)), want, 1e-12);
+      // The same runs in calls of 3 and 2 (the generators are per run, so grouping is irrelevant).
+      const rngs = rngsOf(5);
+      const split = [
+        ...trainer.train(theta0, trainSets.slice(0, 3), testSet, schedule, etas, rngs.slice(0, 3)),
+        ...trainer.train(theta0, trainSets.slice(3), testSet, schedule, etas, rngs.slice(3)),
+      ];
+      expectSame(split, want, 1e-12);
+      // trainMany with one run per call gives the same.
+      const single = trainSets.map((train, r) => trainMany(model, theta0, [train], testSet, schedule, etas, [rngsOf(5)[r]], { policy: { dtype: "float64" } })[0]);
+      expectSame(single, want, 1e-12);
+    } finally {
+      trainer.dispose();
+      model.dispose();
+    }
+  });
+
+  test("LeNet (float32, the default): groups of 1, 2 and 5 runs agree to float32 rounding", () => {
+    const model = createImageModel("lenet", data);
+    const rng = new Rng(SEED + 10);
+    const trainSets = draw(rng, 5, N);
+    const testSet = draw(rng, 1, 8)[0];
+    const theta0 = model.theta0(SEED);
+    const results = [1, 2, 5].map((runs) => trainMany(model, theta0, trainSets, testSet, schedule, etas, rngsOf(5), { maxLanes: runs * etas.length }));
+    model.dispose();
+    expectSame(results[1], results[0], 1e-5);
+    expectSame(results[2], results[0], 1e-5);
+  });
+
+  test("a generator list of the wrong length is rejected", () => {
+    const model = createImageModel("logistic", data);
+    expect(() => trainMany(model, model.theta0(), [[1, 2]], [4], sgdSchedule(2), [0.1], [new Rng(0), new Rng(1)])).toThrow(
+      /trainMany: rng must be one generator or one per run \(1\)/,
+    );
+    model.dispose();
+  });
 });
 
 /** `l(θ, x) = (θ·x)²/2` on three 2-feature data, as a `BatchTrainable` and as a `DerivativeOracle`. */

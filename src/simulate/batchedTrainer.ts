@@ -91,6 +91,9 @@ export interface TrainManyOptions {
  *
  * @param theta0 - initial weights, shared by every run (length `P`) or one per run.
  * @param trainSets - per run, the `schedule.N` data-set indices of its training set.
+ * @param rng - draws the batch realisations (shuffled epochs): one generator shared by the
+ *   runs in order, or one per run (then run `r`'s batches come from `rng[r]` alone, so results
+ *   do not depend on how runs are grouped into calls).
  * @param testSet - data-set indices of the test images (non-empty).
  * @throws InvalidArgumentError for inconsistent sizes, bad indices, non-finite η, or bad options.
  *
@@ -107,36 +110,100 @@ export function trainMany(
   testSet: readonly number[],
   schedule: Schedule,
   etas: readonly number[],
-  rng: Rng,
+  rng: Rng | readonly Rng[],
   options: TrainManyOptions = {},
 ): RunResult[][] {
-  const where = "trainMany";
-  requireNumerics(where);
-  const P = model.dim;
-  const D = model.dataDim;
-  const policy = completePolicy({ ...FAST_POLICY, ...options.policy }, where);
-  const maxLanes = requireInt(options.maxLanes ?? 256, where, "options.maxLanes", 1, 1 << 20);
-  const maxLaneImages = requireInt(options.maxLaneImages ?? 4096, where, "options.maxLaneImages", 1, 1 << 26);
-  const N = schedule.N;
-  const R = trainSets.length;
-  const E = etas.length;
-  const inits = perRunInits(theta0, R, P, where);
-  trainSets.forEach((s, r) => {
-    if (!Array.isArray(s) || s.length !== N) throw new InvalidArgumentError(where, `trainSets[${r}]`, `a list of N = ${N} indices`, s?.length);
-  });
-  if (!Array.isArray(testSet) || testSet.length === 0) throw new InvalidArgumentError(where, "testSet", "a non-empty list of indices", testSet);
-  etas.forEach((eta, k) => {
-    if (typeof eta !== "number" || !Number.isFinite(eta)) throw new InvalidArgumentError(where, `etas[${k}]`, "a finite number", eta);
-  });
-  if (R === 0 || E === 0) return trainSets.map(() => []);
-  const T = stepCount(schedule);
-  const rates = stepRates(schedule);
-  const beta = momentumOf(schedule);
-  const batches = trainSets.map(() => realiseBatches(schedule, rng));
-  const testRows = model.featureRows(testSet); // validates the indices once
-
-  const fns = new TrainingFunctions(model, beta > 0, policy.jit);
+  const { onProgress, ...trainerOptions } = options;
+  const trainer = new BatchedTrainer(model, trainerOptions, "trainMany");
   try {
+    return trainer.train(theta0, trainSets, testSet, schedule, etas, rng, onProgress);
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/**
+ * {@link trainMany} with its jit-compiled functions kept between calls: for callers that train
+ * runs in many calls (a simulation writing a checkpoint after each group of runs), where
+ * recompiling per call would cost ~1–3 s each on the LeNet. Call {@link BatchedTrainer.dispose}
+ * when done.
+ */
+export class BatchedTrainer {
+  readonly policy: NumericsPolicy;
+  readonly maxLanes: number;
+  readonly maxLaneImages: number;
+  readonly #fns = new Map<boolean, TrainingFunctions>();
+
+  /** @throws InvalidArgumentError for bad options. */
+  constructor(
+    readonly model: BatchTrainable,
+    options: Omit<TrainManyOptions, "onProgress"> = {},
+    readonly where = "BatchedTrainer",
+  ) {
+    this.policy = completePolicy({ ...FAST_POLICY, ...options.policy }, where);
+    this.maxLanes = requireInt(options.maxLanes ?? 256, where, "options.maxLanes", 1, 1 << 20);
+    this.maxLaneImages = requireInt(options.maxLaneImages ?? 4096, where, "options.maxLaneImages", 1, 1 << 26);
+  }
+
+  /** Runs trained per lane group: `⌊maxLanes / etaCount⌋` (at least 1). */
+  runsPerGroup(etaCount: number): number {
+    return Math.max(1, Math.floor(this.maxLanes / Math.max(1, etaCount)));
+  }
+
+  /** Frees the compiled functions; the trainer stays usable (it recompiles on demand). */
+  dispose(): void {
+    for (const f of this.#fns.values()) f.dispose();
+    this.#fns.clear();
+  }
+
+  #functions(momentum: boolean): TrainingFunctions {
+    let f = this.#fns.get(momentum);
+    if (f === undefined) this.#fns.set(momentum, (f = new TrainingFunctions(this.model, momentum, this.policy.jit)));
+    return f;
+  }
+
+  /**
+   * As {@link trainMany} (same arguments, checks and result), reusing compiled functions.
+   * @param onProgress - called after each group of runs with the number of runs finished.
+   */
+  train(
+    theta0: Float64Array | readonly Float64Array[],
+    trainSets: readonly (readonly number[])[],
+    testSet: readonly number[],
+    schedule: Schedule,
+    etas: readonly number[],
+    rng: Rng | readonly Rng[],
+    onProgress?: (done: number, total: number) => void,
+  ): RunResult[][] {
+    const where = this.where;
+    requireNumerics(where);
+    const model = this.model;
+    const P = model.dim;
+    const D = model.dataDim;
+    const policy = this.policy;
+    const maxLanes = this.maxLanes;
+    const maxLaneImages = this.maxLaneImages;
+    const N = schedule.N;
+    const R = trainSets.length;
+    const E = etas.length;
+    const inits = perRunInits(theta0, R, P, where);
+    trainSets.forEach((s, r) => {
+      if (!Array.isArray(s) || s.length !== N) throw new InvalidArgumentError(where, `trainSets[${r}]`, `a list of N = ${N} indices`, s?.length);
+    });
+    if (!Array.isArray(testSet) || testSet.length === 0) throw new InvalidArgumentError(where, "testSet", "a non-empty list of indices", testSet);
+    etas.forEach((eta, k) => {
+      if (typeof eta !== "number" || !Number.isFinite(eta)) throw new InvalidArgumentError(where, `etas[${k}]`, "a finite number", eta);
+    });
+    const rngs = Array.isArray(rng) ? (rng as readonly Rng[]) : null;
+    if (rngs !== null && rngs.length !== R) throw new InvalidArgumentError(where, "rng", `one generator or one per run (${R})`, `${rngs.length} generators`);
+    if (R === 0 || E === 0) return trainSets.map(() => []);
+    const T = stepCount(schedule);
+    const rates = stepRates(schedule);
+    const beta = momentumOf(schedule);
+    const batches = trainSets.map((_, r) => realiseBatches(schedule, rngs === null ? (rng as Rng) : rngs[r]));
+    const testRows = model.featureRows(testSet); // validates the indices once
+
+    const fns = this.#functions(beta > 0);
     const results: RunResult[][] = [];
     const runsPerGroup = Math.max(1, Math.floor(maxLanes / E));
     for (let r0 = 0; r0 < R; r0 += runsPerGroup) {
@@ -194,11 +261,9 @@ export function trainMany(
         theta.dispose();
         velocity?.dispose();
       }
-      options.onProgress?.(r0 + G, R);
+      onProgress?.(r0 + G, R);
     }
     return results;
-  } finally {
-    fns.dispose();
   }
 }
 

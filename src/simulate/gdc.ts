@@ -106,6 +106,93 @@ export function gdcSampleCovarianceGradient<X>(oracle: DerivativeOracle<X>, thet
   return out;
 }
 
+/** Options of {@link gdcExtraGradient} and {@link gdcExtraGradientFromSamples}. */
+export interface GdcExtraOptions {
+  /** Multiplier of the theoretical `β = η(N−1)/(4N)` (a β scan). @defaultValue 1 */
+  readonly betaScale?: number;
+  /** The unbiased covariance estimate differentiated. @defaultValue "split-half" */
+  readonly estimator?: CovarianceEstimator;
+}
+
+/**
+ * The extra gradient GDC adds to a step of your own training loop: `β·∇trĈ(θ)` on `batch`, with
+ * `β = betaScale·η(N−1)/(4N)` (applications.md §B). Gradient descent with
+ * `θ ← θ − η·(ḡ + gdcExtraGradient(oracle, θ, batch, η, N))` on `N` points (`batch` = all of
+ * them, or any batch — "as a regularizer for any batch size") has, at `betaScale = 1` and
+ * batch `N`, SGD's expected test loss to order `η²`.
+ *
+ * With the `"split-half"` estimator the batch must have even length (one Hessian-vector product
+ * per step); `"sample-covariance"` takes any batch of length ≥ 2 (`B` products). If you compute
+ * per-sample gradients and Hessian-vector products yourself (autodiff), use
+ * {@link gdcExtraGradientFromSamples}.
+ *
+ * @param N - the training-set size that sets `β` (the number of points SGD would visit one by one).
+ * @throws InvalidArgumentError for a bad batch, `eta`, `N` or `betaScale`.
+ * @example
+ * ```ts
+ * const g = meanGradient(theta, train);                   // your loss's full-batch gradient
+ * const extra = gdcExtraGradient(model, theta, train, eta, train.length);
+ * for (let j = 0; j < theta.length; j++) theta[j] -= eta * (g[j] + extra[j]);
+ * ```
+ */
+export function gdcExtraGradient<X>(oracle: DerivativeOracle<X>, theta: Float64Array, batch: readonly X[], eta: number, N: number, options: GdcExtraOptions = {}): Float64Array {
+  const beta = requireFinite(options.betaScale ?? 1, "gdcExtraGradient", "betaScale") * gdcBeta(eta, N);
+  return options.estimator === "sample-covariance" ? gdcSampleCovarianceGradient(oracle, theta, batch, beta) : gdcRegularizerGradient(oracle, theta, batch, beta);
+}
+
+/**
+ * {@link gdcExtraGradient} from quantities you computed yourself: the per-sample gradients
+ * `g_i` of the batch at `θ` and a Hessian-vector product `hvp(i, v) = ∇²l_{x_i}(θ)·v`.
+ * Returns `β·∇trĈ` with `β = betaScale·η(N−1)/(4N)`:
+ * - `"split-half"`: `2β·Σ_{i<B/2} H_i(g0 − g1)` (`= β·B·H0(g0 − g1)`, `g0`, `g1` the half means);
+ *   calls `hvp` for the first half only;
+ * - `"sample-covariance"`: `(2β/(B−1))·Σ_i H_i(g_i − ḡ)`, one `hvp` per sample.
+ *
+ * @throws InvalidArgumentError for a bad batch (odd for split-half, fewer than 2), ragged
+ *   gradients, or bad `eta`, `N`, `betaScale`.
+ * @example
+ * ```ts
+ * const grads = batch.map((x) => perSampleGrad(theta, x));
+ * const extra = gdcExtraGradientFromSamples(grads, (i, v) => hessianVectorProduct(theta, batch[i], v), eta, N);
+ * ```
+ */
+export function gdcExtraGradientFromSamples(
+  gradients: readonly ArrayLike<number>[],
+  hvp: (i: number, v: Float64Array) => ArrayLike<number>,
+  eta: number,
+  N: number,
+  options: GdcExtraOptions = {},
+): Float64Array {
+  const where = "gdcExtraGradientFromSamples";
+  const beta = requireFinite(options.betaScale ?? 1, where, "betaScale") * gdcBeta(eta, N);
+  const B = gradients.length;
+  const split = options.estimator !== "sample-covariance";
+  if (B < 2 || (split && B % 2 !== 0)) {
+    throw new InvalidArgumentError(where, "gradients", split ? "an even number ≥ 2 of per-sample gradients (split-half)" : "at least 2 per-sample gradients", B);
+  }
+  const P = gradients[0].length;
+  gradients.forEach((g, i) => {
+    if (g.length !== P) throw new InvalidArgumentError(where, `gradients[${i}]`, `length ${P}`, g.length);
+  });
+  const out = new Float64Array(P);
+  const add = (i: number, v: Float64Array, c: number) => {
+    const hv = hvp(i, v);
+    if (hv.length !== P) throw new InvalidArgumentError(where, "hvp(i, v)", `a vector of length ${P}`, hv.length);
+    for (let j = 0; j < P; j++) out[j] += c * hv[j];
+  };
+  if (split) {
+    const h = B / 2;
+    const v = new Float64Array(P);
+    for (let i = 0; i < B; i++) for (let j = 0; j < P; j++) v[j] += (i < h ? 1 : -1) * gradients[i][j] / h;
+    for (let i = 0; i < h; i++) add(i, v, 2 * beta);
+  } else {
+    const mean = new Float64Array(P);
+    for (const g of gradients) for (let j = 0; j < P; j++) mean[j] += g[j] / B;
+    for (let i = 0; i < B; i++) add(i, Float64Array.from(mean, (m, j) => gradients[i][j] - m), (2 * beta) / (B - 1));
+  }
+  return out;
+}
+
 /**
  * The whole GDC step direction `(g0 + g1)/2 + β·B·H0(g0 − g1)` on one batch (whose
  * expectation is `∇(l + β·trC)`); also returns the plain mean gradient.

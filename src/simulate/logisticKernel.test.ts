@@ -7,20 +7,9 @@ import { gdSchedule, sgdSchedule } from "../schedule/schedule.js";
 import { Rng } from "../stats/rng.js";
 import { trainDirect } from "./directTrainer.js";
 import { LogisticKernelTrainer } from "./logisticKernel.js";
+import { tinyImageDataset } from "../../test/helpers/tinyImageData.js";
 
-function tinyData(): ImageDataset {
-  const rnd = seededRandom(SEED);
-  const size = 30;
-  const features = 12;
-  return {
-    name: "mnist",
-    size,
-    features,
-    pixels: Float32Array.from({ length: size * features }, () => rnd()),
-    labels: Uint8Array.from({ length: size }, (_, i) => (i * 7) % 10),
-    skipped: [],
-  };
-}
+const tinyData = (): ImageDataset => tinyImageDataset(SEED);
 
 describe("kernel-coordinate logistic training = direct training on θ", () => {
   const model = new LogisticModel(tinyData());

@@ -2,30 +2,28 @@ import { describe, expect, test } from "vitest";
 import { SEED, seededRandom } from "../../test/helpers/seed.js";
 import type { ImageDataset } from "../landscapes/datasets.js";
 import { LogisticModel } from "../landscapes/logistic.js";
-import { gdSchedule, sgdSchedule } from "../schedule/schedule.js";
+import { customSchedule, gdSchedule, sgdSchedule } from "../schedule/schedule.js";
 import { Rng } from "../stats/rng.js";
 import { InvalidArgumentError } from "../errors.js";
 import { Rational } from "../algebra/rational.js";
 import { trainDirect } from "./directTrainer.js";
 import { LogisticSparseTrainer } from "./logisticSparse.js";
-import { gdcBeta, gdcDirection, gdcRegularizerGradient, gdcSampleCovarianceGradient, meanOracleGradient } from "./gdc.js";
+import {
+  gdcBeta,
+  gdcDirection,
+  gdcExtraGradient,
+  gdcExtraGradientFromSamples,
+  gdcRegularizerGradient,
+  gdcSampleCovarianceGradient,
+  meanOracleGradient,
+} from "./gdc.js";
+import { centralDifference, dot } from "../../test/helpers/finiteDifferences.js";
 import { hessianPreconditionedStep } from "./hessianUpdate.js";
 import { LogisticOptimizerTrainer, solveDense } from "./logisticOptimizers.js";
-import { gdcOptimizer, hessianOptimizer, type Optimizer, sgdOptimizer, trainWithOptimizer } from "./optimizers.js";
+import { gdcOptimizer, hessianOptimizer, odeOptimizer, type Optimizer, sdeOptimizer, sgdOptimizer, trainWithOptimizer } from "./optimizers.js";
+import { tinyImageDataset } from "../../test/helpers/tinyImageData.js";
 
-function tinyData(): ImageDataset {
-  const rnd = seededRandom(SEED + 11);
-  const size = 30;
-  const features = 12;
-  return {
-    name: "mnist",
-    size,
-    features,
-    pixels: Float32Array.from({ length: size * features }, () => rnd()),
-    labels: Uint8Array.from({ length: size }, (_, i) => (i * 7) % 10),
-    skipped: [],
-  };
-}
+const tinyData = (): ImageDataset => tinyImageDataset(SEED + 11);
 
 const model = new LogisticModel(tinyData());
 const rnd = seededRandom(SEED + 5);
@@ -45,6 +43,11 @@ describe("kernel-coordinate GDC and Hessian update = direct training on θ", () 
     ["GDC on batches of 2, shuffled", { kind: "gdc", schedule: sgdSchedule(6, { batch: 2, epochs: 2, shuffle: true }), betaScale: 2 }],
     ["Hessian update, vanilla SGD batches, λ = 0.7", hessianOptimizer(sgdSchedule(6), 0.7)],
     ["Hessian update, batch 3, λ = 2", hessianOptimizer(sgdSchedule(6, { batch: 3, epochs: 2 }), 2)],
+    ["ODE, 3 sub-steps", odeOptimizer(sgdSchedule(6), 3)],
+    ["ODE on GD's steps, 1 sub-step", odeOptimizer(gdSchedule(6, 4), 1)],
+    ["SDE, vanilla SGD's steps, α = 4", sdeOptimizer(sgdSchedule(6), 4)],
+    ["SDE, batch 2, 2 epochs shuffled, α = 2", sdeOptimizer(sgdSchedule(6, { batch: 2, epochs: 2, shuffle: true }), 2)],
+    ["SDE, custom batches with per-step rates", sdeOptimizer(customSchedule(6, [[0], [1, 2], [3, 4, 5], [0, 1, 2, 3, 4, 5]], { etaScale: [1, 2, 1, 3].map((x) => Rational.of(x, 2)) }), 3)],
   ];
   for (const [name, opt] of cases) {
     test(name, () => {
@@ -58,6 +61,14 @@ describe("kernel-coordinate GDC and Hessian update = direct training on θ", () 
       });
     });
   }
+  test("ODE with 1 sub-step is GD; SDE differs from the ODE by noise (different seeds differ)", () => {
+    const a = trainer.run(train, odeOptimizer(sgdSchedule(6), 1), etas, new Rng(SEED));
+    const b = trainer.run(train, sgdOptimizer(gdSchedule(6, 6)), etas, new Rng(SEED));
+    a.forEach((r, k) => expect((r as { test: number }).test).toBeAllclose((b[k] as { test: number }).test, { rtol: 1e-12 }));
+    const s1 = trainer.run(train, sdeOptimizer(sgdSchedule(6), 2), [0.3], new Rng(SEED));
+    const s2 = trainer.run(train, sdeOptimizer(sgdSchedule(6), 2), [0.3], new Rng(SEED + 1));
+    expect((s1[0] as { test: number }).test).not.toBe((s2[0] as { test: number }).test);
+  });
   test("GDC with β×0 is GD", () => {
     const a = trainer.run(train, gdcOptimizer(6, 4, 0), etas, new Rng(SEED));
     const b = trainer.run(train, sgdOptimizer(gdSchedule(6, 4)), etas, new Rng(SEED));
@@ -88,6 +99,41 @@ describe("GDC library functions", () => {
     expect(Array.from(gradient)).toBeAllclose(Array.from(meanOracleGradient(model, theta0, batch, [])), { rtol: 1e-12 });
     expect(Array.from(direction)).toBeAllclose(Array.from(gradient, (g, j) => g + extra[j]), { rtol: 1e-12 });
     expect(() => gdcRegularizerGradient(model, theta0, [1, 2, 3], beta)).toThrow(InvalidArgumentError);
+  });
+  test("gdcExtraGradient = β·∇trĈ with β = betaScale·η(N−1)/(4N), checked by finite differences of the penalty", () => {
+    const batch = [1, 2, 3, 4, 6, 8];
+    const eta = 0.07;
+    const N = 10;
+    const beta = gdcBeta(eta, N);
+    const dirs = [0, 1, 2].map(() => Float64Array.from({ length: model.dim }, () => rnd() - 0.5));
+    const grad = (th: Float64Array, x: number) => model.directionalGradient(th, x, []);
+    const mean = (th: Float64Array, xs: readonly number[]) => meanOracleGradient(model, th, xs, []);
+    // sample covariance: trĈ(θ) = (1/(B−1)) Σ_i ‖g_i(θ) − ḡ(θ)‖²
+    const trC = (th: Float64Array) => {
+      const gb = mean(th, batch);
+      return batch.reduce((s, x) => s + grad(th, x).reduce((q, g, j) => q + (g - gb[j]) ** 2, 0), 0) / (batch.length - 1);
+    };
+    // split-half: the penalty's gradient is 2β·(B/2)·∇[g0(θ) · v] with v = g0 − g1 frozen at θ0
+    const v = mean(theta0, batch.slice(0, 3)).map((g, j) => g - mean(theta0, batch.slice(3))[j]);
+    const split = (th: Float64Array) => batch.length * dot(mean(th, batch.slice(0, 3)), v);
+    const sc = gdcExtraGradient(model, theta0, batch, eta, N, { estimator: "sample-covariance", betaScale: 2 });
+    const sh = gdcExtraGradient(model, theta0, batch, eta, N);
+    for (const u of dirs) {
+      expect(dot(sc, u)).toBeAllclose(2 * beta * centralDifference(trC, theta0, u, 1e-3)[0], { rtol: 1e-6, atol: 1e-12 });
+      expect(dot(sh, u)).toBeAllclose(beta * centralDifference(split, theta0, u, 1e-3)[0], { rtol: 1e-6, atol: 1e-12 });
+    }
+    expect(Array.from(sh)).toBeAllclose(Array.from(gdcRegularizerGradient(model, theta0, batch, beta)), { rtol: 1e-12 });
+    // from per-sample gradients and Hessian-vector products (as an autodiff user has them)
+    const grads = batch.map((x) => grad(theta0, x));
+    const hvp = (i: number, w: Float64Array) => model.directionalGradient(theta0, batch[i], [w]);
+    expect(Array.from(gdcExtraGradientFromSamples(grads, hvp, eta, N))).toBeAllclose(Array.from(sh), { rtol: 1e-10, atol: 1e-14 });
+    expect(Array.from(gdcExtraGradientFromSamples(grads, hvp, eta, N, { estimator: "sample-covariance", betaScale: 2 }))).toBeAllclose(Array.from(sc), {
+      rtol: 1e-10,
+      atol: 1e-14,
+    });
+    expect(() => gdcExtraGradientFromSamples(grads.slice(0, 5), hvp, eta, N)).toThrow(InvalidArgumentError);
+    expect(() => gdcExtraGradientFromSamples(grads.slice(0, 1), hvp, eta, N, { estimator: "sample-covariance" })).toThrow(InvalidArgumentError);
+    expect(() => gdcExtraGradient(model, theta0, batch, eta, N, { betaScale: NaN })).toThrow(InvalidArgumentError);
   });
   test("both estimators average to ∇trC over all ordered pairs of a population", () => {
     // Population = 6 data with uniform weights; batch of 2 = an ordered pair of i.i.d. draws.

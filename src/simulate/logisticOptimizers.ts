@@ -2,7 +2,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { type LogisticModel, logSumExp } from "../landscapes/logistic.js";
 import type { Rng } from "../stats/rng.js";
 import { LogisticKernelTrainer, type RunResult } from "./logisticKernel.js";
-import { type Optimizer, optimizerBeta, validateOptimizer } from "./optimizers.js";
+import { type Optimizer, optimizerBeta, sdeNoiseFactor, validateOptimizer } from "./optimizers.js";
 import { realiseBatches, stepRates } from "./trainingSteps.js";
 
 const CLASSES = 10;
@@ -19,7 +19,11 @@ const CLASSES = 10;
  * - GDC: `v = g0 − g1` has coefficients `±w_n/(B/2)`, so the regularizer gradient
  *   `β·B·H0 v` adds `2β·Σ_m(u_m)` to the coefficient of each first-half image `m`;
  * - Hessian update: `(I + ληH_b)d = g_b` is solved exactly as a `10B × 10B` linear system
- *   `a_m + (λη/B)·Σ_m(s² Σ_n K_{nm} a_n) = w_m/B` for the coefficients of `d`.
+ *   `a_m + (λη/B)·Σ_m(s² Σ_n K_{nm} a_n) = w_m/B` for the coefficients of `d`;
+ * - ODE and SDE (`continuousTimeStep` in optimizers.ts): the drift `ḡ` and the noise
+ *   `Σ_n z_n(g_n − ḡ) = Σ_n (z_n − z̄)·s·w_n ⊗ x̃_n` are combinations of per-sample gradients, so a
+ *   sub-step subtracts `(h/N + σ(z_n − z̄))·w_n` from each `A_n` (same random numbers, drawn in
+ *   the same order, as the θ-space trainer).
  *
  * Tests check each against {@link trainWithOptimizer} on the analytic model.
  */
@@ -51,6 +55,7 @@ export class LogisticOptimizerTrainer {
     if (N !== schedule.N) throw new InvalidArgumentError("LogisticOptimizerTrainer.run", "train", `${schedule.N} images`, N);
     const batches = realiseBatches(schedule, rng);
     const rates = stepRates(schedule);
+    const noise = optimizer.kind === "sde" ? rng.split() : undefined;
     const K = new Float64Array(N * N);
     for (let a = 0; a < N; a++) for (let b = a; b < N; b++) K[a * N + b] = K[b * N + a] = this.kernel.dot(train[a], train[b]);
     const z0 = train.map((i) => this.model.logits(this.theta0, i));
@@ -71,20 +76,43 @@ export class LogisticOptimizerTrainer {
     };
     const probs: Float64Array[] = Array.from({ length: N }, () => new Float64Array(CLASSES));
     const w: Float64Array[] = Array.from({ length: N }, () => new Float64Array(CLASSES));
+    const zs = new Float64Array(N);
+    const all = Array.from({ length: N }, (_, n) => n);
     return etas.map((eta): RunResult => {
       A.fill(0);
       const beta = optimizerBeta(optimizer, eta);
+      const noiseRng = noise?.clone();
       for (let t = 0; t < batches.length; t++) {
+        if (optimizer.kind === "ode" || optimizer.kind === "sde") {
+          // Sub-steps of gradient flow / Euler–Maruyama on the full training loss.
+          const etaT = eta * rates[t];
+          const alpha = optimizer.substeps;
+          const f = optimizer.kind === "sde" ? sdeNoiseFactor(N, batches[t].length) : 0;
+          const h = etaT / alpha;
+          const sigma = (etaT / Math.sqrt(alpha)) * Math.sqrt(f / N);
+          for (let k = 0; k < alpha; k++) {
+            this.#residuals(all, logits, probs, w, labels);
+            let zbar = 0;
+            if (f > 0) {
+              noiseRng!.fillNormal(zs);
+              for (let n = 0; n < N; n++) zbar += zs[n] / N;
+            }
+            let finite = true;
+            for (let n = 0; n < N; n++) {
+              const cn = h / N + (f > 0 ? sigma * (zs[n] - zbar) : 0);
+              const off = n * CLASSES;
+              for (let c = 0; c < CLASSES; c++) {
+                A[off + c] -= cn * w[n][c];
+                if (!Number.isFinite(A[off + c])) finite = false;
+              }
+            }
+            if (!finite) return { eta, diverged: t };
+          }
+          continue;
+        }
         const b = batches[t];
         const B = b.length;
-        for (const m of b) {
-          const z = logits(m, probs[m]);
-          const lse = logSumExp(z);
-          for (let c = 0; c < CLASSES; c++) {
-            probs[m][c] = Math.exp(z[c] - lse);
-            w[m][c] = probs[m][c] - (c === labels[m] ? 1 : 0);
-          }
-        }
+        this.#residuals(b, logits, probs, w, labels);
         const etaT = eta * rates[t];
         coef.fill(0);
         if (optimizer.kind === "gdc") {
@@ -138,6 +166,18 @@ export class LogisticOptimizerTrainer {
       const result = { eta, test, train: trainLoss / N };
       return Number.isFinite(result.test) && Number.isFinite(result.train) ? result : { eta, diverged: batches.length };
     });
+  }
+
+  /** Softmax probabilities `p_m` and residuals `w_m = p_m − e_{y_m}` of the training positions `b` at the current `A`. */
+  #residuals(b: readonly number[], logits: (m: number, out: Float64Array) => Float64Array, probs: Float64Array[], w: Float64Array[], labels: readonly number[]): void {
+    for (const m of b) {
+      const z = logits(m, probs[m]);
+      const lse = logSumExp(z);
+      for (let c = 0; c < CLASSES; c++) {
+        probs[m][c] = Math.exp(z[c] - lse);
+        w[m][c] = probs[m][c] - (c === labels[m] ? 1 : 0);
+      }
+    }
   }
 
   /** Mean test loss of the weights `θ0 + s·Σ_n A_n ⊗ x̃_{train[n]}`. */

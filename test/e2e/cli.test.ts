@@ -173,3 +173,119 @@ describe("simulate: checkpoints make an interrupted run resumable", () => {
     expect(more.simulation.runsDone).toBe(8);
   });
 });
+
+describe("simulate --optimizer", () => {
+  const tiny = ["--runs", "4", "--eta", "0.05,0.1", "--test-size", "50", "--json", "--workers", "1"];
+  const sim = async (extra: string[], out: string) => {
+    const r = await run(["simulate", ...tiny, "--out", out, ...extra]);
+    expect(r.code, r.err).toBe(0);
+    return JSON.parse(r.out) as {
+      config: { optimizer?: { name: string }; schedule: { kind: string } };
+      optimizer: string;
+      simulation: { resumedFrom: number; rows: { eta: number; mean: number; runs: number; diverged: number }[] };
+    };
+  };
+  test("every optimizer runs, names itself in the JSON and never shares a checkpoint", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sgd-diagrams-opt-"));
+    const cases: [string[], RegExp][] = [
+      [[], /^sgd\(B=1, E=1\)$/],
+      [["--optimizer", "gd"], /^gd$/],
+      [["--optimizer", "gdc"], /^gdc\(β×1\)$/],
+      [["--optimizer", "gdc", "--gdc-scale", "2"], /^gdc\(β×2\)$/],
+      [["--optimizer", "hessian", "--lambda", "0.5"], /^hessian\(λ=0\.5\)$/],
+      [["--optimizer", "ode", "--substeps", "4"], /^ode\(4 substeps\)$/],
+      [["--optimizer", "sde"], /^sde\(α=16\)$/],
+    ];
+    for (const [extra, name] of cases) {
+      const j = await sim(extra, out);
+      expect(j.optimizer).toMatch(name);
+      expect(j.simulation.resumedFrom).toBe(0); // a fresh checkpoint for each optimizer
+      expect(j.simulation.rows.map((r) => r.runs)).toEqual([4, 4]);
+    }
+  });
+  test("paired runs: gdc with β×0 and ode with 1 sub-step are GD on the same training sets", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sgd-diagrams-opt-"));
+    const gd = await sim(["--optimizer", "gd"], out);
+    expect(gd.config.schedule.kind).toBe("gd");
+    const gdc0 = await sim(["--optimizer", "gdc", "--gdc-scale", "0"], out);
+    const ode1 = await sim(["--optimizer", "ode", "--substeps", "1"], out);
+    expect(gdc0.config.optimizer).toEqual({ name: "gdc", betaScale: 0 });
+    for (const other of [gdc0, ode1]) {
+      other.simulation.rows.forEach((r, i) => expect(r.mean).toBeAllclose(gd.simulation.rows[i].mean, { rtol: 1e-12 }));
+    }
+    const sde = await sim(["--optimizer", "sde", "--substeps", "2"], out);
+    expect(sde.simulation.rows[0].mean).not.toBe(gd.simulation.rows[0].mean);
+  });
+  test("compare --optimizer gd predicts and measures GD", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sgd-diagrams-opt-"));
+    const r = await run(["compare", "--optimizer", "gd", "--runs", "4", "--tuples", "4", "--est-batch", "4", "--test-size", "50", "--eta", "0.05", "--order", "1", "--out", out, "--json", "--workers", "1"]);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.optimizer).toBe("gd");
+    expect(j.config.schedule).toEqual(expect.objectContaining({ kind: "gd", N: 10, T: 10 }));
+  });
+  const bad: [string, string[], RegExp][] = [
+    ["unknown optimizer", ["simulate", "--optimizer", "adam"], /--optimizer must be one of sgd, gd, gdc, hessian, ode, sde/],
+    ["--lambda without hessian", ["simulate", "--optimizer", "gdc", "--lambda", "1"], /--lambda goes with --optimizer hessian/],
+    ["hessian without --lambda", ["simulate", "--optimizer", "hessian"], /--optimizer hessian needs --lambda/],
+    ["--gdc-scale without gdc", ["simulate", "--gdc-scale", "2"], /--gdc-scale goes with --optimizer gdc/],
+    ["negative --gdc-scale", ["simulate", "--optimizer", "gdc", "--gdc-scale", "-1"], /--gdc-scale must be a number ≥ 0/],
+    ["--substeps without ode/sde", ["simulate", "--optimizer", "gd", "--substeps", "4"], /--substeps goes with --optimizer ode or sde/],
+    ["--substeps 0", ["simulate", "--optimizer", "sde", "--substeps", "0"], /--substeps must be an integer in \[1,/],
+    ["momentum with gdc", ["simulate", "--optimizer", "gdc", "--momentum", "0.5"], /--momentum does not apply to --optimizer gdc/],
+    ["momentum with sde", ["simulate", "--optimizer", "sde", "--momentum", "0.5"], /--momentum does not apply to --optimizer sde/],
+    ["gdc with odd N", ["simulate", "--optimizer", "gdc", "--N", "5"], /--optimizer gdc needs an even --N/],
+    ["compare with sde", ["compare", "--optimizer", "sde"], /compare --optimizer sde: predictions are for SGD-family schedules/],
+    ["predict with gdc", ["predict", "--optimizer", "gdc"], /predict --optimizer gdc: predictions are for SGD-family schedules/],
+  ];
+  for (const [name, args, pattern] of bad) {
+    test(`bad: ${name} (one line, exit 2)`, async () => {
+      const r = await run(args);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe("");
+      expect(r.err).toMatch(pattern);
+      expect(r.err.trim().split("\n").length).toBe(1);
+    });
+  }
+});
+
+describe("--model lenet and --model mlp (jax-js models, tiny sizes)", () => {
+  const tiny = ["--N", "4", "--eta", "0.05,0.1", "--test-size", "20", "--workers", "1", "--json"];
+  test("predict --model mlp: defaults for jax models, finite predictions", async () => {
+    const r = await run(["predict", "--model", "mlp", ...tiny, "--order", "2", "--tuples", "3", "--est-batch", "2"]);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.config).toEqual(expect.objectContaining({ model: "mlp", tuples: 3, batch: 2, testSize: 20 }));
+    expect(j.prediction.rows.map((x: { eta: number }) => x.eta)).toEqual([0.05, 0.1]);
+    for (const row of j.prediction.rows) for (const e of row.polynomial) expect(Number.isFinite(e.value)).toBe(true);
+    // Without --tuples/--est-batch, LeNet and MLP get their own (smaller) estimator defaults.
+    const d = JSON.parse((await run(["predict", "--model", "mlp", ...tiny, "--order", "1"])).out);
+    expect({ tuples: d.config.tuples, batch: d.config.batch }).toEqual({ tuples: 100, batch: 16 });
+  });
+  test("simulate --model lenet: checkpoints resume with the same numbers", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sgd-diagrams-lenet-"));
+    const args = ["simulate", "--model", "lenet", "--runs", "3", ...tiny, "--out", out];
+    const first = await run(args);
+    expect(first.code, first.err).toBe(0);
+    const a = JSON.parse(first.out);
+    expect(a.config.model).toBe("lenet");
+    expect(a.simulation.runsDone).toBe(3);
+    for (const row of a.simulation.rows) expect(Number.isFinite(row.mean) && row.ci95 > 0).toBe(true);
+    const again = JSON.parse((await run(args)).out);
+    expect(again.simulation.resumedFrom).toBe(3);
+    expect(again.simulation.rows).toEqual(a.simulation.rows);
+    const more = JSON.parse((await run(["simulate", "--model", "lenet", "--runs", "5", ...tiny, "--out", out])).out);
+    expect(more.simulation.resumedFrom).toBe(3);
+    expect(more.simulation.runsDone).toBe(5);
+  });
+  test("compare --model mlp writes the table, plot and verdict", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sgd-diagrams-mlp-"));
+    const r = await run(["compare", "--model", "mlp", "--runs", "3", "--tuples", "3", "--est-batch", "2", "--order", "2", ...tiny, "--out", out]);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.rows.length).toBe(2);
+    expect(typeof j.verdict).toBe("string");
+    expect(readFileSync(join(j.outDir, "verdict.txt"), "utf8")).toMatch(/order-2 test prediction/);
+    expect(readFileSync(join(j.outDir, "plot.svg"), "utf8")).toMatch(/^<svg/);
+  });
+});

@@ -7,6 +7,8 @@ import {
   defaultMainJobConfig,
   type MainJobConfig,
   MODELS,
+  modelDefaults,
+  prepareModelNumerics,
   predictMainJob,
   type PredictionResult,
   setupModel,
@@ -15,8 +17,9 @@ import {
   writeOutput,
 } from "../../experiments/mainJob.js";
 import { comparisonPlotSpec } from "../../experiments/mainJobPlot.js";
+import { configOptimizer, OPTIMIZER_NAMES, type OptimizerName, setupForConfig } from "../../experiments/optimizerSetup.js";
 import { renderSvg, svgToPng } from "../../plot/render.js";
-import { UsageError } from "../../index.js";
+import { DEFAULT_SUBSTEPS, InvalidArgumentError, optimizerLabel, type Schedule, UsageError } from "../../index.js";
 import type { Command, CommandIO } from "../command.js";
 import { choiceFlag, intFlag, numberListFlag, parseFlags } from "../flags.js";
 import { interruptFlag, progressBar } from "../progress.js";
@@ -37,6 +40,9 @@ const OPTIONS = {
   "test-size": { type: "string" },
   seed: { type: "string" },
   optimizer: { type: "string" },
+  "gdc-scale": { type: "string" },
+  lambda: { type: "string" },
+  substeps: { type: "string" },
   json: { type: "boolean" },
   out: { type: "string" },
   workers: { type: "string" },
@@ -48,16 +54,66 @@ const COMMON_USAGE =
 
 type Values = ReturnType<typeof parseFlags<typeof OPTIONS>>["values"];
 
+/** `simulate` trains with any optimizer; `predict`/`compare` predict SGD-family schedules only. */
+const SIMULATE_OPTIMIZER_USAGE = `[--optimizer ${OPTIMIZER_NAMES.join("|")}] [--gdc-scale x] [--lambda x] [--substeps k]`;
+const PREDICT_OPTIMIZER_USAGE = "[--optimizer sgd|gd]";
+
+function nonNegativeFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`${flag} must be a number ≥ 0, got ${JSON.stringify(value)}`);
+  return x;
+}
+
+/**
+ * The optimizer flags → the config's schedule and `optimizer` field. `gd` becomes the schedule
+ * itself (GD on all N points for the schedule's T steps), so `predict` and `compare` predict it;
+ * `sgd` leaves the config as it was (checkpoints shared with runs without --optimizer).
+ */
+function optimizerFromFlags(v: Values, command: string, schedule: Schedule): { schedule: Schedule; optimizer: MainJobConfig["optimizer"] } {
+  const name: OptimizerName = choiceFlag(v.optimizer, "--optimizer", OPTIMIZER_NAMES, "sgd");
+  if (command !== "simulate" && name !== "sgd" && name !== "gd") {
+    throw new UsageError(`${command} --optimizer ${name}: predictions are for SGD-family schedules (sgd, gd); measure ${name} with simulate --optimizer ${name}`);
+  }
+  const betaScale = nonNegativeFlag(v["gdc-scale"], "--gdc-scale");
+  const lambda = nonNegativeFlag(v.lambda, "--lambda");
+  const substeps = intFlag(v.substeps, "--substeps", 1, 100_000);
+  if (betaScale !== undefined && name !== "gdc") throw new UsageError(`--gdc-scale goes with --optimizer gdc (got --optimizer ${name})`);
+  if (lambda !== undefined && name !== "hessian") throw new UsageError(`--lambda goes with --optimizer hessian (got --optimizer ${name})`);
+  if (substeps !== undefined && name !== "ode" && name !== "sde") throw new UsageError(`--substeps goes with --optimizer ode or sde (got --optimizer ${name})`);
+  if (name === "hessian" && lambda === undefined) throw new UsageError("--optimizer hessian needs --lambda x (the strength of the Hessian preconditioning, ≥ 0)");
+  if (name !== "sgd" && name !== "gd" && schedule.momentum !== undefined) {
+    throw new UsageError(`--momentum does not apply to --optimizer ${name} (heavy-ball momentum is an option of sgd and gd)`);
+  }
+  if (name === "gdc" && schedule.N % 2 !== 0) throw new UsageError(`--optimizer gdc needs an even --N (its split-half estimator halves the batch), got ${schedule.N}`);
+  const optimizer: MainJobConfig["optimizer"] =
+    name === "gdc"
+      ? { name, betaScale: betaScale ?? 1 }
+      : name === "hessian"
+        ? { name, lambda }
+        : name === "ode" || name === "sde"
+          ? { name, substeps: substeps ?? DEFAULT_SUBSTEPS }
+          : name === "gd"
+            ? { name }
+            : undefined;
+  if (optimizer === undefined) return { schedule, optimizer };
+  try {
+    const o = configOptimizer({ ...defaultMainJobConfig(schedule), optimizer });
+    return name === "gd" ? { schedule: o.schedule, optimizer: undefined } : { schedule, optimizer };
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) throw new UsageError(`--optimizer ${name}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Flags → config; every default is the README's main job (MNIST logistic, T = N = 10). */
 function configFromFlags(v: Values, command: string): { config: MainJobConfig; outDir: string; json: boolean; workers: number } {
-  const schedule = scheduleFromFlags(v, { schedule: "sgd", N: 10 });
-  const base = defaultMainJobConfig(schedule);
+  const { schedule, optimizer } = optimizerFromFlags(v, command, scheduleFromFlags(v, { schedule: "sgd", N: 10 }));
+  const base: MainJobConfig = { ...defaultMainJobConfig(schedule), ...modelDefaults(choiceFlag(v.model, "--model", MODELS, "logistic")) };
   const etas = numberListFlag(v.eta, "--eta", { positive: true }) ?? base.etas;
-  if (v.optimizer !== undefined && v.optimizer !== "sgd" && v.optimizer !== "gd") {
-    throw new UsageError(`--optimizer ${v.optimizer} is not available in ${command} yet (available: sgd, gd via --schedule)`);
-  }
   const config: MainJobConfig = {
     ...base,
+    ...(optimizer !== undefined ? { optimizer } : {}),
     data: choiceFlag(v.data, "--data", ["mnist", "fashion"] as const, base.data),
     model: choiceFlag(v.model, "--model", MODELS, base.model),
     initSeed: intFlag(v["init-seed"], "--init-seed", 0, 2 ** 31) ?? base.initSeed,
@@ -113,24 +169,30 @@ function predictionTable(p: PredictionResult, order: number): string {
   );
 }
 
-function setupWithMessage(config: MainJobConfig, io: CommandIO) {
+async function setupWithMessage(config: MainJobConfig, io: CommandIO) {
   if (io.interactive) io.stderr(`loading ${config.data} and building the ${config.model} model…\n`);
-  return setupModel(config);
+  await prepareModelNumerics(config);
+  return setupForConfig(config);
+}
+
+/** The optimizer a config trains with, as a label (e.g. `"gdc(β×1)"`, `"sgd(B=1, E=1)"`). */
+function label(config: MainJobConfig): string {
+  return optimizerLabel(configOptimizer(config));
 }
 
 export const predict: Command = {
   name: "predict",
   summary: "Predict test/train loss or gap after training, from statistics at initialization",
-  usage: `sgd-diagrams predict ${COMMON_USAGE}`,
-  run(argv, io) {
+  usage: `sgd-diagrams predict ${COMMON_USAGE} ${PREDICT_OPTIMIZER_USAGE}`,
+  async run(argv, io) {
     const { values } = parseFlags(argv, OPTIONS, "predict");
     const { config, json } = configFromFlags(values, "predict");
-    const setup = setupWithMessage(config, io);
+    const setup = await setupWithMessage(config, io);
     const p = runPrediction(config, io, setup);
-    if (json) io.stdout(JSON.stringify({ config, prediction: p }, null, 2) + "\n");
+    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), prediction: p }, null, 2) + "\n");
     else {
       io.stdout(
-        `${config.data} ${config.model}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
+        `${config.data} ${config.model}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
           `(${p.diagramCount} diagrams, ${config.tuples}×${config.batch} samples, ${p.seconds.toFixed(1)} s)\n` +
           `coefficients c_k (± se): ${p.coefficients.map((e) => `${e.value.toPrecision(6)} ± ${e.stderr.toPrecision(2)}`).join(", ")}\n` +
           predictionTable(p, config.order),
@@ -143,16 +205,16 @@ export const predict: Command = {
 export const simulate: Command = {
   name: "simulate",
   summary: "Train many paired runs and measure the loss with 95% intervals (resumable)",
-  usage: `sgd-diagrams simulate ${COMMON_USAGE} [--runs 2000] [--workers k]`,
+  usage: `sgd-diagrams simulate ${COMMON_USAGE} ${SIMULATE_OPTIMIZER_USAGE} [--runs 2000] [--workers k]`,
   async run(argv, io) {
     const { values } = parseFlags(argv, OPTIONS, "simulate");
     const { config, json, outDir, workers } = configFromFlags(values, "simulate");
-    const setup = setupWithMessage(config, io);
+    const setup = await setupWithMessage(config, io);
     const s = await runSimulation(config, io, setup, outDir, workers);
-    if (json) io.stdout(JSON.stringify({ config, simulation: s }, null, 2) + "\n");
+    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), simulation: s }, null, 2) + "\n");
     else {
       io.stdout(
-        `${config.data} ${config.model}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
+        `${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
           `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s\n` +
           formatTable(
             ["η", "ηT", "mean", "95% CI", "runs", "diverged"],
@@ -171,16 +233,16 @@ export const simulate: Command = {
 export const compare: Command = {
   name: "compare",
   summary: "Predict and simulate side by side; writes a table, a plot and a verdict (the main job)",
-  usage: `sgd-diagrams compare ${COMMON_USAGE} [--runs 2000] [--workers k]`,
+  usage: `sgd-diagrams compare ${COMMON_USAGE} ${PREDICT_OPTIMIZER_USAGE} [--runs 2000] [--workers k]`,
   async run(argv, io) {
     const { values } = parseFlags(argv, OPTIONS, "compare");
     const { config, json, outDir, workers } = configFromFlags(values, "compare");
-    const setup = setupWithMessage(config, io);
+    const setup = await setupWithMessage(config, io);
     const p = runPrediction(config, io, setup);
     const s = await runSimulation(config, io, setup, outDir, workers);
     const cmp = compareMainJob(p, s, config.order);
     const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
-    const title = `${config.data} ${config.model}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
+    const title = `${config.data} ${config.model}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
     const svg = await renderSvg(comparisonPlotSpec(p, s, config.order, title));
     writeOutput(join(dir, "plot.svg"), svg);
     writeOutput(join(dir, "plot.png"), svgToPng(svg));
@@ -188,7 +250,7 @@ export const compare: Command = {
     const cols = Object.keys(cmp.rows[0]);
     writeOutput(join(dir, "comparison.csv"), [cols.join(","), ...cmp.rows.map((r) => cols.map((c) => String(r[c])).join(","))].join("\n") + "\n");
     writeOutput(join(dir, "verdict.txt"), cmp.verdict + "\n");
-    if (json) io.stdout(JSON.stringify({ config, outDir: dir, verdict: cmp.verdict, pass: cmp.pass, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds }, null, 2) + "\n");
+    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds }, null, 2) + "\n");
     else {
       io.stdout(
         `${title}\nprediction: ${p.seconds.toFixed(1)} s for the whole η grid; simulation: ${s.runsDone} paired runs in ${s.seconds.toFixed(1)} s\n` +

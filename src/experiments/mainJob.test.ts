@@ -1,0 +1,194 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { SEED } from "../../test/helpers/seed.js";
+import { UsageError } from "../errors.js";
+import { ImageModel } from "../landscapes/imageModels.js";
+import { initNumerics, isNumericsReady } from "../numerics/index.js";
+import { sgdSchedule } from "../schedule/schedule.js";
+import { trainDirect } from "../simulate/directTrainer.js";
+import type { RunResult } from "../simulate/logisticKernel.js";
+import {
+  configKey,
+  defaultMainJobConfig,
+  type MainJobConfig,
+  type ModelSetup,
+  modelDefaults,
+  runChunk,
+  runOne,
+  runSpec,
+  setupModel,
+  simulateMainJob,
+  simulateMainJobParallel,
+  simulationChunks,
+  simulationChunkSize,
+  simulationKey,
+} from "./mainJob.js";
+
+/** Tiny main jobs: N = 4 with two shuffled epochs (so every run's generator draws its batches). */
+function tinyConfig(model: "lenet" | "mlp", runs = 5): MainJobConfig {
+  return {
+    ...defaultMainJobConfig(sgdSchedule(4, { epochs: 2, shuffle: true })),
+    ...modelDefaults(model),
+    etas: [0.05, 0.3],
+    runs,
+    testSize: 20,
+    seed: SEED,
+  };
+}
+
+/** The same setup trained in chunks of `size` runs (the batching is untouched). */
+function withChunkSize(setup: ModelSetup, size: number): ModelSetup {
+  return { ...setup, trainRuns: { ...setup.trainRuns!, runsPerCall: () => size } };
+}
+
+function expectClose(got: readonly RunResult[][], want: readonly RunResult[][], rtol: number, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  got.forEach((row, r) =>
+    row.forEach((x, k) => {
+      const y = want[r][k];
+      expect(x.diverged, `${what}: run ${r}, η = ${x.eta}`).toBe(y.diverged);
+      if (!("test" in x) || !("test" in y)) return;
+      expect(x.test, `${what}: run ${r}, η = ${x.eta} test (seed ${SEED})`).toBeAllclose(y.test, { rtol });
+      expect(x.train, `${what}: run ${r}, η = ${x.eta} train (seed ${SEED})`).toBeAllclose(y.train, { rtol });
+    }),
+  );
+}
+
+test("setupModel: LeNet before initNumerics is a UsageError naming the fix", async () => {
+  if (!isNumericsReady()) expect(() => setupModel(tinyConfig("lenet"))).toThrow(UsageError);
+  if (!isNumericsReady()) expect(() => setupModel(tinyConfig("lenet"))).toThrow(/await initNumerics\(\)/);
+  await initNumerics();
+});
+
+describe("LeNet and MLP main jobs", () => {
+  beforeAll(async () => {
+    await initNumerics();
+  });
+
+  test("setupModel: the jax-js image model at theta0(initSeed), the logistic test sample, batched oracle means", () => {
+    const c = { ...tinyConfig("lenet"), initSeed: 3 };
+    const setup = setupModel(c);
+    const logistic = setupModel({ ...c, model: "logistic" });
+    expect(setup.oracle).toBeInstanceOf(ImageModel);
+    const model = setup.oracle as ImageModel;
+    expect(model.kind).toBe("lenet");
+    expect(setup.theta0).toEqual(model.theta0(3));
+    expect(setup.testSet).toEqual(logistic.testSet);
+    expect(setup.populationSize).toBe(logistic.populationSize);
+    expect(setup.trainRuns?.batches).toBe(setup.train);
+    expect(simulationChunkSize(c, setup)).toBe(128); // ⌊256 lanes / 2 η⌋
+    // The predictors' batch means: the mean of the per-image directional gradients.
+    const xs = [1, 5, 9];
+    const v = setup.theta0.map((_, j) => Math.cos(j));
+    const rows = xs.map((x) => model.directionalGradient(setup.theta0, x, [v]));
+    const mean = rows[0].map((_, j) => (rows[0][j] + rows[1][j] + rows[2][j]) / 3);
+    expect(model.meanDirectionalGradient(setup.theta0, xs, [v])).toBeAllclose(mean, { rtol: 1e-6, atol: 1e-9 });
+  });
+
+  for (const kind of ["lenet", "mlp"] as const) {
+    test(`${kind}: the chunked simulation = training each run directly (float64 trainDirect) to float32 rounding`, () => {
+      const c = tinyConfig(kind);
+      const setup = setupModel(c);
+      const sim = simulateMainJob(c, setup);
+      expect(sim.runsDone).toBe(c.runs);
+      const direct = Array.from({ length: c.runs }, (_, r) => {
+        const { trainSet, rng } = runSpec(c, setup, r);
+        return trainDirect(setup.oracle, setup.theta0, trainSet, setup.testSet, c.schedule, c.etas, rng);
+      });
+      const batched = runChunk(c, setup, 0, c.runs);
+      expectClose(batched, direct, 1e-5, "batched vs direct");
+      sim.rows.forEach((row, k) => {
+        const mean = direct.reduce((s, res) => s + ("test" in res[k] ? res[k].test : NaN), 0) / c.runs;
+        expect(row.mean, `η = ${row.eta}`).toBeAllclose(mean, { rtol: 1e-5 });
+      });
+    });
+  }
+
+  test("results do not depend on the chunk size, on training run by run, nor on where a simulation resumed", () => {
+    const c = tinyConfig("mlp", 7);
+    const setup = setupModel(c);
+    const all = runChunk(c, setup, 0, c.runs);
+    const oneByOne = Array.from({ length: c.runs }, (_, r) => runOne(c, setup, r));
+    expectClose(oneByOne, all, 1e-5, "runOne");
+    const perRun = { ...setup, trainRuns: undefined };
+    expect(simulationChunkSize(c, perRun)).toBe(1);
+    expectClose(runChunk(c, perRun, 0, c.runs), all, 1e-5, "no batching");
+    // A setup whose `train` was replaced does not use the stale batched trainer.
+    const replaced: ModelSetup = { ...setup, train: (set, etas, rng) => setup.train(set, etas, rng) };
+    expect(simulationChunkSize(c, replaced)).toBe(1);
+    const reference = simulateMainJob(c, setup);
+    for (const size of [1, 2, 3]) {
+      const dir = mkdtempSync(join(tmpdir(), "sgd-diagrams-mainjob-"));
+      const checkpoint = join(dir, "runs.jsonl");
+      let asked = 0;
+      // Stop after two chunks, then resume: the first resumed chunk is partial when 2·size ∤ … .
+      const first = simulateMainJob(c, withChunkSize(setup, size), { checkpoint, shouldStop: () => ++asked > 2 });
+      expect(first.interrupted).toBe(true);
+      expect(first.runsDone).toBe(Math.min(c.runs, 2 * size));
+      const resumed = simulateMainJob(c, withChunkSize(setup, size + 1), { checkpoint });
+      expect(resumed.resumedFrom).toBe(first.runsDone);
+      expect(resumed.runsDone).toBe(c.runs);
+      resumed.rows.forEach((row, k) => {
+        expect(row.mean, `chunks of ${size}, η = ${row.eta}`).toBeAllclose(reference.rows[k].mean, { rtol: 1e-5 });
+        expect(row.ci95).toBeAllclose(reference.rows[k].ci95, { rtol: 1e-4 });
+      });
+    }
+  });
+
+  test("simulateMainJobParallel (one thread from sources) checkpoints chunk by chunk and hears shouldStop", async () => {
+    const c = tinyConfig("mlp", 6);
+    const setup = withChunkSize(setupModel(c), 2);
+    const checkpoint = join(mkdtempSync(join(tmpdir(), "sgd-diagrams-mainjob-")), "runs.jsonl");
+    const progress: number[] = [];
+    let asked = 0;
+    const first = await simulateMainJobParallel(c, setup, { checkpoint, workers: 1, onProgress: (d) => progress.push(d), shouldStop: () => ++asked > 2 });
+    expect(progress).toEqual([2, 4]);
+    expect(first.interrupted).toBe(true);
+    const rest = await simulateMainJobParallel(c, setup, { checkpoint, workers: 2 });
+    expect(rest.resumedFrom).toBe(4);
+    expect(rest.runsDone).toBe(6);
+    const reference = simulateMainJob(c, setup);
+    rest.rows.forEach((row, k) => expect(row.mean).toBeAllclose(reference.rows[k].mean, { rtol: 1e-12 }));
+  });
+});
+
+test("checkpoints are shared by every measured quantity and order, not across what changes the runs", () => {
+  const c = defaultMainJobConfig(sgdSchedule(10));
+  expect(simulationKey({ ...c, loss: "gap", order: 2, tuples: 7 })).toBe(simulationKey(c));
+  expect(configKey({ ...c, loss: "gap" })).not.toBe(configKey(c));
+  for (const other of [{ model: "lenet" as const }, { initSeed: 1 }, { etas: [0.1] }, { testSize: 10 }, { seed: 1 }, { schedule: sgdSchedule(12) }]) {
+    expect(simulationKey({ ...c, ...other }), JSON.stringify(other)).not.toBe(simulationKey(c));
+  }
+});
+
+describe("simulationChunks", () => {
+  test("boundaries at multiples of the size; a resumed start gives one short first chunk", () => {
+    expect(simulationChunks(0, 7, 3)).toEqual([
+      [0, 3],
+      [3, 6],
+      [6, 7],
+    ]);
+    expect(simulationChunks(4, 7, 3)).toEqual([
+      [4, 6],
+      [6, 7],
+    ]);
+    expect(simulationChunks(7, 7, 3)).toEqual([]);
+    expect(simulationChunks(2, 5, 1)).toEqual([
+      [2, 3],
+      [3, 4],
+      [4, 5],
+    ]);
+  });
+  test("the chunks partition the runs whatever the size", () => {
+    for (const [start, runs, size] of [
+      [0, 2000, 28],
+      [13, 100, 7],
+      [5, 6, 128],
+    ]) {
+      const covered = simulationChunks(start, runs, size).flatMap(([a, b]) => Array.from({ length: b - a }, (_, i) => a + i));
+      expect(covered).toEqual(Array.from({ length: runs - start }, (_, i) => start + i));
+    }
+  });
+});
