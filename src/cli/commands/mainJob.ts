@@ -52,6 +52,12 @@ const COMMON_USAGE =
   `[--data mnist|fashion] [--model logistic|lenet|mlp] [--init-seed k] ${SCHEDULE_USAGE} ` +
   "[--eta 0.01,0.02,…] [--order 3] [--loss test|train|gap] [--tuples n] [--est-batch m] [--test-size n] [--seed k] [--json] [--out DIR]";
 
+/** Help note on the jax-js models (timings: README "The main job"). */
+const MODEL_NOTE =
+  "\n\n--model lenet|mlp run on jax-js (float64 prediction, float32 batched training); their estimator default is " +
+  "--tuples 100 --est-batch 16 (logistic: 200 × 64): predict --model lenet takes ~2–3 min on one core, " +
+  "a LeNet run of 9 η ~0.5 s per core at --test-size 1000.";
+
 type Values = ReturnType<typeof parseFlags<typeof OPTIONS>>["values"];
 
 /** `simulate` trains with any optimizer; `predict`/`compare` predict SGD-family schedules only. */
@@ -183,7 +189,7 @@ function label(config: MainJobConfig): string {
 export const predict: Command = {
   name: "predict",
   summary: "Predict test/train loss or gap after training, from statistics at initialization",
-  usage: `sgd-diagrams predict ${COMMON_USAGE} ${PREDICT_OPTIMIZER_USAGE}`,
+  usage: `sgd-diagrams predict ${COMMON_USAGE} ${PREDICT_OPTIMIZER_USAGE}${MODEL_NOTE}`,
   async run(argv, io) {
     const { values } = parseFlags(argv, OPTIONS, "predict");
     const { config, json } = configFromFlags(values, "predict");
@@ -205,7 +211,7 @@ export const predict: Command = {
 export const simulate: Command = {
   name: "simulate",
   summary: "Train many paired runs and measure the loss with 95% intervals (resumable)",
-  usage: `sgd-diagrams simulate ${COMMON_USAGE} ${SIMULATE_OPTIMIZER_USAGE} [--runs 2000] [--workers k]`,
+  usage: `sgd-diagrams simulate ${COMMON_USAGE} ${SIMULATE_OPTIMIZER_USAGE} [--runs 2000] [--workers k]${MODEL_NOTE}`,
   async run(argv, io) {
     const { values } = parseFlags(argv, OPTIONS, "simulate");
     const { config, json, outDir, workers } = configFromFlags(values, "simulate");
@@ -233,7 +239,7 @@ export const simulate: Command = {
 export const compare: Command = {
   name: "compare",
   summary: "Predict and simulate side by side; writes a table, a plot and a verdict (the main job)",
-  usage: `sgd-diagrams compare ${COMMON_USAGE} ${PREDICT_OPTIMIZER_USAGE} [--runs 2000] [--workers k]`,
+  usage: `sgd-diagrams compare ${COMMON_USAGE} ${PREDICT_OPTIMIZER_USAGE} [--runs 2000] [--workers k]${MODEL_NOTE}`,
   async run(argv, io) {
     const { values } = parseFlags(argv, OPTIONS, "compare");
     const { config, json, outDir, workers } = configFromFlags(values, "compare");
