@@ -12,6 +12,7 @@ import type { RunResult } from "../simulate/logisticKernel.js";
 import {
   configKey,
   defaultMainJobConfig,
+  initTrainOffsets,
   type MainJobConfig,
   type ModelSetup,
   modelDefaults,
@@ -191,4 +192,39 @@ describe("simulationChunks", () => {
       expect(covered).toEqual(Array.from({ length: runs - start }, (_, i) => start + i));
     }
   });
+});
+
+describe("train-loss control variate (MLP: its loss at init varies over data)", () => {
+  beforeAll(async () => {
+    if (!isNumericsReady()) await initNumerics();
+  });
+  const base: MainJobConfig = { ...tinyConfig("mlp", 300), schedule: sgdSchedule(4), etas: [1e-7, 0.3] };
+  test("offsets have mean 0 over training sets; corrected train loss and gap stay unbiased and tighten", () => {
+    const setup = setupModel(base);
+    const offsets = initTrainOffsets(base, setup, base.runs);
+    const m = offsets.reduce((s, x) => s + x, 0) / offsets.length;
+    const sd = Math.sqrt(offsets.reduce((s, x) => s + (x - m) ** 2, 0) / (offsets.length - 1));
+    expect(sd).toBeGreaterThan(0);
+    expect(Math.abs(m)).toBeLessThan((5 * sd) / Math.sqrt(offsets.length));
+    const gap = simulateMainJob({ ...base, loss: "gap" }, setup);
+    expect(gap.controlVariate).toBe(true);
+    // Uncorrected gap from the same runs: test − train.
+    const results = Array.from({ length: base.runs }, (_, r) => runOne(base, setup, r));
+    const raw = (i: number) => results.map((run) => {
+      const x = run[i] as { test: number; train: number };
+      return x.test - x.train;
+    });
+    for (const i of [0, 1]) {
+      const xs = raw(i);
+      const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+      const ci = (1.96 * Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1))) / Math.sqrt(xs.length);
+      // Same expectation: the two estimates of one mean differ by less than the wider interval.
+      expect(Math.abs(gap.rows[i].mean - mean)).toBeLessThan(ci);
+      expect(gap.rows[i].ci95).toBeLessThan(0.5 * ci);
+    }
+    // At η → 0 the corrected train loss is the population mean at θ0 up to the tiny change of training.
+    const train = simulateMainJob({ ...base, loss: "train" }, setup);
+    expect(train.rows[0].ci95).toBeLessThan(1e-5);
+    expect(simulateMainJob(base, setup).controlVariate).toBe(false);
+  }, 60_000);
 });

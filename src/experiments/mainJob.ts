@@ -276,8 +276,6 @@ export function predictMainJob(c: MainJobConfig, setup: ModelSetup, onProgress?:
 interface EstimationOracle {
   readonly oracle: DerivativeOracle<number>;
   readonly theta0: Float64Array;
-  /** Whether means over the whole population are cheap (then used exactly). */
-  readonly exact: boolean;
   readonly options: ReplicatedOptions<number>;
   /** Mean `∇^{k+1} l[v_1..v_k, ·]` over `xs`. */
   mean(xs: readonly number[], dirs: Float64Array[]): Float64Array;
@@ -286,8 +284,9 @@ interface EstimationOracle {
 /**
  * Logistic regression: the oracle frozen at `θ0` (per-datum softmax cached), with which a pass
  * over the whole population costs milliseconds, so the untied leaves and roots of the diagrams
- * (hence `c0`, `c1`, `G_S`, `G_D`) are exact population means. Other models: their own oracle,
- * `c0` and the test gradient exact over the held-out sample, batch means elsewhere.
+ * (hence `c0`, `c1`, `G_S`, `G_D`) are exact population means. Other models: their own oracle
+ * with the same exact leaves and roots (one population pass each for the mean gradient and
+ * the mean loss), batch means for internal nodes.
  */
 function estimationOracle(setup: ModelSetup): EstimationOracle {
   const point = setup.oracle instanceof LogisticModel ? setup.oracle.at(setup.theta0) : undefined;
@@ -307,9 +306,14 @@ function estimationOracle(setup: ModelSetup): EstimationOracle {
     // Untied internal nodes stay batch means: a population pass each would cost more than the
     // variance they add (small next to the tied diagrams').
     const exact = { train: population, test: setup.testSet, internal: false, trainGradient: mean(population, []) };
-    return { oracle, theta0, exact: true, options: { testBlock: TEST_BLOCK, testGradient: mean(setup.testSet, []), exact }, mean };
+    return { oracle, theta0, options: { testBlock: TEST_BLOCK, testGradient: mean(setup.testSet, []), exact }, mean };
   }
-  return { oracle, theta0, exact: false, options: { testBlock: TEST_BLOCK, testGradient: mean(setup.testSet, []), exact: { test: setup.testSet } }, mean };
+  // jax-js models: one pass over the population for the mean gradient and the mean loss (LeNet
+  // on MNIST: ~10 s) makes c1 and the train loss's (hence the gap's) c0 exact; untied internal
+  // nodes stay batch means (a population pass per node and tuple would cost minutes).
+  const population = Array.from({ length: setup.populationSize }, (_, i) => i);
+  const exact = { train: population, test: setup.testSet, internal: false, trainGradient: mean(population, []) };
+  return { oracle, theta0, options: { testBlock: TEST_BLOCK, testGradient: mean(setup.testSet, []), exact }, mean };
 }
 
 /** Test data per replica for the root contractions of tied diagrams (see `ReplicatedOptions.testBlock`). */
@@ -339,10 +343,8 @@ function resummedChainCorrection(c: MainJobConfig, setup: ModelSetup, est: Estim
     const chains = 8;
     const hBatch = 8;
     const matvec = (v: Float64Array) => est.mean(draw(hBatch), [v]);
-    if (est.exact) {
-      const GD = est.options.exact?.trainGradient ?? est.mean(Array.from({ length: setup.populationSize }, (_, i) => i), []);
-      return resummedChainTail(chainMomentSamples(matvec, GS, GD, T - 1, chains), T, c.order, c.etas);
-    }
+    const exactGD = est.options.exact?.trainGradient;
+    if (exactGD !== undefined) return resummedChainTail(chainMomentSamples(matvec, GS, exactGD, T - 1, chains), T, c.order, c.etas);
     // G_D from its own draws per chain (two chains share one, averaged), so chains stay independent.
     const samples = Array.from({ length: chains }, () => {
       const [a, b] = chainMomentSamples(matvec, GS, est.mean(draw(128), []), T - 1, 2);
@@ -385,6 +387,11 @@ export interface SimulationRow {
 
 export interface SimulationResult {
   readonly quantity: MeasuredQuantity;
+  /**
+   * Whether train losses (and gaps) were corrected by the zero-mean control variate of
+   * {@link initTrainOffsets} (always, for the train loss and the gap).
+   */
+  readonly controlVariate: boolean;
   readonly rows: readonly SimulationRow[];
   readonly runsDone: number;
   readonly runsRequested: number;
@@ -438,7 +445,7 @@ export function simulateMainJob(c: MainJobConfig, setup: ModelSetup, options: Si
   const state = { done: readCheckpoint(options.checkpoint), interrupted: false };
   const resumedFrom = state.done.length;
   for (const _ of simulationSteps(c, setup, options, state));
-  return summarise(c, state.done, resumedFrom, state.interrupted, t0);
+  return summarise(c, setup, state.done, resumedFrom, state.interrupted, t0);
 }
 
 /** {@link simulateMainJob} yielding to the event loop after every chunk (so Ctrl-C is heard). */
@@ -448,7 +455,7 @@ async function simulateMainJobAsync(c: MainJobConfig, setup: ModelSetup, options
   const state = { done: readCheckpoint(options.checkpoint), interrupted: false };
   const resumedFrom = state.done.length;
   for (const _ of simulationSteps(c, setup, options, state)) await new Promise((resolve) => setImmediate(resolve));
-  return summarise(c, state.done, resumedFrom, state.interrupted, t0);
+  return summarise(c, setup, state.done, resumedFrom, state.interrupted, t0);
 }
 
 /** Trains the remaining runs chunk by chunk, checkpointing each; yields after every chunk. */
@@ -544,7 +551,7 @@ export async function simulateMainJobParallel(
   const resumedFrom = done.length;
   const pending = new Map<number, RunResult[]>();
   const chunks = simulationChunks(done.length, c.runs, simulationChunkSize(c, setup));
-  if (chunks.length === 0) return summarise(c, done, resumedFrom, false, t0);
+  if (chunks.length === 0) return summarise(c, setup, done, resumedFrom, false, t0);
   const shares = Array.from({ length: Math.min(workers, chunks.length) }, (_, w) => chunks.filter((_, i) => i % workers === w));
   let interrupted = false;
   await new Promise<void>((resolve, reject) => {
@@ -582,7 +589,7 @@ export async function simulateMainJobParallel(
       });
     }
   });
-  return summarise(c, done, resumedFrom, interrupted, t0);
+  return summarise(c, setup, done, resumedFrom, interrupted, t0);
 }
 
 function readCheckpoint(path: string | undefined): RunResult[][] {
@@ -600,20 +607,44 @@ function readCheckpoint(path: string | undefined): RunResult[][] {
   return done;
 }
 
-function summarise(c: MainJobConfig, done: RunResult[][], resumedFrom: number, interrupted: boolean, t0: number): SimulationResult {
+/**
+ * Per run, its training set's mean loss at `θ0` minus the population mean loss at `θ0`: a
+ * control variate with known mean 0 (the training set is i.i.d. from the population), highly
+ * correlated with the run's final train loss at small η. Subtracting it from the train loss
+ * (and adding it to the gap) keeps both unbiased and removes most of their spread over
+ * training sets. Costs one pass of losses over the population.
+ */
+export function initTrainOffsets(c: MainJobConfig, setup: ModelSetup, runs: number): Float64Array {
+  const o = setup.oracle;
+  const population = Array.from({ length: setup.populationSize }, (_, i) => i);
+  const losses =
+    o.directionalDerivatives !== undefined
+      ? o.directionalDerivatives(setup.theta0, population, [])
+      : Float64Array.from(population, (x) => o.directionalDerivative(setup.theta0, x, []));
+  let mean = 0;
+  for (const l of losses) mean += l / losses.length;
+  return Float64Array.from({ length: runs }, (_, r) => {
+    const set = runSpec(c, setup, r).trainSet;
+    return set.reduce((s, x) => s + losses[x], 0) / set.length - mean;
+  });
+}
+
+function summarise(c: MainJobConfig, setup: ModelSetup, done: RunResult[][], resumedFrom: number, interrupted: boolean, t0: number): SimulationResult {
   const T = stepCount(c.schedule);
+  const offsets = c.loss === "test" || done.length === 0 ? null : initTrainOffsets(c, setup, done.length);
   const rows = c.etas.map((eta, i): SimulationRow => {
     const vals: number[] = [];
     let diverged = 0;
     let firstStep = Infinity;
-    for (const run of done) {
+    for (const [r, run] of done.entries()) {
       const res = run[i];
       if (res.diverged !== undefined) {
         diverged++;
         firstStep = Math.min(firstStep, res.diverged);
         continue;
       }
-      vals.push(c.loss === "test" ? res.test : c.loss === "train" ? res.train : res.test - res.train);
+      const train = res.train - (offsets?.[r] ?? 0);
+      vals.push(c.loss === "test" ? res.test : c.loss === "train" ? train : res.test - train);
     }
     const n = vals.length;
     const mean = n === 0 ? NaN : vals.reduce((s, x) => s + x, 0) / n;
@@ -622,6 +653,7 @@ function summarise(c: MainJobConfig, done: RunResult[][], resumedFrom: number, i
   });
   return {
     quantity: c.loss,
+    controlVariate: offsets !== null,
     rows,
     runsDone: done.length,
     runsRequested: c.runs,
@@ -658,6 +690,9 @@ export function compareMainJob(p: PredictionResult, s: SimulationResult, order: 
     const halfWidth = Math.sqrt(sr.ci95 ** 2 + (Z_95 * pr.polynomial[order].stderr) ** 2);
     rec.withinInterval = err(order) <= halfWidth;
     rec.betterThanOrder1 = err(order) < err(1);
+    // Where the higher orders change the prediction by less than the measured interval,
+    // "closer than order 1" is decided by the measurement noise, not by the theory.
+    rec.orderDifferenceResolved = Math.abs(pr.polynomial[order].value - pr.polynomial[1].value) > sr.ci95;
     return rec;
   });
   const small = rows.filter((r) => (r.etaT as number) <= etaTMax + 1e-12);
@@ -667,7 +702,12 @@ export function compareMainJob(p: PredictionResult, s: SimulationResult, order: 
   const verdict =
     `order-${order} ${p.quantity} prediction within the 95% interval for ${inside}/${small.length} η with ηT ≤ ${etaTMax}, ` +
     `closer than order 1 for ${better}/${small.length}; over all η: within for ${rows.filter((r) => r.withinInterval === true).length}/${rows.length}`;
-  return { rows, verdict, pass };
+  const unresolved = small.filter((r) => r.orderDifferenceResolved === false).length;
+  const notes = [
+    unresolved > 0 ? `at ${unresolved}/${small.length} of those η, orders 1 and ${order} differ by less than the measured 95% interval (there "closer" is decided by noise)` : "",
+    s.controlVariate ? "measured train losses corrected by the zero-mean control variate (training-set loss at θ0 minus its population mean)" : "",
+  ].filter((x) => x !== "");
+  return { rows, verdict: notes.length === 0 ? verdict : `${verdict}\nnote: ${notes.join("; ")}`, pass };
 }
 
 /** Ensures the output folder and returns the checkpoint path for this config. */

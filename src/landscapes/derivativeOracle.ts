@@ -10,6 +10,8 @@ export interface DerivativeOracle<X> {
   directionalDerivative(theta: Float64Array, x: X, directions: readonly Float64Array[]): number;
   /** `∇^{k+1} l_x(θ)[v_1..v_k, ·]` (`k = 0` is the gradient, `k = 1` a Hessian-vector product). */
   directionalGradient(theta: Float64Array, x: X, directions: readonly Float64Array[]): Float64Array;
+  /** Optional fast path: `∇^k l_x(θ)[v_1..v_k]` for every `x ∈ xs`, in order. */
+  directionalDerivatives?(theta: Float64Array, xs: readonly X[], directions: readonly Float64Array[]): Float64Array;
   /** Optional fast path: `mean_{x∈xs} ∇^{k+1} l_x(θ)[v_1..v_k, ·]`. */
   meanDirectionalGradient?(theta: Float64Array, xs: readonly X[], directions: readonly Float64Array[]): Float64Array;
 }
