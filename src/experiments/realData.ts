@@ -274,11 +274,34 @@ export interface BankSizes {
 const bankMemo = new Map<string, DiagramBank>();
 
 /**
+ * Caps on the estimator sizes for jax-js models (LeNet, MLP), whose derivatives cost ~1000×
+ * the analytic logistic ones per datum (LeNet: a tuple of 16 takes ~2–5 s for the test bank,
+ * ~8 s for the train bank), so that a full-size experiment measures their statistics in
+ * minutes, not hours; their error bars grow accordingly (and are reported).
+ */
+export const JAX_MODEL_ESTIMATOR_CAPS = { tuples: 60, batch: 16, replicates: 8, gradBatch: 1000, hessBatch: 200, steps: 10 } as const;
+
+/** `sizes`, capped by {@link JAX_MODEL_ESTIMATOR_CAPS} for non-logistic models. */
+export function estimatorSizesFor(model: RealModel, sizes: BankSizes): BankSizes {
+  if (model.spec.model === "logistic") return sizes;
+  const c = JAX_MODEL_ESTIMATOR_CAPS;
+  const batch = Math.min(sizes.batch, c.batch);
+  return { ...sizes, tuples: Math.min(sizes.tuples, c.tuples), batch, replicates: Math.min(sizes.replicates ?? 8, c.replicates, batch) };
+}
+
+function chainSizesFor(model: RealModel, s: { gradBatch: number; hessBatch: number; steps: number }): { gradBatch: number; hessBatch: number; steps: number } {
+  if (model.spec.model === "logistic") return s;
+  const c = JAX_MODEL_ESTIMATOR_CAPS;
+  return { gradBatch: Math.min(s.gradBatch, c.gradBatch), hessBatch: Math.min(s.hessBatch, c.hessBatch), steps: Math.min(s.steps, c.steps) };
+}
+
+/**
  * The bank of `model` for `loss` (and, for `"gap"`, both losses), computed once per process
  * and saved in the experiment's checkpoint; its seed depends only on the base seed, the
  * model and the sizes, so every experiment that needs the same bank gets the same numbers.
  */
-export function modelBank(cp: Checkpoint, ctx: ExperimentContext, model: RealModel, quantity: Quantity, sizes: BankSizes): DiagramBank {
+export function modelBank(cp: Checkpoint, ctx: ExperimentContext, model: RealModel, quantity: Quantity, requested: BankSizes): DiagramBank {
+  const sizes = estimatorSizesFor(model, requested);
   const one = (loss: LossKind): DiagramBank => {
     const replicates = Math.min(sizes.replicates ?? 8, sizes.batch);
     const key = `bank4:${model.label}:test=${model.testSet.length}:${loss}:o${sizes.order}:n${sizes.tuples}:b${sizes.batch}:r${replicates}`;
@@ -588,7 +611,8 @@ export interface ChainQuadrature {
  * population draws, `H` a mean Hessian over `hessBatch` draws (HVPs only), Lanczos with
  * `steps` steps; two independent halves give the error bar. Saved in the checkpoint.
  */
-export function chainQuadrature(cp: Checkpoint, ctx: ExperimentContext, model: RealModel, sizes: { gradBatch: number; hessBatch: number; steps: number }): ChainQuadrature {
+export function chainQuadrature(cp: Checkpoint, ctx: ExperimentContext, model: RealModel, requested: { gradBatch: number; hessBatch: number; steps: number }): ChainQuadrature {
+  const sizes = chainSizesFor(model, requested);
   const key = `chains:${model.label}:test=${model.testSet.length}:${sizes.gradBatch}:${sizes.hessBatch}:${sizes.steps}`;
   return cp.unit(key, () => {
     const rng = new Rng(unitSeed(ctx.seed, key));

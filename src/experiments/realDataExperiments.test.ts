@@ -13,7 +13,7 @@ import { LOSS_VS_ETA_SIZES, makeGapVsEtaExperiment, makeTestVsEtaExperiment } fr
 import { kendallTau, makeModelSelectionExperiment, MODEL_SELECTION_SIZES, ranks } from "./modelSelection.js";
 import { INVHESS_SIZES, makeInvHessExperiment, makeMomentumExperiment, MOMENTUM_SIZES } from "./momentumExperiment.js";
 import { plotSvg } from "./output.js";
-import { bankSeries, loadRealModel, pooledDataset, sampleDiagramBank } from "./realData.js";
+import { bankSeries, estimatorSizesFor, JAX_MODEL_ESTIMATOR_CAPS, loadRealModel, pooledDataset, type RealModel, sampleDiagramBank } from "./realData.js";
 import { REAL_DATA_EXPERIMENTS } from "./realDataExperiments.js";
 import { loadDataset } from "../landscapes/datasets.js";
 
@@ -121,6 +121,15 @@ describe("helpers", () => {
     // τ-b with ties: a = (1,1,2), b = (1,2,3): C = 2, D = 0, n0 = 3, n1 = 1, n2 = 0 → 2/√6
     expect(kendallTau([1, 1, 2], [1, 2, 3])).toBeCloseTo(2 / Math.sqrt(6), 12);
     expect(ranks([3, 1, 3, 2])).toEqual([3.5, 1, 3.5, 2]);
+  });
+  test("estimator sizes are capped for jax-js models only", () => {
+    const sizes = { order: 3, tuples: 400, batch: 64, replicates: 16 };
+    const logistic = { spec: MNIST } as RealModel;
+    const lenet = { spec: { ...MNIST, model: "lenet" } } as RealModel;
+    expect(estimatorSizesFor(logistic, sizes)).toEqual(sizes);
+    const c = JAX_MODEL_ESTIMATOR_CAPS;
+    expect(estimatorSizesFor(lenet, sizes)).toEqual({ order: 3, tuples: c.tuples, batch: c.batch, replicates: c.replicates });
+    expect(estimatorSizesFor(lenet, { order: 2, tuples: 5, batch: 4 })).toEqual({ order: 2, tuples: 5, batch: 4, replicates: 4 });
   });
   test("pooled images average the pixels of each block", () => {
     const d = loadDataset("mnist");
