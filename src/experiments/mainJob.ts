@@ -615,12 +615,14 @@ function readCheckpoint(path: string | undefined): RunResult[][] {
  *   correlated with the run's final train loss at small η;
  * - `testSlope[r]`: `(1/N)·Σ_n G_S·(∇l_{x_n} − G)` at `θ0` (`G_S` the test sample's mean gradient,
  *   `G` the population's) — `−ηT·testSlope[r]` is the run's first-order fluctuation of the test
- *   loss for one-pass, batch and multi-epoch SGD and GD.
+ *   loss for one-pass, batch and multi-epoch SGD and GD;
+ * - `trainSlope[r]`: see {@link trainSlopes} (the train loss's first-order fluctuation).
  * Subtracting any fixed multiple of a zero-mean variate keeps a mean unbiased; these remove
  * most of the spread over training sets. Costs one pass over the population (losses, or
  * directional derivatives along `G_S`).
  */
-export function controlVariates(c: MainJobConfig, setup: ModelSetup, runs: number, which: "train" | "test"): Float64Array {
+export function controlVariates(c: MainJobConfig, setup: ModelSetup, runs: number, which: "train" | "test" | "trainSlope"): Float64Array {
+  if (which === "trainSlope") return trainSlopes(c, setup, runs);
   const o = setup.oracle;
   const population = Array.from({ length: setup.populationSize }, (_, i) => i);
   const perDatum = (dirs: Float64Array[]) =>
@@ -643,9 +645,39 @@ export function controlVariates(c: MainJobConfig, setup: ModelSetup, runs: numbe
   });
 }
 
+/**
+ * Per run, `|ḡ_r|² − E|ḡ|²` at `θ0` (`ḡ_r` the training set's mean gradient; over i.i.d.
+ * training sets `E|ḡ|² = |G|² + (E|g|² − |G|²)/N`, exact over the population): `−ηT` times it
+ * is the first-order fluctuation of the final train loss beyond the training set's loss at init.
+ */
+function trainSlopes(c: MainJobConfig, setup: ModelSetup, runs: number): Float64Array {
+  const o = setup.oracle;
+  const mean = (xs: readonly number[]): Float64Array => {
+    if (o.meanDirectionalGradient !== undefined) return o.meanDirectionalGradient(setup.theta0, xs, []);
+    const out = new Float64Array(o.dim);
+    for (const x of xs) o.directionalGradient(setup.theta0, x, []).forEach((g, j) => (out[j] += g / xs.length));
+    return out;
+  };
+  const sq = (v: Float64Array) => v.reduce((s, x) => s + x * x, 0);
+  const population = Array.from({ length: setup.populationSize }, (_, i) => i);
+  const G2 = sq(mean(population));
+  // E|g|²: per-datum gradients in chunks (batched when the oracle offers it).
+  const batched = (o as { directionalGradients?: (t: Float64Array, xs: readonly number[], d: readonly Float64Array[]) => Float64Array }).directionalGradients;
+  let Eg2 = 0;
+  for (let i = 0; i < population.length; i += 256) {
+    const chunk = population.slice(i, i + 256);
+    if (batched !== undefined) Eg2 += sq(batched.call(o, setup.theta0, chunk, [])) / population.length;
+    else for (const x of chunk) Eg2 += sq(o.directionalGradient(setup.theta0, x, [])) / population.length;
+  }
+  const N = c.schedule.N;
+  const expected = G2 + (Eg2 - G2) / N;
+  return Float64Array.from({ length: runs }, (_, r) => sq(mean(runSpec(c, setup, r).trainSet)) - expected);
+}
+
 function summarise(c: MainJobConfig, setup: ModelSetup, done: RunResult[][], resumedFrom: number, interrupted: boolean, t0: number): SimulationResult {
   const T = stepCount(c.schedule);
   const offsets = c.loss === "test" || done.length === 0 ? null : controlVariates(c, setup, done.length, "train");
+  const trainSlope = offsets === null ? null : controlVariates(c, setup, done.length, "trainSlope");
   const slopes = c.loss === "train" || done.length === 0 ? null : controlVariates(c, setup, done.length, "test");
   const rows = c.etas.map((eta, i): SimulationRow => {
     const vals: number[] = [];
@@ -658,7 +690,7 @@ function summarise(c: MainJobConfig, setup: ModelSetup, done: RunResult[][], res
         firstStep = Math.min(firstStep, res.diverged);
         continue;
       }
-      const train = res.train - (offsets?.[r] ?? 0);
+      const train = res.train - (offsets?.[r] ?? 0) + eta * T * (trainSlope?.[r] ?? 0);
       const test = res.test + eta * T * (slopes?.[r] ?? 0);
       vals.push(c.loss === "test" ? test : c.loss === "train" ? train : test - train);
     }
