@@ -624,25 +624,36 @@ function readCheckpoint(path: string | undefined): RunResult[][] {
 export function controlVariates(c: MainJobConfig, setup: ModelSetup, runs: number, which: "train" | "test" | "trainSlope"): Float64Array {
   if (which === "trainSlope") return trainSlopes(c, setup, runs);
   const o = setup.oracle;
-  const population = Array.from({ length: setup.populationSize }, (_, i) => i);
-  const perDatum = (dirs: Float64Array[]) =>
-    o.directionalDerivatives !== undefined
-      ? o.directionalDerivatives(setup.theta0, population, dirs)
-      : Float64Array.from(population, (x) => o.directionalDerivative(setup.theta0, x, dirs));
-  let values: Float64Array;
-  if (which === "train") values = perDatum([]);
-  else {
+  const values = populationPass(setup, which, () => {
+    const population = Array.from({ length: setup.populationSize }, (_, i) => i);
+    const perDatum = (dirs: Float64Array[]) =>
+      o.directionalDerivatives !== undefined
+        ? o.directionalDerivatives(setup.theta0, population, dirs)
+        : Float64Array.from(population, (x) => o.directionalDerivative(setup.theta0, x, dirs));
+    if (which === "train") return perDatum([]);
     const GS = new Float64Array(o.dim);
     if (o.meanDirectionalGradient !== undefined) GS.set(o.meanDirectionalGradient(setup.theta0, setup.testSet, []));
     else for (const x of setup.testSet) o.directionalGradient(setup.theta0, x, []).forEach((g, j) => (GS[j] += g / setup.testSet.length));
-    values = perDatum([GS]);
-  }
+    return perDatum([GS]);
+  });
   let mean = 0;
   for (const v of values) mean += v / values.length;
   return Float64Array.from({ length: runs }, (_, r) => {
     const set = runSpec(c, setup, r).trainSet;
     return set.reduce((s, x) => s + values[x], 0) / set.length - mean;
   });
+}
+
+/** Population passes of a setup (per `θ0` and population size), computed once per process. */
+const populationPasses = new WeakMap<Float64Array, Map<string, Float64Array>>();
+
+function populationPass(setup: ModelSetup, what: string, compute: () => Float64Array): Float64Array {
+  let m = populationPasses.get(setup.theta0);
+  if (m === undefined) populationPasses.set(setup.theta0, (m = new Map()));
+  const key = `${what}|${setup.populationSize}|${setup.testSet.length}|${setup.testSet[0]}`;
+  let v = m.get(key);
+  if (v === undefined) m.set(key, (v = compute()));
+  return v;
 }
 
 /**
@@ -659,16 +670,18 @@ function trainSlopes(c: MainJobConfig, setup: ModelSetup, runs: number): Float64
     return out;
   };
   const sq = (v: Float64Array) => v.reduce((s, x) => s + x * x, 0);
-  const population = Array.from({ length: setup.populationSize }, (_, i) => i);
-  const G2 = sq(mean(population));
-  // E|g|²: per-datum gradients in chunks (batched when the oracle offers it).
-  const batched = (o as { directionalGradients?: (t: Float64Array, xs: readonly number[], d: readonly Float64Array[]) => Float64Array }).directionalGradients;
-  let Eg2 = 0;
-  for (let i = 0; i < population.length; i += 256) {
-    const chunk = population.slice(i, i + 256);
-    if (batched !== undefined) Eg2 += sq(batched.call(o, setup.theta0, chunk, [])) / population.length;
-    else for (const x of chunk) Eg2 += sq(o.directionalGradient(setup.theta0, x, [])) / population.length;
-  }
+  const [G2, Eg2] = populationPass(setup, "gradient moments", () => {
+    const population = Array.from({ length: setup.populationSize }, (_, i) => i);
+    // E|g|²: per-datum gradients in chunks (batched when the oracle offers it).
+    const batched = (o as { directionalGradients?: (t: Float64Array, xs: readonly number[], d: readonly Float64Array[]) => Float64Array }).directionalGradients;
+    let e = 0;
+    for (let i = 0; i < population.length; i += 256) {
+      const chunk = population.slice(i, i + 256);
+      if (batched !== undefined) e += sq(batched.call(o, setup.theta0, chunk, [])) / population.length;
+      else for (const x of chunk) e += sq(o.directionalGradient(setup.theta0, x, [])) / population.length;
+    }
+    return Float64Array.of(sq(mean(population)), e);
+  });
   const N = c.schedule.N;
   const expected = G2 + (Eg2 - G2) / N;
   return Float64Array.from({ length: runs }, (_, r) => sq(mean(runSpec(c, setup, r).trainSet)) - expected);
