@@ -13,6 +13,7 @@ import {
   configKey,
   defaultMainJobConfig,
   controlVariates,
+  exactTiedPair,
   type MainJobConfig,
   type ModelSetup,
   modelDefaults,
@@ -231,5 +232,35 @@ describe("train-loss control variate (MLP: its loss at init varies over data)", 
     const train = simulateMainJob({ ...base, loss: "train" }, setup);
     expect(train.rows[0].ci95).toBeLessThan(1e-5);
     expect(train.rows[1].ci95).toBeLessThan(0.5 * ci95(raw(1, (x) => x.train)));
+  }, 60_000);
+});
+
+describe("exact tied pair of the train loss", () => {
+  test("E|g|² from the population pass = the sampled values of the train loss's order-1 tied diagram (5σ)", async () => {
+    const { coefficientTable } = await import("../diagrams/table.js");
+    const { sampleDiagramValuesReplicated } = await import("../predict/replicatedValues.js");
+    const { Rng } = await import("../stats/rng.js");
+    const c: MainJobConfig = { ...defaultMainJobConfig(sgdSchedule(10)), testSize: 50, seed: SEED };
+    const setup = { ...setupModel(c), populationSize: 2000 };
+    const specs = [{ loss: "train" as const, diagrams: coefficientTable(c.schedule, 1, "train") }];
+    const j = specs[0].diagrams.findIndex((r) => r.order === 1 && r.ties.length === 1);
+    expect(j).toBeGreaterThanOrEqual(0);
+    const sampled = sampleDiagramValuesReplicated(
+      { oracle: setup.oracle, theta0: setup.theta0, drawTrain: (r) => r.int(setup.populationSize), drawTest: (r) => setup.testSet[r.int(setup.testSet.length)] },
+      specs,
+      300,
+      new Rng(SEED).int(2 ** 31),
+      4,
+      4,
+    );
+    const col = sampled[0].map((row) => row[j]);
+    const m = col.reduce((s, x) => s + x, 0) / col.length;
+    const se = Math.sqrt(col.reduce((s, x) => s + (x - m) ** 2, 0) / (col.length - 1) / col.length);
+    const exact = sampled.map((v) => v.map((row) => [...row]));
+    exactTiedPair(specs, exact, setup);
+    const value = exact[0][0][j];
+    expect(se).toBeGreaterThan(0);
+    expect(Math.abs(m - value)).toBeLessThan(5 * se);
+    expect(exact[0].every((row) => row[j] === value)).toBe(true);
   }, 60_000);
 });
