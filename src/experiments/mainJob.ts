@@ -8,6 +8,7 @@ import { type DatasetName, loadDataset } from "../landscapes/datasets.js";
 import type { DerivativeOracle } from "../landscapes/derivativeOracle.js";
 import { createImageModel } from "../landscapes/imageModels.js";
 import { LogisticModel } from "../landscapes/logistic.js";
+import { meanOracleGradient } from "../simulate/gdc.js";
 import { initNumerics, isNumericsReady } from "../numerics/index.js";
 import { chainMomentSamples, resummedChainTail } from "../predict/chainResummation.js";
 import { evaluateSeries, type EstimatedSeries, seriesFromValues, type SeriesSpec } from "../predict/estimateSeries.js";
@@ -309,15 +310,8 @@ function estimationOracle(setup: ModelSetup): EstimationOracle {
   const point = setup.oracle instanceof LogisticModel ? setup.oracle.at(setup.theta0) : undefined;
   const oracle: DerivativeOracle<number> = point ?? setup.oracle;
   const theta0 = point?.theta ?? setup.theta0;
-  const mean = (xs: readonly number[], dirs: Float64Array[]): Float64Array => {
-    if (oracle.meanDirectionalGradient !== undefined) return oracle.meanDirectionalGradient(theta0, xs, dirs);
-    const out = new Float64Array(oracle.dim);
-    for (const x of xs) {
-      const g = oracle.directionalGradient(theta0, x, dirs);
-      for (let j = 0; j < g.length; j++) out[j] += g[j] / xs.length;
-    }
-    return out;
-  };
+  const mean = (xs: readonly number[], dirs: Float64Array[]): Float64Array => meanOracleGradient(oracle, theta0, xs, dirs);
+
   if (point !== undefined) {
     const population = Array.from({ length: setup.populationSize }, (_, i) => i);
     // Untied internal nodes stay batch means: a population pass each would cost more than the
@@ -648,10 +642,7 @@ export function controlVariates(c: MainJobConfig, setup: ModelSetup, runs: numbe
         ? o.directionalDerivatives(setup.theta0, population, dirs)
         : Float64Array.from(population, (x) => o.directionalDerivative(setup.theta0, x, dirs));
     if (which === "train") return perDatum([]);
-    const GS = new Float64Array(o.dim);
-    if (o.meanDirectionalGradient !== undefined) GS.set(o.meanDirectionalGradient(setup.theta0, setup.testSet, []));
-    else for (const x of setup.testSet) o.directionalGradient(setup.theta0, x, []).forEach((g, j) => (GS[j] += g / setup.testSet.length));
-    return perDatum([GS]);
+    return perDatum([meanOracleGradient(o, setup.theta0, setup.testSet, [])]);
   });
   let mean = 0;
   for (const v of values) mean += v / values.length;
@@ -703,17 +694,12 @@ function populationPass(setup: ModelSetup, what: string, compute: () => Float64A
  */
 function trainSlopes(c: MainJobConfig, setup: ModelSetup, runs: number): Float64Array {
   const o = setup.oracle;
-  const mean = (xs: readonly number[]): Float64Array => {
-    if (o.meanDirectionalGradient !== undefined) return o.meanDirectionalGradient(setup.theta0, xs, []);
-    const out = new Float64Array(o.dim);
-    for (const x of xs) o.directionalGradient(setup.theta0, x, []).forEach((g, j) => (out[j] += g / xs.length));
-    return out;
-  };
+
   const sq = (v: Float64Array) => v.reduce((s, x) => s + x * x, 0);
   const [G2, Eg2] = gradientMoments(setup);
   const N = c.schedule.N;
   const expected = G2 + (Eg2 - G2) / N;
-  return Float64Array.from({ length: runs }, (_, r) => sq(mean(runSpec(c, setup, r).trainSet)) - expected);
+  return Float64Array.from({ length: runs }, (_, r) => sq(meanOracleGradient(o, setup.theta0, runSpec(c, setup, r).trainSet, [])) - expected);
 }
 
 function summarise(c: MainJobConfig, setup: ModelSetup, done: RunResult[][], resumedFrom: number, interrupted: boolean, t0: number): SimulationResult {
