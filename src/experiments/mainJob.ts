@@ -132,8 +132,8 @@ export interface ModelSetup {
 /**
  * Loads the data, builds the model at its init and draws the fixed held-out test sample.
  *
- * - `logistic`: the analytic model (zero init; `initSeed` is not used), trained exactly in
- *   kernel coordinates.
+ * - `logistic`: the analytic model (`initSeed` 0: zero init; `k ≥ 1`: standard-normal weights
+ *   from seed `k`, as in the real-data experiments), trained exactly in kernel coordinates.
  * - `lenet`, `mlp` (32 hidden units): `createImageModel` on jax-js at `theta0(initSeed)`
  *   (standard-normal weights from seed `initSeed`, the Xavier init of its parameterization, as
  *   the real-data experiments' logistic `initSeed ≥ 1`). Its float64 oracle serves the

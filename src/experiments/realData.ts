@@ -124,7 +124,7 @@ function testSample(size: number, testSize: number, testSeed: number): number[] 
 function logisticModel(spec: RealModelSpec, testSize: number, testSeed: number): RealModel {
   const data = pooledDataset(loadDataset(spec.data), spec.resolution ?? 28);
   const model = new LogisticModel(data);
-  const theta0 = spec.initSeed === 0 ? model.theta0() : new Rng(spec.initSeed).normals(model.dim);
+  const theta0 = model.theta0(spec.initSeed);
   const testSet = testSample(data.size, testSize, testSeed);
   let kernel: LogisticOptimizerTrainer | null = null;
   let sparse: LogisticSparseTrainer | null = null;

@@ -146,3 +146,18 @@ describe("LogisticModel.at (frozen-point oracle)", () => {
     expect(() => point.directionalGradient(point.theta, 6, [])).toThrow(/datum must be an index in \[0, 6\), got 6/);
   });
 });
+
+describe("LogisticModel.theta0", () => {
+  test("seed 0 is the zero init; seed k ≥ 1 gives seeded standard normals", () => {
+    const model = new LogisticModel(tinyData());
+    expect(model.theta0().every((x) => x === 0)).toBe(true);
+    expect(model.theta0(0).every((x) => x === 0)).toBe(true);
+    const a = model.theta0(3);
+    expect(a).toEqual(model.theta0(3));
+    expect(a).not.toEqual(model.theta0(4));
+    const mean = a.reduce((s, x) => s + x, 0) / a.length;
+    const variance = a.reduce((s, x) => s + (x - mean) ** 2, 0) / (a.length - 1);
+    expect(Math.abs(mean)).toBeLessThan(5 / Math.sqrt(a.length));
+    expect(Math.abs(variance - 1)).toBeLessThan(5 * Math.sqrt(2 / a.length));
+  });
+});

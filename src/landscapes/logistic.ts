@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "../errors.js";
+import { Rng } from "../stats/rng.js";
 import type { ImageDataset } from "./datasets.js";
 import type { DerivativeOracle } from "./derivativeOracle.js";
 
@@ -33,9 +34,12 @@ export class LogisticModel implements DerivativeOracle<number> {
     this.scale = Math.sqrt(2 / (data.features + CLASSES));
   }
 
-  /** Zero init (the seed is accepted for a uniform model interface and ignored). */
-  theta0(_seed = 0): Float64Array {
-    return new Float64Array(this.dim);
+  /**
+   * Seed 0: the zero init of experiments.md. Seed `k ≥ 1`: standard-normal weights from seed
+   * `k` (the Xavier init of this parameterization, whose scale is inside the model).
+   */
+  theta0(seed = 0): Float64Array {
+    return seed === 0 ? new Float64Array(this.dim) : new Rng(seed).normals(this.dim);
   }
 
   /** The nonzero pixels of image `i` (views into {@link sparseRows}). */
