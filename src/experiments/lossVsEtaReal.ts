@@ -15,7 +15,6 @@ import { fmt, type PlotRow } from "./plotSpecs.js";
 import type { Estimate } from "../stats/estimate.js";
 import {
   agrees,
-  type BankSizes,
   chainQuadrature,
   type CurvePoint,
   loadRealModel,
@@ -52,14 +51,6 @@ export interface LossVsEtaSizes {
   readonly testSize: number;
   /** Sizes of the untied-chain resummation (applications.md §A). */
   readonly chains: { readonly gradBatch: number; readonly hessBatch: number; readonly steps: number };
-  /**
-   * Estimator sizes for the optional (jax-js) models, whose oracle costs ~1000× the analytic
-   * logistic one per datum (LeNet: ~5 s per tuple of 16 for the test bank, ~8 s for train).
-   */
-  readonly optional?: {
-    readonly bank: BankSizes;
-    readonly chains: { readonly gradBatch: number; readonly hessBatch: number; readonly steps: number };
-  };
 }
 
 const ETAS = [0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2];
@@ -99,7 +90,6 @@ export const LOSS_VS_ETA_SIZES: { readonly quick: LossVsEtaSizes; readonly full:
     ...REAL_BANK_SIZES.full,
     testSize: REAL_TEST_SIZE.full,
     chains: { gradBatch: 4000, hessBatch: 1000, steps: 15 },
-    optional: { bank: { order: 3, tuples: 60, batch: 16, replicates: 8 }, chains: { gradBatch: 1000, hessBatch: 200, steps: 10 } },
   },
 };
 
@@ -137,24 +127,22 @@ async function compute(ctx: ExperimentContext, S: LossVsEtaSizes): Promise<Share
   const order = 3;
   const combos: ComboData[] = [];
   const skipped: string[] = [];
-  const all = [
-    ...S.combos.map((c) => ({ spec: c, runs: S.runs, bankSizes: S as BankSizes, chainSizes: S.chains })),
-    ...S.optionalCombos.map((c) => ({ spec: c, runs: S.optionalRuns, bankSizes: S.optional?.bank ?? S, chainSizes: S.optional?.chains ?? S.chains })),
-  ];
-  for (const { spec, runs, bankSizes, chainSizes } of all) {
+  // jax-js models get capped estimator sizes inside modelBank/chainQuadrature (JAX_MODEL_ESTIMATOR_CAPS).
+  const all = [...S.combos.map((c) => ({ spec: c, runs: S.runs })), ...S.optionalCombos.map((c) => ({ spec: c, runs: S.optionalRuns }))];
+  for (const { spec, runs } of all) {
     const model = loadRealModel(spec, S.testSize, ctx.seed);
     if (model === null) {
       skipped.push(`${modelLabel(spec)}: architecture not available yet`);
       continue;
     }
     if (runs < 2) continue;
-    const bank = modelBank(cp, ctx, model, "gap", bankSizes);
+    const bank = modelBank(cp, ctx, model, "gap", S);
     const sim = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, [sgdOptimizer(schedule)], S.etas, runs, S.chunk, `SGD runs: ${model.label}`);
     if (sim === null) return { combos, skipped, partial: true };
     const test = modelSeries(model, bank, schedule, order, "test");
     const gap = modelSeries(model, bank, schedule, order, "gap");
     const pred = predictCurve(test, S.etas, order, ctx.seed + 1);
-    const correction = resummedCorrection(chainQuadrature(cp, ctx, model, chainSizes), S.N, S.etas, order);
+    const correction = resummedCorrection(chainQuadrature(cp, ctx, model, S.chains), S.N, S.etas, order);
     const resummed = pred.map((p, i) => ({ value: p.poly[order].value + correction[i].value, stderr: Math.hypot(p.poly[order].stderr, correction[i].stderr), n: p.poly[order].n }));
     combos.push({
       label: model.label,

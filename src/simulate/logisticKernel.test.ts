@@ -8,6 +8,7 @@ import { Rng } from "../stats/rng.js";
 import { trainDirect } from "./directTrainer.js";
 import { LogisticKernelTrainer } from "./logisticKernel.js";
 import { tinyImageDataset } from "../../test/helpers/tinyImageData.js";
+import { expectSameRunResults } from "../../test/helpers/runResults.js";
 
 const tinyData = (): ImageDataset => tinyImageDataset(SEED);
 
@@ -26,14 +27,7 @@ describe("kernel-coordinate logistic training = direct training on θ", () => {
     ["GD", gdSchedule(6, 5)],
   ] as const) {
     test(name, () => {
-      const a = trainer.run(train, s, etas, new Rng(SEED));
-      const b = trainDirect(model, theta0, train, testSet, s, etas, new Rng(SEED));
-      a.forEach((r, k) => {
-        const q = b[k];
-        if (r.diverged !== undefined || q.diverged !== undefined) throw new Error("unexpected divergence");
-        expect(r.test).toBeAllclose(q.test, { rtol: 1e-10 });
-        expect(r.train).toBeAllclose(q.train, { rtol: 1e-10 });
-      });
+      expectSameRunResults(trainer.run(train, s, etas, new Rng(SEED)), trainDirect(model, theta0, train, testSet, s, etas, new Rng(SEED)));
     });
   }
   test("a diverging run reports the step", () => {

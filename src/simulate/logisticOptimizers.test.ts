@@ -22,6 +22,7 @@ import { hessianPreconditionedStep } from "./hessianUpdate.js";
 import { LogisticOptimizerTrainer, solveDense } from "./logisticOptimizers.js";
 import { gdcOptimizer, hessianOptimizer, odeOptimizer, type Optimizer, sdeOptimizer, sgdOptimizer, trainWithOptimizer } from "./optimizers.js";
 import { tinyImageDataset } from "../../test/helpers/tinyImageData.js";
+import { expectSameRunResults } from "../../test/helpers/runResults.js";
 
 const tinyData = (): ImageDataset => tinyImageDataset(SEED + 11);
 
@@ -195,14 +196,7 @@ describe("sparse θ-space logistic trainer = dense reference trainer", () => {
     ["GD", gdSchedule(6, 4)],
   ] as const) {
     test(name, () => {
-      const a = sparse.run(train, s, etas, new Rng(SEED));
-      const b = trainDirect(model, theta0, train, testSet, s, etas, new Rng(SEED));
-      a.forEach((r, k) => {
-        const q = b[k];
-        if (r.diverged !== undefined || q.diverged !== undefined) throw new Error("unexpected divergence");
-        expect(r.test).toBeAllclose(q.test, { rtol: 1e-10 });
-        expect(r.train).toBeAllclose(q.train, { rtol: 1e-10 });
-      });
+      expectSameRunResults(sparse.run(train, s, etas, new Rng(SEED)), trainDirect(model, theta0, train, testSet, s, etas, new Rng(SEED)));
     });
   }
   test("divergence is reported", () => {
