@@ -22,6 +22,7 @@ import {
   type CurvePoint,
   epochOptimizer,
   loadRealModel,
+  modelLabel,
   meanCi,
   prepareNumerics,
   modelBank,
@@ -172,6 +173,7 @@ function closedForm(N: number, E: number, eta: number, tied: number): number {
 export function makeEpochsExperiment(sizes: { quick: EpochSizes; full: EpochSizes } = EPOCH_SIZES): Experiment {
   return {
     id: "epochs",
+    modelLabels: (quick) => [modelLabel(sizes[quick ? "quick" : "full"].model)],
     title: "E epochs at η/E vs one epoch at η (N = 10, Fashion logistic): measured paired differences vs the engine's prediction",
     figure: "figure 8 (applications.md §C)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
@@ -250,6 +252,7 @@ export function makeEpochsExperiment(sizes: { quick: EpochSizes; full: EpochSize
 export function makeShufflingExperiment(sizes: { quick: EpochSizes; full: EpochSizes } = EPOCH_SIZES): Experiment {
   return {
     id: "shuffling",
+    modelLabels: (quick) => [modelLabel(sizes[quick ? "quick" : "full"].model)],
     title: "Inter-epoch shuffling: shuffled minus unshuffled multi-epoch SGD, measured vs the engine (zero through η³)",
     figure: "figure 9 (applications.md §C)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {

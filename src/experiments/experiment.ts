@@ -14,6 +14,12 @@ export interface ExperimentContext {
   progress(label: string, done: number, total: number): void;
   /** True once the user asked to stop (Ctrl-C): save what is finished and return early. */
   shouldStop(): boolean;
+  /**
+   * `--models`: real-data experiments run only the models whose label (e.g. `"mnist lenet init
+   * 0"`) contains one of these strings (case-insensitive); absent = every model. The checkpoint
+   * fingerprint does not depend on it, so a filtered run's chunks are reused by the full run.
+   */
+  readonly models?: readonly string[];
 }
 
 export interface ExperimentPlot {
@@ -49,5 +55,7 @@ export interface Experiment {
   readonly title: string;
   /** The paper's figure(s) it reproduces, e.g. "figure 12". */
   readonly figure: string;
+  /** Real-data experiments: the labels of the models they run at these sizes (what `--models` filters). */
+  modelLabels?(quick: boolean): readonly string[];
   run(ctx: ExperimentContext): Promise<ExperimentResult>;
 }

@@ -18,6 +18,7 @@ import {
   type BankSizes,
   loadRealModel,
   modelLabel,
+  selectModels,
   prepareNumerics,
   meanCi,
   modelBank,
@@ -46,6 +47,11 @@ export interface GdcSizes {
   readonly mainRuns: number;
   readonly comboRuns: number;
   readonly optionalRuns: number;
+  /**
+   * The η grid of the optional (jax-js) combos: GDC on LeNet trains run by run through the
+   * generic oracle trainer (~1.3 run·η per second per core), so they take the top of the grid.
+   */
+  readonly optionalEtas: readonly number[];
   readonly chunk: number;
   readonly bank: BankSizes;
   /** Models whose GD−SGD is also predicted (bank measured). */
@@ -77,6 +83,7 @@ export const GDC_SIZES: { readonly quick: GdcSizes; readonly full: GdcSizes } = 
     mainRuns: 400,
     comboRuns: 250,
     optionalRuns: 0,
+    optionalEtas: [],
     chunk: 125,
     bank: REAL_BANK_SIZES.quick,
     predictFor: 1,
@@ -108,6 +115,7 @@ export const GDC_SIZES: { readonly quick: GdcSizes; readonly full: GdcSizes } = 
     mainRuns: 2000,
     comboRuns: 1000,
     optionalRuns: 200,
+    optionalEtas: [0.06, 0.1],
     chunk: 250,
     bank: REAL_BANK_SIZES.full,
     predictFor: 4,
@@ -185,22 +193,26 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
     id: "gdc",
     title: "GDC batch matching: GD on l + β·trĈ, β = η(N−1)/(4N), behaves like SGD (GDC−SGD ≪ GD−SGD)",
     figure: "figure 6 (applications.md §B)",
+    modelLabels: (quick) => {
+      const S = quick ? sizes.quick : sizes.full;
+      return [S.main, ...S.combos, ...(S.optionalRuns >= 2 ? S.optionalCombos : [])].map(modelLabel);
+    },
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const t0 = performance.now();
       const S = ctx.quick ? sizes.quick : sizes.full;
-      await prepareNumerics([S.main, ...S.combos, ...S.optionalCombos]);
       const cp = Checkpoint.open(ctx.outDir, { experiment: "gdc", version: 2, seed: ctx.seed, sizes: S });
       const sgd = sgdOptimizer(sgdSchedule(S.N));
       const gd = sgdOptimizer(gdSchedule(S.N, S.T));
       const skipped: string[] = [];
       const combos: ComboRuns[] = [];
       let partial = false;
-      const specs = [
-        { spec: S.main, runs: S.mainRuns, scan: true },
-        ...S.combos.map((spec) => ({ spec, runs: S.comboRuns, scan: false })),
-        ...S.optionalCombos.map((spec) => ({ spec, runs: S.optionalRuns, scan: false })),
-      ];
-      for (const [k, { spec, runs, scan }] of specs.entries()) {
+      const specs = selectModels(ctx, [
+        { spec: S.main, runs: S.mainRuns, scan: true, etas: S.etas },
+        ...S.combos.map((spec) => ({ spec, runs: S.comboRuns, scan: false, etas: S.etas })),
+        ...S.optionalCombos.map((spec) => ({ spec, runs: S.optionalRuns, scan: false, etas: S.optionalEtas })),
+      ].map((s, k) => ({ ...s, predict: k < S.predictFor })));
+      await prepareNumerics(specs.map((s) => s.spec));
+      for (const { spec, runs, scan, etas, predict } of specs) {
         const model = loadRealModel(spec, S.testSize, ctx.seed);
         if (model === null) {
           skipped.push(`${modelLabel(spec)}: architecture not available yet`);
@@ -215,16 +227,16 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
         const layout: Layout = scan
           ? { sgd: 0, gd: 1 + S.betaScales.indexOf(0), gdc: 1 + S.betaScales.indexOf(1), gdcCov: 1 + S.betaScales.length, scan: new Map(S.betaScales.map((b, i) => [b, 1 + i])) }
           : { sgd: 0, gd: 1, gdc: 2, gdcCov: 3, scan: new Map([[0, 1], [1, 2]]) };
-        const sim = pairedRuns(cp, ctx, `runs:${model.label}:${scan ? "scan" : "basic"}`, model, S.N, optimizers, S.etas, runs, S.chunk, `gdc: ${model.label}`);
+        const sim = pairedRuns(cp, ctx, `runs:${model.label}:${scan ? "scan" : "basic"}`, model, S.N, optimizers, etas, runs, S.chunk, `gdc: ${model.label}`);
         if (sim === null) {
           partial = true;
           break;
         }
         let predicted: ComboRuns["predicted"];
-        if (k < S.predictFor) {
+        if (predict) {
           const bank = modelBank(cp, ctx, model, "test", S.bank);
           const d = seriesDifference(modelSeries(model, bank, gdSchedule(S.N, S.T), 3, "test"), modelSeries(model, bank, sgdSchedule(S.N), 3, "test"));
-          const curve = predictCurve(d, S.etas, 3, ctx.seed + 5);
+          const curve = predictCurve(d, etas, 3, ctx.seed + 5);
           predicted = { order2: curve.map((p) => ({ value: p.poly[2].value, stderr: p.poly[2].stderr })), order3: curve.map((p) => ({ value: p.poly[3].value, stderr: p.poly[3].stderr })) };
         }
         combos.push({ label: model.label, runs: sim, layout, predicted });
@@ -236,7 +248,7 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
       for (const c of combos) {
         const meas: PlotRow[] = [];
         const pred: PlotRow[] = [];
-        S.etas.forEach((eta, i) => {
+        c.runs.etas.forEach((eta, i) => {
           const a = diffCi(c.runs, c.layout.gd, c.layout.sgd, i);
           const b = diffCi(c.runs, c.layout.gdc, c.layout.sgd, i);
           const bc = diffCi(c.runs, c.layout.gdcCov, c.layout.sgd, i);
@@ -283,7 +295,7 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
           [main.layout.gdcCov, "GDC (β×1, sample covariance)"],
         ];
         for (const [o, name] of names) {
-          S.etas.forEach((eta, i) => {
+          main.runs.etas.forEach((eta, i) => {
             const xs = main.runs.results.map((r) => r[o][i]).filter((r) => r.diverged === undefined).map((r) => (r as { test: number }).test);
             const m = meanCi(xs);
             abs.push({ eta, value: m.mean, lo: m.mean - m.ci95, hi: m.mean + m.ci95, series: name });
@@ -300,16 +312,16 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
         const scanPred: PlotRow[] = [];
         const scanParts: string[] = [];
         for (const [b, o] of main.layout.scan) {
-          S.etas.forEach((eta, i) => {
+          main.runs.etas.forEach((eta, i) => {
             const d = diffCi(main.runs, o, main.layout.sgd, i);
             scanMeas.push({ eta, value: d.mean, lo: d.mean - d.ci95, hi: d.mean + d.ci95, series: `β×${b}` });
             rows.push({ kind: "beta scan", model: main.label, beta_scale: b, eta, etaT: eta * S.T, gdc_minus_sgd: d.mean, ci95: d.ci95 });
             if (main.predicted !== undefined) scanPred.push({ eta, value: (1 - b) * main.predicted.order2[i].value, series: `β×${b} predicted (1−k)(GD−SGD)` });
           });
-          const last = diffCi(main.runs, o, main.layout.sgd, S.etas.length - 1);
+          const last = diffCi(main.runs, o, main.layout.sgd, main.runs.etas.length - 1);
           scanParts.push(`β×${b}: ${fmt(last.mean)}±${fmt(last.ci95, 2)}`);
         }
-        scanNote = `β scan at η = ${S.etas[S.etas.length - 1]} (GDC−SGD): ${scanParts.join(", ")}`;
+        scanNote = `β scan at η = ${main.runs.etas[main.runs.etas.length - 1]} (GDC−SGD): ${scanParts.join(", ")}`;
         plots.push({ name: "gdc-beta-scan", spec: grid(`(c) β scan on ${main.label}: GDC(β×k) − SGD, measured and the order-η² prediction (1−k)·(GD−SGD)`, [curvePanel("β scan", { field: "eta", title: "η", log: true }, "GDC(β×k) − SGD", scanMeas, scanPred, [], { width: 520, height: 320 })], 1) });
         plots.push({ name: "gdc-scatter", spec: figure("(d) GD − SGD vs GDC − SGD over models, data, inits and η (equal axes)", equalAxesScatter("each point: one (model, η)", scatter, "GD − SGD (test loss)", "GDC − SGD (test loss)")) });
       }
@@ -327,28 +339,29 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
         let floorNum = 0;
         let den = 0;
         for (const c of combos) {
-          S.etas.forEach((_, i) => {
+          c.runs.etas.forEach((_, i) => {
             floorNum += (diffCi(c.runs, c.layout[which], c.layout.sgd, i).ci95 / Z_95) * Math.sqrt(2 / Math.PI);
             den += Math.abs(diffCi(c.runs, c.layout.gd, c.layout.sgd, i).mean);
           });
         }
         return { R, lo: boots[Math.floor(0.025 * (boots.length - 1))], hi: boots[Math.ceil(0.975 * (boots.length - 1))], floor: floorNum / den };
       };
+      const points = combos.reduce((s, c) => s + c.runs.etas.length, 0);
       const split = summary("gdc");
       const cov = summary("gdcCov");
       const perModel = combos.map((c) => `${c.label}: split-half ${fmt(ratio([c]), 2)}, sample covariance ${fmt(ratio([c], undefined, "gdcCov"), 2)}`);
-      rows.push({ kind: "summary", estimator: "split-half", ratio: split.R, ratio_lo: split.lo, ratio_hi: split.hi, noise_floor: split.floor, models: combos.length, etas: S.etas.length });
-      rows.push({ kind: "summary", estimator: "sample-covariance", ratio: cov.R, ratio_lo: cov.lo, ratio_hi: cov.hi, noise_floor: cov.floor, models: combos.length, etas: S.etas.length });
+      rows.push({ kind: "summary", estimator: "split-half", ratio: split.R, ratio_lo: split.lo, ratio_hi: split.hi, noise_floor: split.floor, models: combos.length, points });
+      rows.push({ kind: "summary", estimator: "sample-covariance", ratio: cov.R, ratio_lo: cov.lo, ratio_hi: cov.hi, noise_floor: cov.floor, models: combos.length, points });
       let refNote = "";
       if (main !== undefined) {
-        const i = S.etas.length - 1;
+        const i = main.runs.etas.length - 1;
         const a = diffCi(main.runs, main.layout.sgd, main.layout.gd, i);
         const b = diffCi(main.runs, main.layout.sgd, main.layout.gdc, i);
-        refNote = `; at η = ${S.etas[i]} on ${main.label}: SGD−GD = ${fmt(a.mean)}±${fmt(a.ci95, 2)}, SGD−GDC = ${fmt(b.mean)}±${fmt(b.ci95, 2)}`;
+        refNote = `; at η = ${main.runs.etas[i]} on ${main.label}: SGD−GD = ${fmt(a.mean)}±${fmt(a.ci95, 2)}, SGD−GDC = ${fmt(b.mean)}±${fmt(b.ci95, 2)}`;
         if (main.predicted !== undefined) refNote += ` (predicted SGD−GD order 2: ${fmt(-main.predicted.order2[i].value)}±${fmt(Z_95 * main.predicted.order2[i].stderr, 2)})`;
       }
       const verdict =
-        `mean|GDC−SGD| / mean|GD−SGD| over ${combos.length} (model, data, init) × ${S.etas.length} η: split-half Ĉ ${fmt(split.R, 3)} ` +
+        `mean|GDC−SGD| / mean|GD−SGD| over ${combos.length} (model, data, init), ${points} (model, η) points: split-half Ĉ ${fmt(split.R, 3)} ` +
         `(95% bootstrap ${fmt(split.lo, 2)}–${fmt(split.hi, 2)}; noise floor ${fmt(split.floor, 2)}), sample-covariance Ĉ ${fmt(cov.R, 3)} ` +
         `(${fmt(cov.lo, 2)}–${fmt(cov.hi, 2)}; floor ${fmt(cov.floor, 2)}); target ≤ 0.3` +
         refNote +

@@ -17,6 +17,7 @@ import {
   type BankSizes,
   chainQuadrature,
   loadRealModel,
+  selectModels,
   modelLabel,
   prepareNumerics,
   measured,
@@ -38,6 +39,11 @@ export interface LongCurveSizes {
   readonly etaTs: readonly number[];
   /** Runs per `T` (same order as `Ts`). */
   readonly runs: readonly number[];
+  /**
+   * Runs per `T` for jax-js models (LeNet): ~400 SGD steps per second per core, so the
+   * logistic counts (8 η × 400 runs × 1000 steps at T = 1000) would take hours.
+   */
+  readonly jaxRuns: readonly number[];
   readonly chunk: number;
   readonly bank: BankSizes;
   readonly testSize: number;
@@ -52,6 +58,7 @@ export const LONG_CURVE_SIZES: { readonly quick: LongCurveSizes; readonly full: 
     Ts: [10, 100, 1000],
     etaTs: ETA_TS,
     runs: [300, 150, 60],
+    jaxRuns: [300, 150, 60],
     chunk: 150,
     bank: REAL_BANK_SIZES.quick,
     testSize: REAL_TEST_SIZE.quick,
@@ -68,6 +75,7 @@ export const LONG_CURVE_SIZES: { readonly quick: LongCurveSizes; readonly full: 
     Ts: [10, 100, 1000],
     etaTs: ETA_TS,
     runs: [2000, 1000, 400],
+    jaxRuns: [400, 200, 40],
     chunk: 200,
     bank: REAL_BANK_SIZES.full,
     testSize: REAL_TEST_SIZE.full,
@@ -82,10 +90,12 @@ export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: L
     id: "long-curves",
     title: "Long learning curves (T up to 1000): measured test loss vs η against polynomial and autonomous-ODE fits of degree 1–3 (and the resummed order 3)",
     figure: "figure 14 (applications.md §G)",
+    modelLabels: (quick) => sizes[quick ? "quick" : "full"].models.map(modelLabel),
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const t0 = performance.now();
       const S = ctx.quick ? sizes.quick : sizes.full;
-      await prepareNumerics(S.models);
+      const specs = selectModels(ctx, S.models);
+      await prepareNumerics(specs);
       const cp = Checkpoint.open(ctx.outDir, { experiment: "long-curves", version: 2, seed: ctx.seed, sizes: S });
       const rows: PlotRow[] = [];
       const panels: object[] = [];
@@ -96,7 +106,7 @@ export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: L
       const paired = new Map<number, { ode: number; poly: number; n: number }>([2, 3].map((k) => [k, { ode: 0, poly: 0, n: 0 }]));
       const largest: string[] = [];
       const skipped: string[] = [];
-      for (const spec of S.models) {
+      for (const spec of specs) {
         const model = loadRealModel(spec, S.testSize, ctx.seed);
         if (model === null) {
           skipped.push(`${modelLabel(spec)}: architecture not available yet`);
@@ -107,7 +117,7 @@ export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: L
         for (const [k, T] of S.Ts.entries()) {
           const etas = S.etaTs.map((x) => x / T);
           const schedule = sgdSchedule(T);
-          const sim = pairedRuns(cp, ctx, `runs:${model.label}:T=${T}`, model, T, [sgdOptimizer(schedule)], etas, S.runs[k], S.chunk, `long curves T=${T}: ${model.label}`);
+          const sim = pairedRuns(cp, ctx, `runs:${model.label}:T=${T}`, model, T, [sgdOptimizer(schedule)], etas, (spec.model === "logistic" ? S.runs : S.jaxRuns)[k], S.chunk, `long curves T=${T}: ${model.label}`);
           if (sim === null) {
             partial = true;
             break;

@@ -18,6 +18,7 @@ import {
   chainQuadrature,
   type CurvePoint,
   loadRealModel,
+  selectModels,
   modelLabel,
   prepareNumerics,
   measured,
@@ -110,7 +111,7 @@ const memo = new Map<string, Promise<SharedData>>();
 
 /** Runs (or reuses, within one process) the simulations and predictions shared by both figures. */
 function sharedData(ctx: ExperimentContext, S: LossVsEtaSizes): Promise<SharedData> {
-  const key = JSON.stringify({ S, seed: ctx.seed });
+  const key = JSON.stringify({ S, seed: ctx.seed, models: ctx.models ?? null });
   let p = memo.get(key);
   if (p === undefined) {
     p = compute(ctx, S);
@@ -121,14 +122,14 @@ function sharedData(ctx: ExperimentContext, S: LossVsEtaSizes): Promise<SharedDa
 }
 
 async function compute(ctx: ExperimentContext, S: LossVsEtaSizes): Promise<SharedData> {
-  await prepareNumerics([...S.combos, ...S.optionalCombos]);
+  const all = selectModels(ctx, [...S.combos.map((c) => ({ spec: c, runs: S.runs })), ...S.optionalCombos.map((c) => ({ spec: c, runs: S.optionalRuns }))]);
+  await prepareNumerics(all.map((c) => c.spec));
   const cp = Checkpoint.open(ctx.outDir, { experiment: "loss-vs-eta-real", version: 2, seed: ctx.seed, sizes: S });
   const schedule = sgdSchedule(S.N);
   const order = 3;
   const combos: ComboData[] = [];
   const skipped: string[] = [];
   // jax-js models get capped estimator sizes inside modelBank/chainQuadrature (JAX_MODEL_ESTIMATOR_CAPS).
-  const all = [...S.combos.map((c) => ({ spec: c, runs: S.runs })), ...S.optionalCombos.map((c) => ({ spec: c, runs: S.optionalRuns }))];
   for (const { spec, runs } of all) {
     const model = loadRealModel(spec, S.testSize, ctx.seed);
     if (model === null) {
@@ -162,6 +163,7 @@ function makeExperiment(kind: "test" | "gap", sizes: { quick: LossVsEtaSizes; fu
       ? "Test loss vs η after T = 10 SGD steps on MNIST/Fashion: measured vs order-1..3 predictions from statistics at init"
       : "Generalization gap vs η after T = 10 SGD steps on MNIST/Fashion: measured vs order-1..2 predictions",
     figure: isTest ? "figure 2" : "figure 4",
+    modelLabels: (quick) => [...sizes[quick ? "quick" : "full"].combos, ...sizes[quick ? "quick" : "full"].optionalCombos].map(modelLabel),
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const t0 = performance.now();
       const S = ctx.quick ? sizes.quick : sizes.full;

@@ -15,7 +15,7 @@ import { sgdOptimizer } from "../simulate/optimizers.js";
 import { Checkpoint } from "./checkpoint.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
 import { fmt, type PlotRow } from "./plotSpecs.js";
-import { type BankSizes, loadRealModel, modelLabel, prepareNumerics, measured, modelBank, modelSeries, pairedRuns, predictCurve, REAL_TEST_SIZE, type RealModelSpec } from "./realData.js";
+import { type BankSizes, loadRealModel, modelLabel, prepareNumerics, measured, modelBank, modelSeries, pairedRuns, predictCurve, REAL_TEST_SIZE, type RealModelSpec, selectModels } from "./realData.js";
 import { figure } from "./realDataPlots.js";
 
 export interface ModelSelectionSizes {
@@ -26,6 +26,8 @@ export interface ModelSelectionSizes {
   readonly epochs: number;
   readonly etas: readonly number[];
   readonly runs: number;
+  /** Runs of the optional (jax-js) candidates: LeNet trains ~400 SGD steps per second per core, T = 1000 here. */
+  readonly optionalRuns: number;
   readonly chunk: number;
   readonly bank: BankSizes;
   readonly testSize: number;
@@ -42,6 +44,7 @@ export const MODEL_SELECTION_SIZES: { readonly quick: ModelSelectionSizes; reado
     epochs: 10,
     etas: [0.03, 0.1, 0.3],
     runs: 40,
+    optionalRuns: 0,
     chunk: 40,
     bank: { order: 3, tuples: 60, batch: 16 },
     testSize: REAL_TEST_SIZE.quick,
@@ -58,6 +61,7 @@ export const MODEL_SELECTION_SIZES: { readonly quick: ModelSelectionSizes; reado
     epochs: 10,
     etas: [0.03, 0.1, 0.3],
     runs: 200,
+    optionalRuns: 50,
     chunk: 50,
     bank: { order: 3, tuples: 300, batch: 32 },
     testSize: REAL_TEST_SIZE.full,
@@ -109,17 +113,19 @@ export function makeModelSelectionExperiment(sizes: { quick: ModelSelectionSizes
     id: "model-selection",
     title: "Myopic model selection: rank models by the predicted test loss from statistics at init vs the rank after training",
     figure: "figure 10 (applications.md §D)",
+    modelLabels: (quick) => [...sizes[quick ? "quick" : "full"].candidates, ...sizes[quick ? "quick" : "full"].optionalCandidates].map(modelLabel),
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const t0 = performance.now();
       const S = ctx.quick ? sizes.quick : sizes.full;
-      await prepareNumerics([...S.candidates, ...S.optionalCandidates]);
+      const specs = selectModels(ctx, [...S.candidates.map((spec) => ({ spec, runs: S.runs })), ...S.optionalCandidates.map((spec) => ({ spec, runs: S.optionalRuns }))]);
+      await prepareNumerics(specs.map((s) => s.spec));
       const cp = Checkpoint.open(ctx.outDir, { experiment: "model-selection", version: 2, seed: ctx.seed, sizes: S });
       const schedule = sgdSchedule(S.N, { epochs: S.epochs });
       const T = S.N * S.epochs;
       const models: { label: string; dim: number; init: number; predOde: number[]; odeDegree: number[]; predPoly: number[]; actual: { mean: number; ci95: number }[] }[] = [];
       const skipped: string[] = [];
       let partial = false;
-      for (const spec of [...S.candidates, ...S.optionalCandidates]) {
+      for (const { spec, runs } of specs) {
         const model = loadRealModel(spec, S.testSize, ctx.seed);
         if (model === null) {
           skipped.push(`${modelLabel(spec)}: architecture not available yet`);
@@ -135,7 +141,7 @@ export function makeModelSelectionExperiment(sizes: { quick: ModelSelectionSizes
           const k = candidates.findIndex((v) => Number.isFinite(v));
           return k < 0 ? { value: curve[i].poly[3].value, degree: 0 } : { value: candidates[k], degree: 3 - k };
         });
-        const sim = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, [sgdOptimizer(schedule)], S.etas, S.runs, S.chunk, `training ${model.label}`);
+        const sim = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, [sgdOptimizer(schedule)], S.etas, runs, S.chunk, `training ${model.label}`);
         if (sim === null) {
           partial = true;
           break;

@@ -20,6 +20,8 @@ import {
   type BankSizes,
   type DiagramBank,
   loadRealModel,
+  modelLabel,
+  selectModels,
   measured,
   prepareNumerics,
   modelBank,
@@ -81,12 +83,14 @@ function betaRational(b: number): Rational {
 export function makeMomentumExperiment(sizes: { quick: MomentumSizes; full: MomentumSizes } = MOMENTUM_SIZES): Experiment {
   return {
     id: "momentum",
+    modelLabels: (quick) => sizes[quick ? "quick" : "full"].models.map(modelLabel),
     title: "Heavy-ball momentum β ∈ {0, 0.5, 0.9}: measured test loss vs the engine's momentum-schedule predictions",
     figure: "figure 7, left (applications.md §E)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const t0 = performance.now();
       const S = ctx.quick ? sizes.quick : sizes.full;
-      await prepareNumerics(S.models);
+      const specs = selectModels(ctx, S.models);
+      await prepareNumerics(specs);
       const cp = Checkpoint.open(ctx.outDir, { experiment: "momentum", version: 1, seed: ctx.seed, sizes: S });
       const rows: PlotRow[] = [];
       const panels: object[] = [];
@@ -96,7 +100,7 @@ export function makeMomentumExperiment(sizes: { quick: MomentumSizes; full: Mome
       // The η of one (model, β) curve share their runs, so they are one test: a curve agrees
       // when the order-2 prediction is inside the interval at most of its small-η points.
       const curves: { label: string; within: number; n: number }[] = [];
-      for (const spec of S.models) {
+      for (const spec of specs) {
         const model = loadRealModel(spec, S.testSize, ctx.seed);
         if (model === null) continue;
         const bank = modelBank(cp, ctx, model, "test", S.bank);
@@ -230,6 +234,7 @@ export function hessianUpdateSeries(model: RealModel, bank: DiagramBank, N: numb
 export function makeInvHessExperiment(sizes: { quick: InvHessSizes; full: InvHessSizes } = INVHESS_SIZES): Experiment {
   return {
     id: "invhess",
+    modelLabels: (quick) => [modelLabel(sizes[quick ? "quick" : "full"].model)],
     title: "Hessian-preconditioned update θ ← θ − (η⁻¹ + λH_t)⁻¹g_t: measured vs SGD's series + λη²T·G·E[H_x g_x]",
     figure: "figure 7, right (applications.md §E)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {

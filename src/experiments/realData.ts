@@ -69,6 +69,18 @@ export function modelLabel(s: RealModelSpec): string {
   return `${s.data} ${s.model}${res} init ${s.initSeed}`;
 }
 
+/** Whether `--models` (see {@link ExperimentContext.models}) keeps the model with this label. */
+export function labelSelected(models: readonly string[] | undefined, label: string): boolean {
+  if (models === undefined) return true;
+  const l = label.toLowerCase();
+  return models.some((m) => l.includes(m.toLowerCase()));
+}
+
+/** The specs that `ctx.models` keeps (all of them without `--models`). */
+export function selectModels<T extends { readonly spec: RealModelSpec } | RealModelSpec>(ctx: ExperimentContext, specs: readonly T[]): T[] {
+  return specs.filter((s) => labelSelected(ctx.models, modelLabel("spec" in s ? s.spec : s)));
+}
+
 const POOLS = [28, 14, 7, 4];
 const pooledCache = new Map<string, ImageDataset>();
 

@@ -1,5 +1,5 @@
 /** The real-data experiments at tiny sizes (MNIST only: it loads in seconds), and their helpers. */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -100,6 +100,21 @@ describe("real-data experiments at tiny sizes", () => {
       }
     }, 30_000);
   }
+
+  test("--models runs only the matching models; the full run reuses their chunks and gives the same rows", async () => {
+    const exp = makeGdcExperiment(tiny(gdcTiny));
+    expect(exp.modelLabels?.(true)).toEqual(["mnist logistic init 0", "mnist logistic init 1"]);
+    const ctx = context();
+    const filtered = await exp.run({ ...ctx, models: ["INIT 1"] });
+    expect(new Set(filtered.rows.filter((r) => r.model !== undefined).map((r) => r.model))).toEqual(new Set(["mnist logistic init 1"]));
+    const units = Object.keys(JSON.parse(readFileSync(join(ctx.outDir, "checkpoint.json"), "utf8")).units);
+    expect(units.some((u) => u.includes("init 1"))).toBe(true);
+    expect(units.some((u) => u.includes("init 0"))).toBe(false);
+    const resumed = await exp.run(ctx);
+    const fresh = await exp.run(context());
+    expect(resumed.rows).toEqual(fresh.rows);
+    expect(filtered.rows.filter((r) => r.kind === "difference")).toEqual(fresh.rows.filter((r) => r.kind === "difference" && r.model === "mnist logistic init 1"));
+  }, 30_000);
 
   test("an interrupted run resumes from its checkpoint with the same result", async () => {
     const exp = makeGdcExperiment(tiny(gdcTiny));

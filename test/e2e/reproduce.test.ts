@@ -74,7 +74,7 @@ describe("reproduce: one experiment, list, bad input, interruption", () => {
     expect(existsSync(join(dir, "index.html"))).toBe(false);
   });
   test("user mistakes exit 2 with one line on stderr", async () => {
-    for (const args of [["reproduce"], ["reproduce", "nope"], ["reproduce", "all", "--bogus"], ["reproduce", "all", "--seed", "x"], ["reproduce", "helix", "cubic-chi"]]) {
+    for (const args of [["reproduce"], ["reproduce", "nope"], ["reproduce", "all", "--bogus"], ["reproduce", "all", "--seed", "x"], ["reproduce", "helix", "cubic-chi"], ["reproduce", "helix", "--models", "lenet"], ["reproduce", "gdc", "--models", "no-such-model"], ["reproduce", "all", "--models", " , "], ["reproduce", "all", "--quick", "--models", "mlp"]]) {
       const r = await runMain(args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.err.trim().split("\n")).toHaveLength(1);

@@ -4,12 +4,16 @@ import cliProgress from "cli-progress";
 import { UsageError } from "../../index.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../../experiments/experiment.js";
 import { reportHtml, writeExperimentOutputs, type WrittenExperiment } from "../../experiments/output.js";
+import { labelSelected } from "../../experiments/realData.js";
 import { EXPERIMENTS } from "../../experiments/registry.js";
 import type { Command, CommandIO } from "../command.js";
 import { intFlag, parseFlags } from "../flags.js";
+import { logProgress } from "../progress.js";
 import { formatTable } from "../table.js";
 
-const USAGE = "sgd-diagrams reproduce <id>|all [--quick] [--out DIR] [--seed k] [--json] [--fresh] [--no-png] [--strict] | reproduce --list [--json]";
+const USAGE =
+  "sgd-diagrams reproduce <id>|all [--quick] [--out DIR] [--seed k] [--models TEXT[,TEXT…]] [--json] [--fresh] [--no-png] [--strict] | reproduce --list [--quick] [--json]\n" +
+  "  --models: real-data experiments run only the models whose label contains one of the texts, e.g. --models lenet or --models \"mnist logistic init 1\" (see --list for the labels)";
 
 /** Exit code when the user interrupted the run (128 + SIGINT). */
 export const INTERRUPTED_EXIT_CODE = 130;
@@ -22,8 +26,16 @@ export interface ReproduceHooks {
 }
 
 /** The command line that regenerates an experiment (or `all`) with these settings. */
-function commandLine(id: string, quick: boolean, out: string, seed: number): string {
-  return `npx sgd-diagrams reproduce ${id}${quick ? " --quick" : ""} --out ${out} --seed ${seed}`;
+function commandLine(id: string, quick: boolean, out: string, seed: number, models?: readonly string[]): string {
+  return `npx sgd-diagrams reproduce ${id}${quick ? " --quick" : ""} --out ${out} --seed ${seed}${models === undefined ? "" : ` --models ${JSON.stringify(models.join(","))}`}`;
+}
+
+/** `--models a,b`: the trimmed, non-empty texts; `undefined` when the flag is absent. */
+function parseModels(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const texts = raw.split(",").map((t) => t.trim()).filter((t) => t.length > 0);
+  if (texts.length === 0) throw new UsageError(`--models needs at least one text to match model labels (e.g. --models lenet), got ${JSON.stringify(raw)}`);
+  return texts;
 }
 
 /** Runs `reproduce` (see {@link reproduce}); exported for tests with {@link ReproduceHooks}. */
@@ -40,13 +52,16 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
       fresh: { type: "boolean" },
       "no-png": { type: "boolean" },
       strict: { type: "boolean" },
+      models: { type: "string" },
     },
     "reproduce",
   );
   const ids = experiments.map((e) => e.id);
   if (values.list === true) {
-    if (values.json === true) io.stdout(JSON.stringify(experiments.map((e) => ({ id: e.id, figure: e.figure, title: e.title })), null, 2) + "\n");
-    else io.stdout(formatTable(["id", "paper", "what it reproduces"], experiments.map((e) => [e.id, e.figure, e.title])));
+    const quickList = values.quick === true;
+    const models = (e: Experiment) => e.modelLabels?.(quickList) ?? null;
+    if (values.json === true) io.stdout(JSON.stringify(experiments.map((e) => ({ id: e.id, figure: e.figure, title: e.title, models: models(e) })), null, 2) + "\n");
+    else io.stdout(formatTable(["id", "paper", "what it reproduces", `models${quickList ? " (--quick)" : ""}`], experiments.map((e) => [e.id, e.figure, e.title, models(e)?.join("; ") ?? "—"])));
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`expected one experiment id or "all" (one of: ${ids.join(", ")}), got ${positionals.length === 0 ? "none" : positionals.join(" ")}`);
@@ -55,7 +70,19 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
   const quick = values.quick === true;
   const out = values.out ?? "out";
   const seed = intFlag(values.seed, "--seed", 0, 2 ** 31 - 1) ?? 1;
-  const selected = target === "all" ? experiments : experiments.filter((e) => e.id === target);
+  const models = parseModels(values.models);
+  let selected = target === "all" ? experiments : experiments.filter((e) => e.id === target);
+  if (models !== undefined) {
+    // Only experiments with a model list take --models; of those, only the ones where it keeps a model.
+    const keeps = (e: Experiment) => (e.modelLabels?.(quick) ?? []).some((l) => labelSelected(models, l));
+    if (target !== "all") {
+      const e = selected[0];
+      if (e.modelLabels === undefined) throw new UsageError(`${e.id} has no model list; --models applies to: ${experiments.filter((x) => x.modelLabels !== undefined).map((x) => x.id).join(", ")}`);
+      if (!keeps(e)) throw new UsageError(`--models ${JSON.stringify(models.join(","))} matches none of ${e.id}'s models${quick ? " (--quick)" : ""}: ${e.modelLabels(quick).join("; ")}`);
+    }
+    selected = selected.filter(keeps);
+    if (selected.length === 0) throw new UsageError(`--models ${JSON.stringify(models.join(","))} matches no model of any experiment${quick ? " (--quick)" : ""} (reproduce --list${quick ? " --quick" : ""} shows the labels)`);
+  }
   const outDir = resolve(out);
   mkdirSync(outDir, { recursive: true });
 
@@ -78,18 +105,20 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
       }
       const bar = io.interactive ? new cliProgress.SingleBar({ format: `${exp.id.padEnd(12)} |{bar}| {value}/{total} {label}`, hideCursor: true, clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
       let barTotal = -1;
+      const log = bar === null ? logProgress(io) : null;
       const ctx: ExperimentContext = {
         outDir: join(outDir, exp.id),
         quick,
         seed,
         progress(label, done, total) {
-          if (bar === null) return;
+          if (bar === null) return log?.(`${exp.id}: ${label}`, done, total);
           if (barTotal < 0) bar.start(Math.max(1, total), done, { label });
           else if (total !== barTotal) bar.setTotal(Math.max(1, total));
           barTotal = total;
           bar.update(done, { label });
         },
         shouldStop,
+        ...(models === undefined ? {} : { models }),
       };
       if (values.fresh === true) clearCheckpoint(ctx.outDir);
       const t0 = Date.now();
@@ -100,7 +129,7 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
         bar?.stop();
       }
       const seconds = (Date.now() - t0) / 1000;
-      const w = await writeExperimentOutputs(exp, result, outDir, { command: commandLine(exp.id, quick, out, seed), seconds, png: values["no-png"] !== true });
+      const w = await writeExperimentOutputs(exp, result, outDir, { command: commandLine(exp.id, quick, out, seed, models), seconds, png: values["no-png"] !== true });
       written.push(w);
       if (values.json !== true) {
         const status = w.partial ? "PARTIAL" : w.pass === true ? "REPRODUCED" : w.pass === false ? "NOT REPRODUCED" : "ILLUSTRATION";
@@ -118,10 +147,10 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
   let index: string | null = null;
   if (target === "all" && written.length > 0) {
     index = join(out, "index.html");
-    writeFileSync(join(outDir, "index.html"), reportHtml(written, { command: commandLine("all", quick, out, seed), generated: new Date().toISOString(), seconds }));
+    writeFileSync(join(outDir, "index.html"), reportHtml(written, { command: commandLine("all", quick, out, seed, models), generated: new Date().toISOString(), seconds }));
   }
   if (values.json === true) {
-    io.stdout(JSON.stringify({ seed, quick, out, seconds, interrupted, index, experiments: written }, null, 2) + "\n");
+    io.stdout(JSON.stringify({ seed, quick, out, models: models ?? null, seconds, interrupted, index, experiments: written }, null, 2) + "\n");
   } else {
     if (index !== null) io.stdout(`wrote ${index} (${seconds.toFixed(1)} s)\n`);
     if (interrupted) io.stderr(`interrupted: rerun the same command to resume\n`);
