@@ -13,7 +13,6 @@ import {
   configKey,
   defaultMainJobConfig,
   controlVariates,
-  exactTiedPair,
   type MainJobConfig,
   type ModelSetup,
   modelDefaults,
@@ -27,6 +26,7 @@ import {
   simulationChunkSize,
   simulationKey,
 } from "./mainJob.js";
+import { exactTiedPair } from "./populationStats.js";
 
 /** Tiny main jobs: N = 4 with two shuffled epochs (so every run's generator draws its batches). */
 function tinyConfig(model: "lenet" | "mlp", runs = 5): MainJobConfig {

@@ -13,8 +13,9 @@ import { initNumerics, isNumericsReady } from "../numerics/index.js";
 import { chainMomentSamples, resummedChainTail } from "../predict/chainResummation.js";
 import { evaluateSeries, type EstimatedSeries, seriesFromValues, type SeriesSpec } from "../predict/estimateSeries.js";
 import { bilinearQuadrature } from "../predict/lanczosNodes.js";
-import { type ReplicatedOptions, sampleDiagramValuesReplicated } from "../predict/replicatedValues.js";
+import { sampleDiagramValuesReplicated } from "../predict/replicatedValues.js";
 import { odeFitWithUncertainty } from "../predict/odeFit.js";
+import { type EstimationOracle, estimationOracle, exactTiedPair, gradientMoments, perDatumAtInit } from "./populationStats.js";
 import { type Schedule, stepCount } from "../schedule/schedule.js";
 import { BatchedTrainer } from "../simulate/batchedTrainer.js";
 import { LogisticKernelTrainer, type RunResult } from "../simulate/logisticKernel.js";
@@ -274,61 +275,7 @@ export function predictMainJob(c: MainJobConfig, setup: ModelSetup, onProgress?:
   return { quantity: c.loss, T, coefficients, rows: withResummed, diagramCount, seconds: (performance.now() - t0) / 1000 };
 }
 
-/**
- * The train loss's order-1 tied diagram, `E_x[∇l_x·∇l_x]` (root and child on one datum), is
- * the population mean of `|g_x|²`: one pass over the population (shared with the control
- * variates) makes it exact, hence the train loss's and the gap's `c1`. Its sampled values are
- * replaced by that constant in place (a constant column adds no variance).
- */
-export function exactTiedPair(specs: readonly SeriesSpec[], values: number[][][], setup: ModelSetup): void {
-  specs.forEach((spec, s) => {
-    if (spec.loss !== "train") return;
-    const j = spec.diagrams.findIndex((r) => r.order === 1 && r.ties.length === 1 && r.ties[0].length === 2);
-    if (j < 0) return;
-    const Eg2 = gradientMoments(setup)[1];
-    for (const row of values[s]) row[j] = Eg2;
-  });
-}
 
-/** The oracle and exact means a prediction uses (see {@link estimationOracle}). */
-interface EstimationOracle {
-  readonly oracle: DerivativeOracle<number>;
-  readonly theta0: Float64Array;
-  readonly options: ReplicatedOptions<number>;
-  /** Mean `∇^{k+1} l[v_1..v_k, ·]` over `xs`. */
-  mean(xs: readonly number[], dirs: Float64Array[]): Float64Array;
-}
-
-/**
- * Logistic regression: the oracle frozen at `θ0` (per-datum softmax cached), with which a pass
- * over the whole population costs milliseconds, so the untied leaves and roots of the diagrams
- * (hence `c0`, `c1`, `G_S`, `G_D`) are exact population means. Other models: their own oracle
- * with the same exact leaves and roots (one population pass each for the mean gradient and
- * the mean loss), batch means for internal nodes.
- */
-function estimationOracle(setup: ModelSetup): EstimationOracle {
-  const point = setup.oracle instanceof LogisticModel ? setup.oracle.at(setup.theta0) : undefined;
-  const oracle: DerivativeOracle<number> = point ?? setup.oracle;
-  const theta0 = point?.theta ?? setup.theta0;
-  const mean = (xs: readonly number[], dirs: Float64Array[]): Float64Array => meanOracleGradient(oracle, theta0, xs, dirs);
-
-  if (point !== undefined) {
-    const population = Array.from({ length: setup.populationSize }, (_, i) => i);
-    // Untied internal nodes stay batch means: a population pass each would cost more than the
-    // variance they add (small next to the tied diagrams').
-    const exact = { train: population, test: setup.testSet, internal: false, trainGradient: mean(population, []) };
-    return { oracle, theta0, options: { testBlock: TEST_BLOCK, testGradient: mean(setup.testSet, []), exact }, mean };
-  }
-  // jax-js models: one pass over the population for the mean gradient and the mean loss (LeNet
-  // on MNIST: ~10 s) makes c1 and the train loss's (hence the gap's) c0 exact; untied internal
-  // nodes stay batch means (a population pass per node and tuple would cost minutes).
-  const population = Array.from({ length: setup.populationSize }, (_, i) => i);
-  const exact = { train: population, test: setup.testSet, internal: false, trainGradient: mean(population, []) };
-  return { oracle, theta0, options: { testBlock: TEST_BLOCK, testGradient: mean(setup.testSet, []), exact }, mean };
-}
-
-/** Test data per replica for the root contractions of tied diagrams (see `ReplicatedOptions.testBlock`). */
-const TEST_BLOCK = 4;
 
 /** Highest power of `H` estimated by independent-batch chains (beyond it: Lanczos quadrature). */
 const MAX_CHAIN_POWER = 24;
@@ -634,58 +581,13 @@ function readCheckpoint(path: string | undefined): RunResult[][] {
  */
 export function controlVariates(c: MainJobConfig, setup: ModelSetup, runs: number, which: "train" | "test" | "trainSlope"): Float64Array {
   if (which === "trainSlope") return trainSlopes(c, setup, runs);
-  const o = setup.oracle;
-  const values = populationPass(setup, which, () => {
-    const population = Array.from({ length: setup.populationSize }, (_, i) => i);
-    const perDatum = (dirs: Float64Array[]) =>
-      o.directionalDerivatives !== undefined
-        ? o.directionalDerivatives(setup.theta0, population, dirs)
-        : Float64Array.from(population, (x) => o.directionalDerivative(setup.theta0, x, dirs));
-    if (which === "train") return perDatum([]);
-    return perDatum([meanOracleGradient(o, setup.theta0, setup.testSet, [])]);
-  });
-  let mean = 0;
-  for (const v of values) mean += v / values.length;
+  const { values, mean } = perDatumAtInit(setup, which === "train" ? "loss" : "test slope");
   return Float64Array.from({ length: runs }, (_, r) => {
     const set = runSpec(c, setup, r).trainSet;
     return set.reduce((s, x) => s + values[x], 0) / set.length - mean;
   });
 }
 
-/** `[|G|², E|g|²]` at `θ0` over the population (`G` the mean gradient), computed once per setup. */
-function gradientMoments(setup: ModelSetup): Float64Array {
-  const o = setup.oracle;
-  const sq = (v: Float64Array) => v.reduce((s, x) => s + x * x, 0);
-  return populationPass(setup, "gradient moments", () => {
-    const population = Array.from({ length: setup.populationSize }, (_, i) => i);
-    const batched = (o as { directionalGradients?: (t: Float64Array, xs: readonly number[], d: readonly Float64Array[]) => Float64Array }).directionalGradients;
-    const G = new Float64Array(o.dim);
-    let e = 0;
-    // Per-datum gradients in chunks (batched when the oracle offers it).
-    for (let i = 0; i < population.length; i += 256) {
-      const chunk = population.slice(i, i + 256);
-      const rows = batched !== undefined ? batched.call(o, setup.theta0, chunk, []) : null;
-      chunk.forEach((x, k) => {
-        const g = rows !== null ? rows.subarray(k * o.dim, (k + 1) * o.dim) : o.directionalGradient(setup.theta0, x, []);
-        e += sq(g) / population.length;
-        for (let j = 0; j < g.length; j++) G[j] += g[j] / population.length;
-      });
-    }
-    return Float64Array.of(sq(G), e);
-  });
-}
-
-/** Population passes of a setup (per `θ0` and population size), computed once per process. */
-const populationPasses = new WeakMap<Float64Array, Map<string, Float64Array>>();
-
-function populationPass(setup: ModelSetup, what: string, compute: () => Float64Array): Float64Array {
-  let m = populationPasses.get(setup.theta0);
-  if (m === undefined) populationPasses.set(setup.theta0, (m = new Map()));
-  const key = `${what}|${setup.populationSize}|${setup.testSet.length}|${setup.testSet[0]}`;
-  let v = m.get(key);
-  if (v === undefined) m.set(key, (v = compute()));
-  return v;
-}
 
 /**
  * Per run, `|ḡ_r|² − E|ḡ|²` at `θ0` (`ḡ_r` the training set's mean gradient; over i.i.d.

@@ -23,11 +23,13 @@ import { type Schedule, sgdSchedule, stepCount } from "../schedule/schedule.js";
 import type { RunResult } from "../simulate/logisticKernel.js";
 import { LogisticOptimizerTrainer } from "../simulate/logisticOptimizers.js";
 import { LogisticSparseTrainer } from "../simulate/logisticSparse.js";
+import { momentumOf, stepRates } from "../simulate/trainingSteps.js";
 import { meanOracleGradient } from "../simulate/gdc.js";
 import { type Optimizer, sgdOptimizer, trainWithOptimizer } from "../simulate/optimizers.js";
 import { type Estimate, Z_95 } from "../stats/estimate.js";
 import { Rng } from "../stats/rng.js";
 import { type Checkpoint, runChunks, unitSeed } from "./checkpoint.js";
+import { estimationOracle, exactTiedPair, gradientMoments, perDatumAtInit } from "./populationStats.js";
 import type { ExperimentContext } from "./experiment.js";
 import { type MainJobConfig, type ModelName, type RunSpec, setupModel } from "./mainJob.js";
 
@@ -234,9 +236,11 @@ export function cachedTable(schedule: Schedule, order: number, loss: LossKind): 
 
 /**
  * Measures, once, every diagram of orders `0..order` for `loss` (all of them, so that the
- * bank serves any schedule): `tuples` independent tuples of data (batch means of `batch` data
- * for untied nodes, tie classes averaged over `replicates` replicas), unbiased per tuple (see
- * `sampleDiagramValuesReplicated`).
+ * bank serves any schedule): `tuples` independent tuples of data (tie classes averaged over
+ * `replicates` replicas, untied internal nodes batch means of `batch` data), unbiased per
+ * tuple (see `sampleDiagramValuesReplicated`). Untied leaves and roots are exact population
+ * means and the train loss's tied pair `E|g|²` is exact (see `estimationOracle`,
+ * `exactTiedPair`), so `c0` and `c1` carry no sampling error.
  */
 export function sampleDiagramBank(
   model: RealModel,
@@ -249,22 +253,24 @@ export function sampleDiagramBank(
   replicates = Math.min(8, batch),
 ): DiagramBank {
   const diagrams = coefficientTable(sgdSchedule(2), order, loss, { includeZero: true, polynomial: false });
+  const est = estimationOracle(model);
+  const specs = [{ loss, diagrams }];
   const raw = sampleDiagramValuesReplicated(
     {
-      oracle: model.oracle,
-      theta0: model.theta0,
+      oracle: est.oracle,
+      theta0: est.theta0,
       drawTrain: (r) => r.int(model.populationSize),
       drawTest: (r) => model.testSet[r.int(model.testSet.length)],
     },
-    [{ loss, diagrams }],
+    specs,
     tuples,
     seed,
     batch,
     replicates,
     onProgress,
-    // The test distribution is the fixed held-out sample: its mean gradient is exact.
-    loss === "test" ? { testGradient: meanOracleGradient(model.oracle, model.theta0, model.testSet, []) } : {},
+    est.options,
   );
+  exactTiedPair(specs, raw, model);
   return { columns: diagrams.map((d) => ({ loss, key: d.key })), values: raw[0], tuples, batch };
 }
 
@@ -316,7 +322,7 @@ export function modelBank(cp: Checkpoint, ctx: ExperimentContext, model: RealMod
   const sizes = estimatorSizesFor(model, requested);
   const one = (loss: LossKind): DiagramBank => {
     const replicates = Math.min(sizes.replicates ?? 8, sizes.batch);
-    const key = `bank4:${model.label}:test=${model.testSet.length}:${loss}:o${sizes.order}:n${sizes.tuples}:b${sizes.batch}:r${replicates}`;
+    const key = `bank5:${model.label}:test=${model.testSet.length}:${loss}:o${sizes.order}:n${sizes.tuples}:b${sizes.batch}:r${replicates}`;
     const memoKey = `${ctx.seed}|${key}`;
     const hit = bankMemo.get(memoKey) ?? cp.get<DiagramBank>(key);
     if (hit !== undefined) {
@@ -427,6 +433,48 @@ export interface PairedRuns {
    * {@link measured} subtracts from train losses and gaps.
    */
   readonly initTrainOffset: readonly number[];
+  /**
+   * Per run, `G_S·(ḡ_r − G)` at `θ0` (`ḡ_r` the training set's mean gradient, `G` the
+   * population's, `G_S` the test sample's; exact population means): mean 0 over training sets.
+   * `−ηW·testSlope[r]` is the run's first-order fluctuation of the test loss (`W` the
+   * optimizer's {@link firstOrderWeight}), which {@link measured} removes.
+   */
+  readonly testSlope: readonly number[];
+  /**
+   * Per run, `|ḡ_r|² − E|ḡ|²` at `θ0` (`E|ḡ|² = |G|² + (E|g|² − |G|²)/N`, exact): mean 0;
+   * `−ηW` times it is the first-order fluctuation of the train loss beyond `initTrainOffset`.
+   * Computed on first use (one gradient per training datum).
+   */
+  trainSlope(): readonly number[];
+  /** `firstOrderWeight` of each optimizer at each η: `weights[o][i]`. */
+  readonly weights: readonly (readonly number[])[];
+}
+
+/**
+ * `W` with `θ_T = θ0 − ηW·g + O(η²)` when every step sees the same gradient `g`: the sum of
+ * the step-rate multipliers, each carried by heavy-ball momentum `β` for the remaining steps
+ * (`v ← βv − η r_t g`, `θ ← θ + v`): `W = Σ_t r_t (1 − β^{T−t})/(1 − β)`. For a schedule that
+ * uses every datum equally often, the first-order term of a run's loss is `−ηW·∇L·ḡ_r`.
+ */
+export function firstOrderWeight(schedule: Schedule): number {
+  const rates = stepRates(schedule);
+  const beta = momentumOf(schedule);
+  let v = 0;
+  let w = 0;
+  for (const r of rates) {
+    v = beta * v + r;
+    w += v;
+  }
+  return w;
+}
+
+/** The training sets and batch-order seeds of one chunk of paired runs (a function of the chunk's seed only). */
+function chunkSets(seed: number, n: number, N: number, populationSize: number): { trainSet: number[]; orderSeed: number }[] {
+  return Array.from({ length: n }, (_, r) => {
+    const rng = new Rng(seed + r * 7_919);
+    const trainSet = Array.from({ length: N }, () => rng.int(populationSize));
+    return { trainSet, orderSeed: rng.int(2 ** 31) };
+  });
 }
 
 interface RunChunk {
@@ -462,11 +510,7 @@ export function pairedRuns(
       const n = Math.min(chunk, runs - i * chunk);
       const out: RunResult[][][] = [];
       const initTrain: number[] = [];
-      const sets = Array.from({ length: n }, (_, r) => {
-        const rng = new Rng(seed + r * 7_919);
-        const trainSet = Array.from({ length: N }, () => rng.int(model.populationSize));
-        return { trainSet, orderSeed: rng.int(2 ** 31) };
-      });
+      const sets = chunkSets(seed, n, N, model.populationSize);
       // Models with a batched trainer (LeNet, MLP) train the whole chunk at once per optimizer;
       // each run gets the same batch-order stream as it would run by run.
       const batched =
@@ -492,7 +536,51 @@ export function pairedRuns(
   );
   if (chunks === null) return null;
   const population = initialLosses(model).population;
-  return { results: chunks.flatMap((c) => c.runs), etas, initTrainOffset: chunks.flatMap((c) => c.initTrain.map((x) => x - population)) };
+  // The training sets again (resumed chunks store only their results): same seeds as above.
+  const sets = Array.from({ length: count }, (_, i) => chunkSets(unitSeed(ctx.seed, `${key}#${i}`), Math.min(chunk, runs - i * chunk), N, model.populationSize).map((x) => x.trainSet)).flat();
+  const testSlope = testSlopes(model, sets);
+  let trainSlope: number[] | undefined;
+  const weightsAt = (os: readonly Optimizer[]) => os.map((o) => firstOrderWeight(o.schedule));
+  const weights =
+    typeof optimizers === "function"
+      ? (() => {
+          const perEta = etas.map((eta) => weightsAt(optimizers(eta)));
+          return perEta[0].map((_, o) => perEta.map((w) => w[o]));
+        })()
+      : weightsAt(optimizers).map((w) => etas.map(() => w));
+  return {
+    results: chunks.flatMap((c) => c.runs),
+    etas,
+    initTrainOffset: chunks.flatMap((c) => c.initTrain.map((x) => x - population)),
+    testSlope,
+    trainSlope: () => (trainSlope ??= trainSlopes(model, sets)),
+    weights,
+  };
+}
+
+/** Per training set, `G_S·(ḡ − G)` at `θ0` (see {@link PairedRuns.testSlope}): mean 0 over i.i.d. training sets. */
+export function testSlopes(model: RealModel, sets: readonly (readonly number[])[]): number[] {
+  const slope = perDatumAtInit(model, "test slope");
+  return sets.map((set) => set.reduce((a, x) => a + slope.values[x], 0) / set.length - slope.mean);
+}
+
+/** Per training set, `|ḡ|² − E|ḡ|²` at `θ0` (see {@link PairedRuns.trainSlope}): mean 0 over i.i.d. training sets. */
+export function trainSlopes(model: RealModel, sets: readonly (readonly number[])[]): number[] {
+  const [G2, Eg2] = gradientMoments(model);
+  const sq = (v: Float64Array) => v.reduce((s, x) => s + x * x, 0);
+  return sets.map((set) => sq(meanOracleGradient(model.oracle, model.theta0, set, [])) - (G2 + (Eg2 - G2) / set.length));
+}
+
+/**
+ * Largest `ηW` at which {@link measured} removes the first-order fluctuations: beyond it the
+ * linear term no longer tracks a run's fluctuation and adding `ηW ×` a zero-mean variate
+ * would only add variance. A fixed rule (not chosen from the data), so means stay unbiased.
+ */
+export const CONTROL_VARIATE_MAX_ETA_W = 2;
+
+/** The multiple of the slope variates that {@link measured} adds: `ηW` up to {@link CONTROL_VARIATE_MAX_ETA_W}, else 0. */
+export function firstOrderMultiplier(etaW: number): number {
+  return etaW <= CONTROL_VARIATE_MAX_ETA_W ? etaW : 0;
 }
 
 /** Which number of a run is measured. */
@@ -501,10 +589,13 @@ export type Quantity = "test" | "train" | "gap";
 function valueOf(p: PairedRuns, run: number, o: number, i: number, q: Quantity): number | null {
   const r = p.results[run][o][i];
   if (r.diverged !== undefined) return null;
-  // Train losses and gaps minus the control variate (train loss at init − its mean): same
-  // expectation, much less variance when the loss at init varies between data.
-  const offset = p.initTrainOffset[run];
-  return q === "test" ? r.test : q === "train" ? r.train - offset : r.test - r.train + offset;
+  // Minus zero-mean control variates from the run's training set at θ0 (its train loss at init
+  // and the first-order fluctuations, see PairedRuns): same expectation, much less variance.
+  const ew = firstOrderMultiplier(p.etas[i] * p.weights[o][i]);
+  const test = r.test + ew * p.testSlope[run];
+  if (q === "test") return test;
+  const train = r.train - p.initTrainOffset[run] + ew * p.trainSlope()[run];
+  return q === "train" ? train : test - train;
 }
 
 /** Mean ± 95% half-width over runs of optimizer `o` at η index `i` (diverged runs counted apart). */
@@ -577,10 +668,7 @@ export function initialLosses(model: RealModel): { test: number; population: num
       for (const x of xs) s += model.oracle.directionalDerivative(model.theta0, x, []);
       return s / n;
     };
-    const all = function* () {
-      for (let i = 0; i < model.populationSize; i++) yield i;
-    };
-    hit = { test: mean(model.testSet, model.testSet.length), population: mean(all(), model.populationSize) };
+    hit = { test: mean(model.testSet, model.testSet.length), population: perDatumAtInit(model, "loss").mean };
     initialLossCache.set(key, hit);
   }
   return hit;
