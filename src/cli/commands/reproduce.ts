@@ -13,6 +13,7 @@ import { formatTable } from "../table.js";
 
 const USAGE =
   "sgd-diagrams reproduce <id>|all [--quick] [--out DIR] [--seed k] [--models TEXT[,TEXT…]] [--json] [--fresh] [--no-png] [--strict] | reproduce --list [--quick] [--json]\n" +
+  "  <id> may be a comma-separated list (one process, so work shared by experiments is computed once)\n" +
   "  --models: real-data experiments run only the models whose label contains one of the texts, e.g. --models lenet or --models \"mnist logistic init 1\" (see --list for the labels)";
 
 /** Exit code when the user interrupted the run (128 + SIGINT). */
@@ -64,19 +65,21 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
     else io.stdout(formatTable(["id", "paper", "what it reproduces", `models${quickList ? " (--quick)" : ""}`], experiments.map((e) => [e.id, e.figure, e.title, models(e)?.join("; ") ?? "—"])));
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(`expected one experiment id or "all" (one of: ${ids.join(", ")}), got ${positionals.length === 0 ? "none" : positionals.join(" ")}`);
+  if (positionals.length !== 1) throw new UsageError(`expected one experiment id, a comma-separated list of ids, or "all" (one of: ${ids.join(", ")}), got ${positionals.length === 0 ? "none" : positionals.join(" ")}`);
   const target = positionals[0];
-  if (target !== "all" && !ids.includes(target)) throw new UsageError(`unknown experiment ${JSON.stringify(target)} (one of: ${ids.join(", ")}, or all)`);
+  // Several ids run in one process, in registry order: experiments that share work (test-vs-eta and
+  // gap-vs-eta share their runs and diagram values) then compute it once.
+  const targets = target === "all" ? ids : target.split(",").map((t) => t.trim());
+  for (const t of targets) if (!ids.includes(t)) throw new UsageError(`unknown experiment ${JSON.stringify(t)} (one of: ${ids.join(", ")}, or all)`);
   const quick = values.quick === true;
   const out = values.out ?? "out";
   const seed = intFlag(values.seed, "--seed", 0, 2 ** 31 - 1) ?? 1;
   const models = parseModels(values.models);
-  let selected = target === "all" ? experiments : experiments.filter((e) => e.id === target);
+  let selected = experiments.filter((e) => targets.includes(e.id));
   if (models !== undefined) {
     // Only experiments with a model list take --models; of those, only the ones where it keeps a model.
     const keeps = (e: Experiment) => (e.modelLabels?.(quick) ?? []).some((l) => labelSelected(models, l));
-    if (target !== "all") {
-      const e = selected[0];
+    for (const e of target === "all" ? [] : selected) {
       if (e.modelLabels === undefined) throw new UsageError(`${e.id} has no model list; --models applies to: ${experiments.filter((x) => x.modelLabels !== undefined).map((x) => x.id).join(", ")}`);
       if (!keeps(e)) throw new UsageError(`--models ${JSON.stringify(models.join(","))} matches none of ${e.id}'s models${quick ? " (--quick)" : ""}: ${e.modelLabels(quick).join("; ")}`);
     }
