@@ -73,12 +73,15 @@ describe("reproduce: one experiment, list, bad input, interruption", () => {
     expect(existsSync(join(dir, "tic-stic", "overfitting-vs-curvature.png"))).toBe(false);
     expect(existsSync(join(dir, "index.html"))).toBe(false);
   });
-  test("a comma-separated list runs those experiments in registry order (no index)", async () => {
+  test("a comma-separated list runs those experiments in registry order, with their index.html", async () => {
     const dir = mkdtempSync(join(tmpdir(), "reproduce-"));
     const r = await run(["resummation,tic-stic", "--out", dir, "--no-png", "--json"]);
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out).experiments.map((e: { id: string }) => e.id)).toEqual(["tic-stic", "resummation"]);
-    expect(existsSync(join(dir, "index.html"))).toBe(false);
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    expect(html).toContain(`npx sgd-diagrams reproduce resummation,tic-stic --out ${dir} --seed 1`);
+    expect(html).toContain('id="tic-stic"');
+    expect(html).not.toContain('id="helix"');
   });
   test("user mistakes exit 2 with one line on stderr", async () => {
     for (const args of [["reproduce"], ["reproduce", "nope"], ["reproduce", "all", "--bogus"], ["reproduce", "all", "--seed", "x"], ["reproduce", "helix", "cubic-chi"], ["reproduce", "helix,nope"], ["reproduce", "helix", "--models", "lenet"], ["reproduce", "gdc", "--models", "no-such-model"], ["reproduce", "all", "--models", " , "], ["reproduce", "all", "--quick", "--models", "mlp"]]) {

@@ -13,7 +13,7 @@ import { formatTable } from "../table.js";
 
 const USAGE =
   "sgd-diagrams reproduce <id>|all [--quick] [--out DIR] [--seed k] [--models TEXT[,TEXT…]] [--json] [--fresh] [--no-png] [--strict] | reproduce --list [--quick] [--json]\n" +
-  "  <id> may be a comma-separated list (one process, so work shared by experiments is computed once)\n" +
+  "  <id> may be a comma-separated list (one process, so work shared by experiments is computed once; writes index.html)\n" +
   "  --models: real-data experiments run only the models whose label contains one of the texts, e.g. --models lenet or --models \"mnist logistic init 1\" (see --list for the labels)";
 
 /** Exit code when the user interrupted the run (128 + SIGINT). */
@@ -148,9 +148,9 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
   }
   const seconds = (Date.now() - started) / 1000;
   let index: string | null = null;
-  if (target === "all" && written.length > 0) {
+  if (selected.length > 1 && written.length > 0) {
     index = join(out, "index.html");
-    writeFileSync(join(outDir, "index.html"), reportHtml(written, { command: commandLine("all", quick, out, seed, models), generated: new Date().toISOString(), seconds }));
+    writeFileSync(join(outDir, "index.html"), reportHtml(written, { command: commandLine(target, quick, out, seed, models), generated: new Date().toISOString(), seconds }));
   }
   if (values.json === true) {
     io.stdout(JSON.stringify({ seed, quick, out, models: models ?? null, seconds, interrupted, index, experiments: written }, null, 2) + "\n");
