@@ -8,14 +8,13 @@ import { type DatasetName, loadDataset } from "../landscapes/datasets.js";
 import type { DerivativeOracle } from "../landscapes/derivativeOracle.js";
 import { createImageModel } from "../landscapes/imageModels.js";
 import { LogisticModel } from "../landscapes/logistic.js";
-import { meanOracleGradient } from "../simulate/gdc.js";
 import { initNumerics, isNumericsReady } from "../numerics/index.js";
 import { chainMomentSamples, resummedChainTail } from "../predict/chainResummation.js";
 import { evaluateSeries, type EstimatedSeries, seriesFromValues, type SeriesSpec } from "../predict/estimateSeries.js";
 import { bilinearQuadrature } from "../predict/lanczosNodes.js";
 import { sampleDiagramValuesReplicated } from "../predict/replicatedValues.js";
 import { odeFitWithUncertainty } from "../predict/odeFit.js";
-import { type EstimationOracle, estimationOracle, exactTiedPair, gradientMoments, perDatumAtInit } from "./populationStats.js";
+import { type EstimationOracle, estimationOracle, exactTiedPair, setVariates } from "./populationStats.js";
 import { type Schedule, stepCount } from "../schedule/schedule.js";
 import { BatchedTrainer } from "../simulate/batchedTrainer.js";
 import { LogisticKernelTrainer, type RunResult } from "../simulate/logisticKernel.js";
@@ -574,34 +573,15 @@ function readCheckpoint(path: string | undefined): RunResult[][] {
  * - `testSlope[r]`: `(1/N)·Σ_n G_S·(∇l_{x_n} − G)` at `θ0` (`G_S` the test sample's mean gradient,
  *   `G` the population's) — `−ηT·testSlope[r]` is the run's first-order fluctuation of the test
  *   loss for one-pass, batch and multi-epoch SGD and GD;
- * - `trainSlope[r]`: see {@link trainSlopes} (the train loss's first-order fluctuation).
+ * - `trainSlope[r]`: `|ḡ_r|² − E|ḡ|²` — `−ηT` times it is the train loss's first-order fluctuation
+ *   beyond the training set's loss at init (see `setVariates`).
  * Subtracting any fixed multiple of a zero-mean variate keeps a mean unbiased; these remove
  * most of the spread over training sets. Costs one pass over the population (losses, or
  * directional derivatives along `G_S`).
  */
 export function controlVariates(c: MainJobConfig, setup: ModelSetup, runs: number, which: "train" | "test" | "trainSlope"): Float64Array {
-  if (which === "trainSlope") return trainSlopes(c, setup, runs);
-  const { values, mean } = perDatumAtInit(setup, which === "train" ? "loss" : "test slope");
-  return Float64Array.from({ length: runs }, (_, r) => {
-    const set = runSpec(c, setup, r).trainSet;
-    return set.reduce((s, x) => s + values[x], 0) / set.length - mean;
-  });
-}
-
-
-/**
- * Per run, `|ḡ_r|² − E|ḡ|²` at `θ0` (`ḡ_r` the training set's mean gradient; over i.i.d.
- * training sets `E|ḡ|² = |G|² + (E|g|² − |G|²)/N`, exact over the population): `−ηT` times it
- * is the first-order fluctuation of the final train loss beyond the training set's loss at init.
- */
-function trainSlopes(c: MainJobConfig, setup: ModelSetup, runs: number): Float64Array {
-  const o = setup.oracle;
-
-  const sq = (v: Float64Array) => v.reduce((s, x) => s + x * x, 0);
-  const [G2, Eg2] = gradientMoments(setup);
-  const N = c.schedule.N;
-  const expected = G2 + (Eg2 - G2) / N;
-  return Float64Array.from({ length: runs }, (_, r) => sq(meanOracleGradient(o, setup.theta0, runSpec(c, setup, r).trainSet, [])) - expected);
+  const sets = Array.from({ length: runs }, (_, r) => runSpec(c, setup, r).trainSet);
+  return setVariates(setup, sets, which === "train" ? "loss" : which === "test" ? "test slope" : "train slope");
 }
 
 function summarise(c: MainJobConfig, setup: ModelSetup, done: RunResult[][], resumedFrom: number, interrupted: boolean, t0: number): SimulationResult {

@@ -87,6 +87,26 @@ export function perDatumAtInit(m: PopulationModel, what: "loss" | "test slope"):
   return { values, mean };
 }
 
+/**
+ * Per training set, a zero-mean control variate at `θ0` (training sets i.i.d. from the
+ * population; the population means are exact):
+ * - `"loss"`: the set's mean loss minus the population's;
+ * - `"test slope"`: `G_S·(ḡ − G)` (`ḡ` the set's mean gradient, `G` the population's, `G_S` the
+ *   test sample's) — `−ηT` times it is the first-order fluctuation of the test loss after SGD/GD;
+ * - `"train slope"`: `|ḡ|² − E|ḡ|²` with `E|ḡ|² = |G|² + (E|g|² − |G|²)/N` — `−ηT` times it is the
+ *   first-order fluctuation of the final train loss beyond the set's loss at init (one gradient
+ *   per training datum).
+ */
+export function setVariates(m: PopulationModel, sets: readonly (readonly number[])[], what: "loss" | "test slope" | "train slope"): Float64Array {
+  if (what === "train slope") {
+    const [G2, Eg2] = gradientMoments(m);
+    const sq = (v: Float64Array) => v.reduce((s, x) => s + x * x, 0);
+    return Float64Array.from(sets, (set) => sq(meanOracleGradient(m.oracle, m.theta0, set, [])) - (G2 + (Eg2 - G2) / set.length));
+  }
+  const { values, mean } = perDatumAtInit(m, what);
+  return Float64Array.from(sets, (set) => set.reduce((s, x) => s + values[x], 0) / set.length - mean);
+}
+
 /** The oracle and exact means a prediction uses (see {@link estimationOracle}). */
 export interface EstimationOracle {
   readonly oracle: DerivativeOracle<number>;

@@ -29,7 +29,7 @@ import { type Optimizer, sgdOptimizer, trainWithOptimizer } from "../simulate/op
 import { type Estimate, Z_95 } from "../stats/estimate.js";
 import { Rng } from "../stats/rng.js";
 import { type Checkpoint, runChunks, unitSeed } from "./checkpoint.js";
-import { estimationOracle, exactTiedPair, gradientMoments, perDatumAtInit } from "./populationStats.js";
+import { estimationOracle, exactTiedPair, perDatumAtInit, setVariates } from "./populationStats.js";
 import type { ExperimentContext } from "./experiment.js";
 import { type MainJobConfig, type ModelName, type RunSpec, setupModel } from "./mainJob.js";
 
@@ -538,7 +538,7 @@ export function pairedRuns(
   const population = initialLosses(model).population;
   // The training sets again (resumed chunks store only their results): same seeds as above.
   const sets = Array.from({ length: count }, (_, i) => chunkSets(unitSeed(ctx.seed, `${key}#${i}`), Math.min(chunk, runs - i * chunk), N, model.populationSize).map((x) => x.trainSet)).flat();
-  const testSlope = testSlopes(model, sets);
+  const testSlope = Array.from(setVariates(model, sets, "test slope"));
   let trainSlope: number[] | undefined;
   const weightsAt = (os: readonly Optimizer[]) => os.map((o) => firstOrderWeight(o.schedule));
   const weights =
@@ -553,22 +553,9 @@ export function pairedRuns(
     etas,
     initTrainOffset: chunks.flatMap((c) => c.initTrain.map((x) => x - population)),
     testSlope,
-    trainSlope: () => (trainSlope ??= trainSlopes(model, sets)),
+    trainSlope: () => (trainSlope ??= Array.from(setVariates(model, sets, "train slope"))),
     weights,
   };
-}
-
-/** Per training set, `G_S·(ḡ − G)` at `θ0` (see {@link PairedRuns.testSlope}): mean 0 over i.i.d. training sets. */
-export function testSlopes(model: RealModel, sets: readonly (readonly number[])[]): number[] {
-  const slope = perDatumAtInit(model, "test slope");
-  return sets.map((set) => set.reduce((a, x) => a + slope.values[x], 0) / set.length - slope.mean);
-}
-
-/** Per training set, `|ḡ|² − E|ḡ|²` at `θ0` (see {@link PairedRuns.trainSlope}): mean 0 over i.i.d. training sets. */
-export function trainSlopes(model: RealModel, sets: readonly (readonly number[])[]): number[] {
-  const [G2, Eg2] = gradientMoments(model);
-  const sq = (v: Float64Array) => v.reduce((s, x) => s + x * x, 0);
-  return sets.map((set) => sq(meanOracleGradient(model.oracle, model.theta0, set, [])) - (G2 + (Eg2 - G2) / set.length));
 }
 
 /**

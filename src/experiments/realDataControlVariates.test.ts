@@ -10,8 +10,8 @@ import { sgdOptimizer } from "../simulate/optimizers.js";
 import { Rng } from "../stats/rng.js";
 import { Checkpoint } from "./checkpoint.js";
 import type { ExperimentContext } from "./experiment.js";
-import { gradientMoments } from "./populationStats.js";
-import { firstOrderWeight, loadRealModel, meanCi, measured, pairedRuns, testSlopes, trainSlopes } from "./realData.js";
+import { gradientMoments, setVariates } from "./populationStats.js";
+import { firstOrderWeight, loadRealModel, meanCi, measured, pairedRuns } from "./realData.js";
 
 describe("firstOrderWeight", () => {
   test("closed forms: Σ_t r_t (1 − β^{T−t})/(1 − β)", () => {
@@ -34,8 +34,8 @@ describe("slope variates on MNIST logistic (random init)", () => {
   const sets = Array.from({ length: 3000 }, () => Array.from({ length: N }, () => rng.int(model.populationSize)));
 
   test("mean 0 over i.i.d. training sets; a biased moment (E|ḡ|² without its 1/N term) is caught", () => {
-    const ts = meanCi(testSlopes(model, sets));
-    const tr = trainSlopes(model, sets);
+    const ts = meanCi(Array.from(setVariates(model, sets, "test slope")));
+    const tr = Array.from(setVariates(model, sets, "train slope"));
     const m = meanCi(tr);
     expect(Math.abs(ts.mean)).toBeLessThan(5 * ts.stderr);
     expect(Math.abs(m.mean)).toBeLessThan(5 * m.stderr);
