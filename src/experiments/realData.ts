@@ -479,7 +479,6 @@ function chunkSets(seed: number, n: number, N: number, populationSize: number): 
 
 interface RunChunk {
   readonly runs: RunResult[][][];
-  readonly initTrain: number[];
 }
 
 /**
@@ -509,7 +508,6 @@ export function pairedRuns(
     (i, seed): RunChunk => {
       const n = Math.min(chunk, runs - i * chunk);
       const out: RunResult[][][] = [];
-      const initTrain: number[] = [];
       const sets = chunkSets(seed, n, N, model.populationSize);
       // Models with a batched trainer (LeNet, MLP) train the whole chunk at once per optimizer;
       // each run gets the same batch-order stream as it would run by run.
@@ -519,7 +517,6 @@ export function pairedRuns(
           : optimizers.map((o) => model.trainRuns!(sets.map((x) => ({ trainSet: x.trainSet, rng: new Rng(x.orderSeed) })), o, etas));
       for (let r = 0; r < n; r++) {
         const { trainSet, orderSeed } = sets[r];
-        initTrain.push(trainSet.reduce((s, x) => s + model.oracle.directionalDerivative(model.theta0, x, []), 0) / N);
         if (batched !== null) {
           out.push(batched.map((res, o) => res?.[r] ?? model.train(trainSet, (optimizers as readonly Optimizer[])[o], etas, new Rng(orderSeed))));
         } else if (typeof optimizers === "function") {
@@ -530,12 +527,11 @@ export function pairedRuns(
           out.push(optimizers.map((o) => model.train(trainSet, o, etas, new Rng(orderSeed))));
         }
       }
-      return { runs: out, initTrain };
+      return { runs: out };
     },
     label,
   );
   if (chunks === null) return null;
-  const population = initialLosses(model).population;
   // The training sets again (resumed chunks store only their results): same seeds as above.
   const sets = Array.from({ length: count }, (_, i) => chunkSets(unitSeed(ctx.seed, `${key}#${i}`), Math.min(chunk, runs - i * chunk), N, model.populationSize).map((x) => x.trainSet)).flat();
   const testSlope = Array.from(setVariates(model, sets, "test slope"));
@@ -551,7 +547,7 @@ export function pairedRuns(
   return {
     results: chunks.flatMap((c) => c.runs),
     etas,
-    initTrainOffset: chunks.flatMap((c) => c.initTrain.map((x) => x - population)),
+    initTrainOffset: Array.from(setVariates(model, sets, "loss")),
     testSlope,
     trainSlope: () => (trainSlope ??= Array.from(setVariates(model, sets, "train slope"))),
     weights,
