@@ -52,13 +52,12 @@ export function gradientMoments(m: PopulationModel): Float64Array {
   const sq = (v: Float64Array) => v.reduce((s, x) => s + x * x, 0);
   return populationPass(m, "gradient moments", () => {
     const population = populationOf(m);
-    const batched = (o as { directionalGradients?: (t: Float64Array, xs: readonly number[], d: readonly Float64Array[]) => Float64Array }).directionalGradients;
     const G = new Float64Array(o.dim);
     let e = 0;
     // Per-datum gradients in chunks (batched when the oracle offers it).
     for (let i = 0; i < population.length; i += 256) {
       const chunk = population.slice(i, i + 256);
-      const rows = batched !== undefined ? batched.call(o, m.theta0, chunk, []) : null;
+      const rows = o.directionalGradients !== undefined ? o.directionalGradients(m.theta0, chunk, []) : null;
       chunk.forEach((x, k) => {
         const g = rows !== null ? rows.subarray(k * o.dim, (k + 1) * o.dim) : o.directionalGradient(m.theta0, x, []);
         e += sq(g) / population.length;

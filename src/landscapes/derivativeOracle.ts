@@ -12,6 +12,11 @@ export interface DerivativeOracle<X> {
   directionalGradient(theta: Float64Array, x: X, directions: readonly Float64Array[]): Float64Array;
   /** Optional fast path: `∇^k l_x(θ)[v_1..v_k]` for every `x ∈ xs`, in order. */
   directionalDerivatives?(theta: Float64Array, xs: readonly X[], directions: readonly Float64Array[]): Float64Array;
+  /**
+   * Optional fast path: row `r` (row-major, `xs.length × P`) is `∇^{k+1} l_{xs[r]}(θ)[v_1..v_k, ·]`
+   * (the same directions for every datum), e.g. all per-sample gradients of a batch in one call.
+   */
+  directionalGradients?(theta: Float64Array, xs: readonly X[], directions: readonly Float64Array[]): Float64Array;
   /** Optional fast path: `mean_{x∈xs} ∇^{k+1} l_x(θ)[v_1..v_k, ·]`. */
   meanDirectionalGradient?(theta: Float64Array, xs: readonly X[], directions: readonly Float64Array[]): Float64Array;
 }

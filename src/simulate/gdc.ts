@@ -94,16 +94,30 @@ export type CovarianceEstimator = "split-half" | "sample-covariance";
 export function gdcSampleCovarianceGradient<X>(oracle: DerivativeOracle<X>, theta: Float64Array, batch: readonly X[], beta: number): Float64Array {
   requireFinite(beta, "gdcSampleCovarianceGradient", "beta");
   if (batch.length < 2) throw new InvalidArgumentError("gdcSampleCovarianceGradient", "batch", "a list of length ≥ 2", batch.length);
-  const grads = batch.map((x) => oracle.directionalGradient(theta, x, []));
+  return sampleCovarianceStep(oracle, theta, batch, beta).extra;
+}
+
+/** Per-sample gradients of a batch (one call when the oracle batches them). */
+function perSampleGradients<X>(oracle: DerivativeOracle<X>, theta: Float64Array, batch: readonly X[]): Float64Array[] {
+  if (oracle.directionalGradients === undefined) return batch.map((x) => oracle.directionalGradient(theta, x, []));
+  const rows = oracle.directionalGradients(theta, batch, []);
+  const P = oracle.dim;
+  return batch.map((_, i) => rows.subarray(i * P, (i + 1) * P));
+}
+
+/** The batch's mean gradient and `β·∇trĈ` (sample covariance) from one set of per-sample gradients. */
+function sampleCovarianceStep<X>(oracle: DerivativeOracle<X>, theta: Float64Array, batch: readonly X[], beta: number): { gradient: Float64Array; extra: Float64Array } {
+  const grads = perSampleGradients(oracle, theta, batch);
   const mean = new Float64Array(oracle.dim);
   for (const g of grads) for (let j = 0; j < mean.length; j++) mean[j] += g[j] / batch.length;
   const out = new Float64Array(oracle.dim);
+  if (beta === 0) return { gradient: mean, extra: out };
   const scale = (2 * beta) / (batch.length - 1);
   batch.forEach((x, i) => {
     const hv = oracle.directionalGradient(theta, x, [grads[i].map((g, j) => g - mean[j])]);
     for (let j = 0; j < out.length; j++) out[j] += scale * hv[j];
   });
-  return out;
+  return { gradient: mean, extra: out };
 }
 
 /** Options of {@link gdcExtraGradient} and {@link gdcExtraGradientFromSamples}. */
@@ -206,9 +220,9 @@ export function gdcDirection<X>(
 ): { direction: Float64Array; gradient: Float64Array } {
   requireFinite(beta, "gdcDirection", "beta");
   if (estimator === "sample-covariance") {
-    const gradient = meanOracleGradient(oracle, theta, batch, []);
-    if (beta === 0) return { direction: Float64Array.from(gradient), gradient };
-    const extra = gdcSampleCovarianceGradient(oracle, theta, batch, beta);
+    if (batch.length < 2) throw new InvalidArgumentError("gdcDirection", "batch", "a list of length ≥ 2 (sample covariance)", batch.length);
+    // One set of per-sample gradients serves the step's gradient and the penalty's.
+    const { gradient, extra } = sampleCovarianceStep(oracle, theta, batch, beta);
     return { direction: gradient.map((g, j) => g + extra[j]), gradient };
   }
   const [b0, b1] = splitHalves(batch, "gdcDirection");

@@ -136,6 +136,28 @@ describe("GDC library functions", () => {
     expect(() => gdcExtraGradientFromSamples(grads.slice(0, 1), hvp, eta, N, { estimator: "sample-covariance" })).toThrow(InvalidArgumentError);
     expect(() => gdcExtraGradient(model, theta0, batch, eta, N, { betaScale: NaN })).toThrow(InvalidArgumentError);
   });
+  test("sample covariance through an oracle that batches per-sample gradients: same numbers, one batched call", () => {
+    const batch = [1, 2, 3, 4, 6, 8];
+    let calls = 0;
+    const batched = {
+      dim: model.dim,
+      directionalDerivative: model.directionalDerivative.bind(model),
+      directionalGradient: model.directionalGradient.bind(model),
+      directionalGradients(th: Float64Array, xs: readonly number[], dirs: readonly Float64Array[]) {
+        calls++;
+        const out = new Float64Array(xs.length * model.dim);
+        xs.forEach((x, i) => out.set(model.directionalGradient(th, x, dirs), i * model.dim));
+        return out;
+      },
+    };
+    const plain = gdcDirection(model, theta0, batch, 0.3, "sample-covariance");
+    const fast = gdcDirection(batched, theta0, batch, 0.3, "sample-covariance");
+    expect(calls).toBe(1);
+    expect(Array.from(fast.direction)).toBeAllclose(Array.from(plain.direction), { rtol: 1e-12, atol: 1e-15 });
+    expect(Array.from(fast.gradient)).toBeAllclose(Array.from(meanOracleGradient(model, theta0, batch, [])), { rtol: 1e-12, atol: 1e-15 });
+    expect(Array.from(gdcSampleCovarianceGradient(batched, theta0, batch, 0.3))).toBeAllclose(Array.from(plain.direction, (d, j) => d - plain.gradient[j]), { rtol: 1e-9, atol: 1e-14 });
+    expect(() => gdcDirection(model, theta0, [1], 0.3, "sample-covariance")).toThrow(InvalidArgumentError);
+  });
   test("both estimators average to ∇trC over all ordered pairs of a population", () => {
     // Population = 6 data with uniform weights; batch of 2 = an ordered pair of i.i.d. draws.
     const pop = [0, 1, 2, 3, 4, 5];
