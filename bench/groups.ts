@@ -146,7 +146,7 @@ const mainJob: BenchGroup = {
 function lenetSteps(): BenchRow[] {
   const r = inChild(`
     const { sgdSchedule } = await import(PKG);
-    const { defaultMainJobConfig, modelDefaults, prepareModelNumerics, setupModel, simulateMainJob } = await import(PKG.replace(/index\.js$/, "experiments/mainJob.js"));
+    const { defaultMainJobConfig, modelDefaults, prepareModelNumerics, setupModel, simulateMainJob } = await import(PKG.replace(/index\.js$/, "mainJob/mainJob.js"));
     const out = {};
     for (const testSize of [1000, 20]) {
       const c = { ...defaultMainJobConfig(sgdSchedule(10)), ...modelDefaults("lenet"), testSize, runs: 56 };

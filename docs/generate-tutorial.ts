@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { tutorial } from "../src/experiments/tutorial.js";
+import { tutorial } from "../src/figures/tutorial.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { markdown, files } = tutorial();

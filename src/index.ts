@@ -38,7 +38,7 @@ export {
   simulateMainJob,
   compareMainJob,
   type MainJobConfig,
-} from "./experiments/mainJob.js";
+} from "./mainJob/mainJob.js";
 export {
   gdcBeta,
   gdcRegularizerGradient,
@@ -67,5 +67,5 @@ export {
 export { LogisticOptimizerTrainer } from "./simulate/logisticOptimizers.js";
 export { LogisticSparseTrainer } from "./simulate/logisticSparse.js";
 export { sampleDiagramValuesReplicated } from "./predict/replicatedValues.js";
-export { REAL_DATA_EXPERIMENTS } from "./experiments/realDataExperiments.js";
-export { kendallTau } from "./experiments/modelSelection.js";
+export { REAL_DATA_EXPERIMENTS } from "./figures/realDataExperiments.js";
+export { kendallTau } from "./figures/modelSelection.js";

@@ -1,12 +1,15 @@
 /**
- * Enforces the module DAG of architecture.md §2 (with `schedule/`, the schedule types,
+ * Enforces the module DAG of the architecture (with `schedule/`, the schedule types,
  * as a layer below `diagrams` that the oracle and simulators can share): every
  * `import … from` under src/ is checked against the table.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
+
+const NODE_BUILTINS = new Set(builtinModules);
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "..", "src");
 
@@ -21,10 +24,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   landscapes: ["errors", "algebra", "schedule", "stats", "numerics"],
   simulate: ["errors", "stats", "schedule", "numerics", "landscapes"],
   predict: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes"],
-  plot: ["errors", "vega", "vega-lite", "@resvg/resvg-js"],
-  experiments: ["errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot"],
-  cli: ["index", "experiments", "plot", "cli-progress"],
-  index: ["errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "experiments"],
+  plot: ["errors", "stats", "vega", "vega-lite", "@resvg/resvg-js"],
+  // The one harness: models, paired runs, checkpoints, control variates, output.
+  harness: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "mainJob"],
+  // The main job: one experiment of the harness.
+  mainJob: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "harness"],
+  // One file per paper figure, on the harness.
+  figures: ["errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "harness", "mainJob"],
+  cli: ["index", "harness", "mainJob", "figures", "plot", "cli-progress"],
+  index: ["errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "harness", "mainJob", "figures"],
 };
 
 function files(dir: string): string[] {
@@ -67,4 +75,26 @@ test("only numerics imports jax-js, and exact layers load no npm package", () =>
     const text = readFileSync(file, "utf8");
     if (/from\s+["']@jax-js\/jax["']|import\(\s*["']@jax-js\/jax["']/.test(text)) expect(moduleOf(file), file).toBe("numerics");
   }
+});
+
+/** The exact core bundles for browsers: it may load no `node:` module (nor a bare Node built-in). */
+const NODE_FREE = ["errors", "algebra", "combinatorics", "schedule", "diagrams"];
+
+test("the exact core imports no node: module", () => {
+  const violations: string[] = [];
+  for (const file of files(SRC)) {
+    if (!NODE_FREE.includes(moduleOf(file))) continue;
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)/g)) {
+      const spec = m[1] ?? m[2] ?? m[3];
+      if (spec.startsWith("node:") || NODE_BUILTINS.has(spec.split("/")[0])) violations.push(`${relative(SRC, file)}: ${spec}`);
+    }
+  }
+  expect(violations).toEqual([]);
+});
+
+test("the node: rule sees a node: import (the check can fail)", () => {
+  const probe = 'import { readFileSync } from "node:fs";\nimport x from "fs";';
+  const specs = [...probe.matchAll(/(?:import|export)[^'"]*?from\s+["']([^"']+)["']/g)].map((m) => m[1]);
+  expect(specs.filter((s) => s.startsWith("node:") || NODE_BUILTINS.has(s))).toEqual(["node:fs", "fs"]);
 });

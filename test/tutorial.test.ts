@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { tutorial } from "../src/experiments/tutorial.js";
+import { tutorial } from "../src/figures/tutorial.js";
 
 const DOCS = join(dirname(fileURLToPath(import.meta.url)), "..", "docs");
 

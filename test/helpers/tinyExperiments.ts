@@ -1,11 +1,11 @@
 /** The experiments at tiny sizes, for tests (seconds instead of minutes). */
-import { makeCubicChiExperiment, type CubicChiSizes } from "../../src/experiments/cubicChi.js";
-import type { Experiment } from "../../src/experiments/experiment.js";
-import { makeGaussFitExperiment, type GaussFitSizes } from "../../src/experiments/gaussFit.js";
-import { makeHelixExperiment, type HelixSizes } from "../../src/experiments/helix.js";
-import { makeResummationExperiment, type ResummationSizes } from "../../src/experiments/resummationExperiment.js";
-import { spacetimeExperiment } from "../../src/experiments/spacetime.js";
-import { makeTicSticExperiment, type TicSticSizes } from "../../src/experiments/ticStic.js";
+import { makeCubicChiExperiment, type CubicChiSizes } from "../../src/figures/cubicChi.js";
+import type { Experiment } from "../../src/harness/experiment.js";
+import { makeGaussFitExperiment, type GaussFitSizes } from "../../src/figures/gaussFit.js";
+import { makeHelixExperiment, type HelixSizes } from "../../src/figures/helix.js";
+import { makeResummationExperiment, type ResummationSizes } from "../../src/figures/resummation.js";
+import { spacetimeExperiment } from "../../src/figures/spacetime.js";
+import { makeTicSticExperiment, type TicSticSizes } from "../../src/figures/ticStic.js";
 
 const both = <S>(s: S) => ({ quick: s, full: s });
 

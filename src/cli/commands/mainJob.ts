@@ -15,9 +15,9 @@ import {
   simulateMainJobParallel,
   type SimulationResult,
   writeOutput,
-} from "../../experiments/mainJob.js";
-import { comparisonPlotSpec } from "../../experiments/mainJobPlot.js";
-import { configOptimizer, OPTIMIZER_NAMES, type OptimizerName, setupForConfig } from "../../experiments/optimizerSetup.js";
+} from "../../mainJob/mainJob.js";
+import { comparisonPlotSpec } from "../../mainJob/plot.js";
+import { configOptimizer, OPTIMIZER_NAMES, type OptimizerName, setupForConfig } from "../../mainJob/optimizerSetup.js";
 import { renderSvg, svgToPng } from "../../plot/render.js";
 import { DEFAULT_SUBSTEPS, InvalidArgumentError, optimizerLabel, type Schedule, UsageError } from "../../index.js";
 import type { Command, CommandIO } from "../command.js";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { estimateMean } from "../stats/estimate.js";
+import { estimateMean } from "./estimate.js";
 import { estimateFromSums, mergeSums, sumsOf } from "./sums.js";
 
 describe("mergeable sums", () => {

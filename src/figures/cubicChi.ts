@@ -12,12 +12,12 @@ import { sgdSchedule } from "../schedule/schedule.js";
 import { resummedSkewness } from "../predict/index.js";
 import { sgdOneDim } from "../simulate/oneDimSgd.js";
 import { Rng } from "../stats/rng.js";
-import { Checkpoint, runChunksAsync } from "./checkpoint.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
-import { cubicChiModel, oneDimMoments } from "./oneDimModels.js";
-import { estimateRadius, evaluatePolynomial, oneDimSeries } from "./oneDimSeries.js";
-import { estimateFromSums, mergeSums, sumsOf } from "./sums.js";
-import { fmt, frame, interval, lineLayer, logSpace, measuredLayers, type PlotRow, radiusRule } from "./plotSpecs.js";
+import { Checkpoint, runChunksAsync } from "../harness/checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
+import { cubicChiModel, oneDimMoments } from "../predict/oneDimModels.js";
+import { estimateRadius, evaluatePolynomial, oneDimSeries } from "../predict/oneDimSeries.js";
+import { estimateFromSums, mergeSums, sumsOf } from "../stats/sums.js";
+import { fmt, frame, interval, lineLayer, logSpace, measuredLayers, type PlotRow, radiusRule } from "../plot/plotSpecs.js";
 
 /** Sizes of the cubic-chi experiment. */
 export interface CubicChiSizes {

@@ -26,7 +26,7 @@ import {
   simulationChunkSize,
   simulationKey,
 } from "./mainJob.js";
-import { exactTiedPair } from "./populationStats.js";
+import { exactTiedPair } from "../harness/populationStats.js";
 
 /** Tiny main jobs: N = 4 with two shuffled epochs (so every run's generator draws its batches). */
 function tinyConfig(model: "lenet" | "mlp", runs = 5): MainJobConfig {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { Rational } from "../algebra/rational.js";
-import { diagramCoefficient } from "../diagrams/coefficient.js";
-import { makeDiagram } from "../diagrams/diagram.js";
-import { enumerateDiagrams } from "../diagrams/enumerate.js";
+import { diagramCoefficient } from "./coefficient.js";
+import { makeDiagram } from "./diagram.js";
+import { enumerateDiagrams } from "./enumerate.js";
 import { customSchedule, explicitBatches, gdSchedule, type Schedule, sgdSchedule } from "../schedule/schedule.js";
 import { enumerateEmbeddings, illegalExamples, totalWeight, violations } from "./embeddings.js";
 

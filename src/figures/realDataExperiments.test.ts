@@ -5,15 +5,15 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { SEED } from "../../test/helpers/seed.js";
 import { sgdSchedule } from "../schedule/schedule.js";
-import { makeEpochsExperiment, makeShufflingExperiment, type EpochSizes } from "./epochsExperiment.js";
-import type { ExperimentContext } from "./experiment.js";
-import { GDC_SIZES, type GdcSizes, makeGdcExperiment } from "./gdcExperiment.js";
+import { makeEpochsExperiment, makeShufflingExperiment, type EpochSizes } from "./epochs.js";
+import type { ExperimentContext } from "../harness/experiment.js";
+import { GDC_SIZES, type GdcSizes, makeGdcExperiment } from "./gdc.js";
 import { LONG_CURVE_SIZES, makeLongCurvesExperiment } from "./longCurves.js";
-import { LOSS_VS_ETA_SIZES, makeGapVsEtaExperiment, makeTestVsEtaExperiment } from "./lossVsEtaReal.js";
+import { LOSS_VS_ETA_SIZES, makeGapVsEtaExperiment, makeTestVsEtaExperiment } from "./lossVsEta.js";
 import { kendallTau, makeModelSelectionExperiment, MODEL_SELECTION_SIZES, ranks } from "./modelSelection.js";
-import { INVHESS_SIZES, makeInvHessExperiment, makeMomentumExperiment, MOMENTUM_SIZES } from "./momentumExperiment.js";
-import { plotSvg } from "./output.js";
-import { bankSeries, estimatorSizesFor, JAX_MODEL_ESTIMATOR_CAPS, loadRealModel, pooledDataset, type RealModel, sampleDiagramBank } from "./realData.js";
+import { INVHESS_SIZES, makeInvHessExperiment, makeMomentumExperiment, MOMENTUM_SIZES } from "./momentum.js";
+import { plotSvg } from "../harness/output.js";
+import { bankSeries, estimatorSizesFor, JAX_MODEL_ESTIMATOR_CAPS, loadRealModel, pooledDataset, type RealModel, sampleDiagramBank } from "../harness/realData.js";
 import { REAL_DATA_EXPERIMENTS } from "./realDataExperiments.js";
 import { loadDataset } from "../landscapes/datasets.js";
 
@@ -166,8 +166,8 @@ describe("helpers", () => {
 
 describe("simulate with any optimizer (main-job interface)", () => {
   test("GDC through setupModelWithOptimizer matches the kernel trainer; β×0 is GD", async () => {
-    const { defaultMainJobConfig, simulateMainJob } = await import("./mainJob.js");
-    const { optimizerFor, setupModelWithOptimizer } = await import("./optimizerSetup.js");
+    const { defaultMainJobConfig, simulateMainJob } = await import("../mainJob/mainJob.js");
+    const { optimizerFor, setupModelWithOptimizer } = await import("../mainJob/optimizerSetup.js");
     const c = { ...defaultMainJobConfig(sgdSchedule(10)), etas: [0.05, 0.1], runs: 3, testSize: 30 };
     const gdc = simulateMainJob(c, setupModelWithOptimizer(c, optimizerFor("gdc", c)));
     const gd0 = simulateMainJob(c, setupModelWithOptimizer(c, optimizerFor("gdc", c, { betaScale: 0 })));
@@ -181,8 +181,8 @@ describe("simulate with any optimizer (main-job interface)", () => {
 
 describe("paired runs through a batched trainer", () => {
   test("trainRuns gets each run's training set and batch-order stream: same results as run by run", async () => {
-    const { Checkpoint } = await import("./checkpoint.js");
-    const { pairedRuns } = await import("./realData.js");
+    const { Checkpoint } = await import("../harness/checkpoint.js");
+    const { pairedRuns } = await import("../harness/realData.js");
     const { sgdOptimizer } = await import("../simulate/optimizers.js");
     const base = loadRealModel(MNIST, 30, 2)!;
     // Reshuffled epochs: the result depends on the batch-order stream each run receives.

@@ -3,13 +3,13 @@
  *
  * @module
  */
-import { epochsExperiment, shufflingExperiment } from "./epochsExperiment.js";
-import type { Experiment } from "./experiment.js";
-import { gdcExperiment } from "./gdcExperiment.js";
+import { epochsExperiment, shufflingExperiment } from "./epochs.js";
+import type { Experiment } from "../harness/experiment.js";
+import { gdcExperiment } from "./gdc.js";
 import { longCurvesExperiment } from "./longCurves.js";
-import { gapVsEtaExperiment, testVsEtaExperiment } from "./lossVsEtaReal.js";
+import { gapVsEtaExperiment, testVsEtaExperiment } from "./lossVsEta.js";
 import { modelSelectionExperiment } from "./modelSelection.js";
-import { invHessExperiment, momentumExperiment } from "./momentumExperiment.js";
+import { invHessExperiment, momentumExperiment } from "./momentum.js";
 
 export const REAL_DATA_EXPERIMENTS: readonly Experiment[] = [
   testVsEtaExperiment,

@@ -12,9 +12,9 @@ import type { EstimatedSeries } from "../predict/estimateSeries.js";
 import { sgdSchedule } from "../schedule/schedule.js";
 import { hessianOptimizer, type Optimizer, sgdOptimizer } from "../simulate/optimizers.js";
 import { Z_95 } from "../stats/estimate.js";
-import { Checkpoint } from "./checkpoint.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
-import { fmt, type PlotRow } from "./plotSpecs.js";
+import { Checkpoint } from "../harness/checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
+import { fmt, type PlotRow } from "../plot/plotSpecs.js";
 import {
   agrees,
   type BankSizes,
@@ -34,8 +34,8 @@ import {
   type RealModel,
   type RealModelSpec,
   withExactC0,
-} from "./realData.js";
-import { curvePanel, grid } from "./realDataPlots.js";
+} from "../harness/realData.js";
+import { curvePanel, grid } from "../plot/realDataPlots.js";
 
 export interface MomentumSizes {
   readonly models: readonly RealModelSpec[];

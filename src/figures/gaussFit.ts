@@ -12,12 +12,12 @@ import { lowerQuantile, erf, erfc } from "../simulate/normalDistribution.js";
 import { bridgeIncrements, eulerMaruyamaStep, type OneDimSde } from "../simulate/oneDimSgd.js";
 import { Z_95 } from "../stats/estimate.js";
 import { Rng } from "../stats/rng.js";
-import { Checkpoint, runChunksAsync } from "./checkpoint.js";
-import { closedFormMoments, closedFormSeries } from "./continuousTime.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
-import { gaussFitModel } from "./oneDimModels.js";
-import { estimateRadius, evaluatePolynomial, oneDimSeries } from "./oneDimSeries.js";
-import { fmt, frame, lineLayer, measuredLayers, type PlotRow, radiusRule } from "./plotSpecs.js";
+import { Checkpoint, runChunksAsync } from "../harness/checkpoint.js";
+import { closedFormMoments, closedFormSeries } from "../predict/continuousTime.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
+import { gaussFitModel } from "../predict/oneDimModels.js";
+import { estimateRadius, evaluatePolynomial, oneDimSeries } from "../predict/oneDimSeries.js";
+import { fmt, frame, lineLayer, measuredLayers, type PlotRow, radiusRule } from "../plot/plotSpecs.js";
 
 /** Sizes of the Gaussian-fit experiment. */
 export interface GaussFitSizes {

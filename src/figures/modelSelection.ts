@@ -12,11 +12,11 @@
  */
 import { sgdSchedule } from "../schedule/schedule.js";
 import { sgdOptimizer } from "../simulate/optimizers.js";
-import { Checkpoint } from "./checkpoint.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
-import { fmt, type PlotRow } from "./plotSpecs.js";
-import { type BankSizes, loadRealModel, modelLabel, prepareNumerics, measured, modelBank, modelSeries, pairedRuns, predictCurve, REAL_TEST_SIZE, type RealModelSpec, selectModels } from "./realData.js";
-import { figure } from "./realDataPlots.js";
+import { Checkpoint } from "../harness/checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
+import { fmt, type PlotRow } from "../plot/plotSpecs.js";
+import { type BankSizes, loadRealModel, modelLabel, prepareNumerics, measured, modelBank, modelSeries, pairedRuns, predictCurve, REAL_TEST_SIZE, type RealModelSpec, selectModels } from "../harness/realData.js";
+import { figure } from "../plot/realDataPlots.js";
 
 export interface ModelSelectionSizes {
   readonly candidates: readonly RealModelSpec[];

@@ -9,9 +9,9 @@
  */
 import { sgdSchedule } from "../schedule/schedule.js";
 import { sgdOptimizer } from "../simulate/optimizers.js";
-import { Checkpoint } from "./checkpoint.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
-import { fmt, type PlotRow } from "./plotSpecs.js";
+import { Checkpoint } from "../harness/checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
+import { fmt, type PlotRow } from "../plot/plotSpecs.js";
 import {
   agrees,
   type BankSizes,
@@ -29,8 +29,8 @@ import {
   REAL_TEST_SIZE,
   type RealModelSpec,
   resummedCorrection,
-} from "./realData.js";
-import { curvePanel, grid } from "./realDataPlots.js";
+} from "../harness/realData.js";
+import { curvePanel, grid } from "../plot/realDataPlots.js";
 
 export interface LongCurveSizes {
   readonly models: readonly RealModelSpec[];

@@ -5,7 +5,7 @@
  * @module
  */
 import { InsufficientSamplesError } from "../errors.js";
-import type { Estimate } from "../stats/estimate.js";
+import type { Estimate } from "./estimate.js";
 
 export interface Sums {
   readonly n: number;

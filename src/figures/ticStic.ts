@@ -10,10 +10,10 @@
 import { gdOverfitting } from "../predict/index.js";
 import { meanEstimationGd } from "../simulate/meanEstimationGd.js";
 import { Rng } from "../stats/rng.js";
-import { Checkpoint, runChunksAsync } from "./checkpoint.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
-import { fmt, frame, interval, lineLayer, logSpace, measuredLayers, type PlotRow } from "./plotSpecs.js";
-import { estimateFromSums, mergeSums, sumsOf } from "./sums.js";
+import { Checkpoint, runChunksAsync } from "../harness/checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
+import { fmt, frame, interval, lineLayer, logSpace, measuredLayers, type PlotRow } from "../plot/plotSpecs.js";
+import { estimateFromSums, mergeSums, sumsOf } from "../stats/sums.js";
 
 export interface TicSticSizes {
   readonly S: number;

@@ -12,9 +12,9 @@ import { coefficientTable } from "../diagrams/table.js";
 import { gdSchedule, sgdSchedule, type Schedule } from "../schedule/schedule.js";
 import { type Optimizer, sgdOptimizer } from "../simulate/optimizers.js";
 import { Z_95 } from "../stats/estimate.js";
-import { Checkpoint } from "./checkpoint.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
-import { fmt, type PlotRow } from "./plotSpecs.js";
+import { Checkpoint } from "../harness/checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
+import { fmt, type PlotRow } from "../plot/plotSpecs.js";
 import {
   agrees,
   bankDiagramValue,
@@ -35,8 +35,8 @@ import {
   REAL_TEST_SIZE,
   type RealModelSpec,
   seriesDifference,
-} from "./realData.js";
-import { curvePanel, grid } from "./realDataPlots.js";
+} from "../harness/realData.js";
+import { curvePanel, grid } from "../plot/realDataPlots.js";
 
 export interface EpochSizes {
   readonly model: RealModelSpec;

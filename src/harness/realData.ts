@@ -31,7 +31,7 @@ import { Rng } from "../stats/rng.js";
 import { type Checkpoint, runChunks, unitSeed } from "./checkpoint.js";
 import { estimationOracle, exactTiedPair, perDatumAtInit, setVariates } from "./populationStats.js";
 import type { ExperimentContext } from "./experiment.js";
-import { type MainJobConfig, type ModelName, type RunSpec, setupModel } from "./mainJob.js";
+import { type MainJobConfig, type ModelName, type RunSpec, setupModel } from "../mainJob/mainJob.js";
 
 /** Which model: data set, architecture, init seed and (logistic only) input resolution. */
 export interface RealModelSpec {

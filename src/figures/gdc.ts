@@ -11,9 +11,9 @@ import { gdSchedule, sgdSchedule } from "../schedule/schedule.js";
 import { gdcOptimizer, type Optimizer, sgdOptimizer } from "../simulate/optimizers.js";
 import { Z_95 } from "../stats/estimate.js";
 import { Rng } from "../stats/rng.js";
-import { Checkpoint } from "./checkpoint.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
-import { fmt, type PlotRow } from "./plotSpecs.js";
+import { Checkpoint } from "../harness/checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
+import { fmt, type PlotRow } from "../plot/plotSpecs.js";
 import {
   type BankSizes,
   loadRealModel,
@@ -30,8 +30,8 @@ import {
   REAL_TEST_SIZE,
   type RealModelSpec,
   seriesDifference,
-} from "./realData.js";
-import { curvePanel, equalAxesScatter, figure, grid } from "./realDataPlots.js";
+} from "../harness/realData.js";
+import { curvePanel, equalAxesScatter, figure, grid } from "../plot/realDataPlots.js";
 
 export interface GdcSizes {
   readonly N: number;

@@ -6,8 +6,8 @@ import { describe, expect, test } from "vitest";
 import { SEED } from "../../test/helpers/seed.js";
 import { TINY, tinyExperiments } from "../../test/helpers/tinyExperiments.js";
 import { makeCubicChiExperiment } from "./cubicChi.js";
-import type { ExperimentContext } from "./experiment.js";
-import { plotSvg } from "./output.js";
+import type { ExperimentContext } from "../harness/experiment.js";
+import { plotSvg } from "../harness/output.js";
 import { EXPERIMENTS } from "./registry.js";
 import { overfittingPeak } from "./ticStic.js";
 

@@ -14,7 +14,7 @@ import { evaluateSeries, type EstimatedSeries, seriesFromValues, type SeriesSpec
 import { bilinearQuadrature } from "../predict/lanczosNodes.js";
 import { sampleDiagramValuesReplicated } from "../predict/replicatedValues.js";
 import { odeFitWithUncertainty } from "../predict/odeFit.js";
-import { type EstimationOracle, estimationOracle, exactTiedPair, setVariates } from "./populationStats.js";
+import { type EstimationOracle, estimationOracle, exactTiedPair, setVariates } from "../harness/populationStats.js";
 import { type Schedule, stepCount } from "../schedule/schedule.js";
 import { BatchedTrainer } from "../simulate/batchedTrainer.js";
 import { LogisticKernelTrainer, type RunResult } from "../simulate/logisticKernel.js";

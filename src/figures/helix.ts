@@ -14,10 +14,10 @@ import { sgdSchedule } from "../schedule/schedule.js";
 import { simulateHelix, type HelixSimulationResult } from "../simulate/helixSgd.js";
 import { Z_95 } from "../stats/estimate.js";
 import { Rng } from "../stats/rng.js";
-import { Checkpoint, runChunksAsync } from "./checkpoint.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
-import { bandLayer, fmt, frame, lineLayer, type PlotRow } from "./plotSpecs.js";
-import { measureTensors, populationMoments, tensorDiagramValue, type TensorPopulation } from "./tensorPopulation.js";
+import { Checkpoint, runChunksAsync } from "../harness/checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
+import { bandLayer, fmt, frame, lineLayer, type PlotRow } from "../plot/plotSpecs.js";
+import { measureTensors, populationMoments, tensorDiagramValue, type TensorPopulation } from "../predict/tensorPopulation.js";
 
 /** Sizes of one run of the helix experiment. */
 export interface HelixSizes {

@@ -4,10 +4,10 @@
  * @module
  */
 import { cubicChiExperiment } from "./cubicChi.js";
-import type { Experiment } from "./experiment.js";
+import type { Experiment } from "../harness/experiment.js";
 import { gaussFitExperiment } from "./gaussFit.js";
 import { helixExperiment } from "./helix.js";
-import { resummationExperiment } from "./resummationExperiment.js";
+import { resummationExperiment } from "./resummation.js";
 import { spacetimeExperiment } from "./spacetime.js";
 import { ticSticExperiment } from "./ticStic.js";
 import { REAL_DATA_EXPERIMENTS } from "./realDataExperiments.js";

@@ -10,12 +10,12 @@ import { sgdSchedule } from "../schedule/schedule.js";
 import { propagatorIntegral, propagatorSum, type PropagatorKind, resummedFirstOrder, resummedNoise } from "../predict/index.js";
 import { sgdOneDim } from "../simulate/oneDimSgd.js";
 import { Rng } from "../stats/rng.js";
-import { Checkpoint, runChunksAsync } from "./checkpoint.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
-import { oneDimMoments, quadraticModel } from "./oneDimModels.js";
-import { evaluatePolynomial, oneDimSeries } from "./oneDimSeries.js";
-import { fmt, frame, interval, lineLayer, logSpace, measuredLayers, type PlotRow } from "./plotSpecs.js";
-import { estimateFromSums, sumsOf } from "./sums.js";
+import { Checkpoint, runChunksAsync } from "../harness/checkpoint.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
+import { oneDimMoments, quadraticModel } from "../predict/oneDimModels.js";
+import { evaluatePolynomial, oneDimSeries } from "../predict/oneDimSeries.js";
+import { fmt, frame, interval, lineLayer, logSpace, measuredLayers, type PlotRow } from "../plot/plotSpecs.js";
+import { estimateFromSums, sumsOf } from "../stats/sums.js";
 
 export interface ResummationSizes {
   readonly eta: number;

@@ -17,11 +17,11 @@ import { explicitBatches, gdSchedule, type Schedule, sgdSchedule } from "../sche
 import { sgdOneDim } from "../simulate/oneDimSgd.js";
 import { confidenceInterval95, estimateMean } from "../stats/estimate.js";
 import { Rng } from "../stats/rng.js";
-import { enumerateEmbeddings, totalWeight } from "./embeddings.js";
-import { cubicChiModel } from "./oneDimModels.js";
-import { evaluatePolynomial, oneDimDiagramValue, oneDimSeries } from "./oneDimSeries.js";
-import { fmt } from "./plotSpecs.js";
-import { renderSpacetimeSvg, type SpacetimePanel } from "./spacetimeSvg.js";
+import { enumerateEmbeddings, totalWeight } from "../diagrams/embeddings.js";
+import { cubicChiModel } from "../predict/oneDimModels.js";
+import { evaluatePolynomial, oneDimDiagramValue, oneDimSeries } from "../predict/oneDimSeries.js";
+import { fmt } from "../plot/plotSpecs.js";
+import { renderSpacetimeSvg, type SpacetimePanel } from "../plot/spacetimeSvg.js";
 
 /** The generated tutorial: the Markdown text and its pictures (paths relative to `docs/`). */
 export interface TutorialFiles {

@@ -11,7 +11,7 @@
  */
 import { Rational } from "../algebra/rational.js";
 import { BudgetExceededError } from "../errors.js";
-import type { DiagramRecord } from "../diagrams/format.js";
+import type { DiagramRecord } from "./format.js";
 
 /** Where the nodes of a diagram sit; node 0 is the root (step `T`, the test datum `-1`). */
 export interface Embedding {

@@ -15,10 +15,10 @@ import type { DiagramRecord } from "../diagrams/format.js";
 import { coefficientTable } from "../diagrams/table.js";
 import { renderDiagramsSvg } from "../plot/diagramSvg.js";
 import { explicitBatches, type Schedule, sgdSchedule } from "../schedule/schedule.js";
-import { enumerateEmbeddings, illegalExamples, totalWeight } from "./embeddings.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./experiment.js";
-import type { PlotRow } from "./plotSpecs.js";
-import { renderSpacetimeSvg, type SpacetimePanel, type SpacetimeSection } from "./spacetimeSvg.js";
+import { enumerateEmbeddings, illegalExamples, totalWeight } from "../diagrams/embeddings.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
+import type { PlotRow } from "../plot/plotSpecs.js";
+import { renderSpacetimeSvg, type SpacetimePanel, type SpacetimeSection } from "../plot/spacetimeSvg.js";
 
 type Shape = Pick<DiagramRecord, "order" | "parents" | "ties" | "key" | "value" | "automorphisms">;
 
