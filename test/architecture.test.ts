@@ -26,7 +26,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   predict: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes"],
   plot: ["errors", "stats", "vega", "vega-lite", "@resvg/resvg-js"],
   // The one harness: models, paired runs, checkpoints, control variates, output.
-  harness: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "mainJob"],
+  harness: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot"],
   // The main job: one experiment of the harness.
   mainJob: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "harness"],
   // One file per paper figure, on the harness.

@@ -15,31 +15,15 @@ import { Z_95 } from "../stats/estimate.js";
 import { Checkpoint } from "../harness/checkpoint.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
 import { fmt, type PlotRow } from "../plot/plotSpecs.js";
-import {
-  agrees,
-  bankDiagramValue,
-  type BankSizes,
-  type CurvePoint,
-  epochOptimizer,
-  loadRealModel,
-  modelLabel,
-  meanCi,
-  prepareNumerics,
-  modelBank,
-  modelSeries,
-  type PairedRuns,
-  pairedDiff,
-  pairedRuns,
-  predictCurve,
-  REAL_BANK_SIZES,
-  REAL_TEST_SIZE,
-  type RealModelSpec,
-  seriesDifference,
-} from "../harness/realData.js";
+import { bankDiagramValue, type BankSizes, modelBank, modelSeries, REAL_BANK_SIZES, REAL_TEST_SIZE } from "../harness/bank.js";
+import { loadModel, modelLabel, type ModelSpec, prepareNumerics } from "../harness/model.js";
+import { agrees, epochOptimizer, pairedDiff, type PairedRuns, pairedRuns } from "../harness/pairedRuns.js";
+import { type CurvePoint, predictCurve, seriesDifference } from "../predict/curve.js";
+import { meanInterval } from "../stats/estimate.js";
 import { curvePanel, grid } from "../plot/realDataPlots.js";
 
 export interface EpochSizes {
-  readonly model: RealModelSpec;
+  readonly model: ModelSpec;
   readonly N: number;
   readonly epochs: readonly number[];
   /** GD steps used for the `E → ∞` limit (rate `N/gdSteps` each, the same total time `ηN`). */
@@ -128,7 +112,7 @@ function shared(ctx: ExperimentContext, S: EpochSizes): Promise<Shared | null> {
 async function compute(ctx: ExperimentContext, S: EpochSizes): Promise<Shared | null> {
   await prepareNumerics([S.model]);
   const cp = Checkpoint.open(ctx.outDir, { experiment: "epochs-shuffling", version: 1, seed: ctx.seed, sizes: S });
-  const model = loadRealModel(S.model, S.testSize, ctx.seed);
+  const model = loadModel(S.model, S.testSize, ctx.seed);
   if (model === null) throw new Error(`epochs: model ${S.model.model} not available`);
   const layout = optimizerList(S);
   const bank = modelBank(cp, ctx, model, "test", S.bank);
@@ -300,7 +284,7 @@ export function makeShufflingExperiment(sizes: { quick: EpochSizes; full: EpochS
           });
           if (ok) xs.push(s / S.etas.length);
         }
-        const m = meanCi(xs);
+        const m = meanInterval(xs);
         return { E, z: m.mean / m.stderr, consistent: Math.abs(m.mean) <= m.ci95 };
       });
       for (const p of perE) rows.push({ kind: "per-E test", E: p.E, z: p.z, consistent_with_zero: p.consistent });

@@ -14,23 +14,11 @@ import { Rng } from "../stats/rng.js";
 import { Checkpoint } from "../harness/checkpoint.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
 import { fmt, type PlotRow } from "../plot/plotSpecs.js";
-import {
-  type BankSizes,
-  loadRealModel,
-  modelLabel,
-  selectModels,
-  prepareNumerics,
-  meanCi,
-  modelBank,
-  modelSeries,
-  type PairedRuns,
-  pairedRuns,
-  predictCurve,
-  REAL_BANK_SIZES,
-  REAL_TEST_SIZE,
-  type RealModelSpec,
-  seriesDifference,
-} from "../harness/realData.js";
+import { type BankSizes, modelBank, modelSeries, REAL_BANK_SIZES, REAL_TEST_SIZE } from "../harness/bank.js";
+import { loadModel, modelLabel, type ModelSpec, prepareNumerics, selectModels } from "../harness/model.js";
+import { type PairedRuns, pairedRuns } from "../harness/pairedRuns.js";
+import { predictCurve, seriesDifference } from "../predict/curve.js";
+import { meanInterval } from "../stats/estimate.js";
 import { curvePanel, equalAxesScatter, figure, grid } from "../plot/realDataPlots.js";
 
 export interface GdcSizes {
@@ -38,11 +26,11 @@ export interface GdcSizes {
   readonly T: number;
   readonly etas: readonly number[];
   /** Panels (a), (c): the β scan runs on this model. */
-  readonly main: RealModelSpec;
+  readonly main: ModelSpec;
   /** Panel (b) and the scatter (d) (the main model is added to the scatter). */
-  readonly combos: readonly RealModelSpec[];
+  readonly combos: readonly ModelSpec[];
   /** Added when the architecture is available. */
-  readonly optionalCombos: readonly RealModelSpec[];
+  readonly optionalCombos: readonly ModelSpec[];
   readonly betaScales: readonly number[];
   readonly mainRuns: number;
   readonly comboRuns: number;
@@ -168,7 +156,7 @@ function diffCi(runs: PairedRuns, a: number, b: number, i: number): { mean: numb
     const y = run[b][i];
     if (x.diverged === undefined && y.diverged === undefined) xs.push(x.test - y.test);
   }
-  return meanCi(xs);
+  return meanInterval(xs);
 }
 
 /** `Σ|GDC−SGD| / Σ|GD−SGD|` over combos and η. */
@@ -213,7 +201,7 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
       ].map((s, k) => ({ ...s, predict: k < S.predictFor })));
       await prepareNumerics(specs.map((s) => s.spec));
       for (const { spec, runs, scan, etas, predict } of specs) {
-        const model = loadRealModel(spec, S.testSize, ctx.seed);
+        const model = loadModel(spec, S.testSize, ctx.seed);
         if (model === null) {
           skipped.push(`${modelLabel(spec)}: architecture not available yet`);
           continue;
@@ -297,7 +285,7 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
         for (const [o, name] of names) {
           main.runs.etas.forEach((eta, i) => {
             const xs = main.runs.results.map((r) => r[o][i]).filter((r) => r.diverged === undefined).map((r) => (r as { test: number }).test);
-            const m = meanCi(xs);
+            const m = meanInterval(xs);
             abs.push({ eta, value: m.mean, lo: m.mean - m.ci95, hi: m.mean + m.ci95, series: name });
             rows.push({ kind: "test loss", model: main.label, optimizer: name, eta, etaT: eta * S.T, test: m.mean, ci95: m.ci95, runs: m.runs });
           });

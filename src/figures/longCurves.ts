@@ -12,28 +12,15 @@ import { sgdOptimizer } from "../simulate/optimizers.js";
 import { Checkpoint } from "../harness/checkpoint.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
 import { fmt, type PlotRow } from "../plot/plotSpecs.js";
-import {
-  agrees,
-  type BankSizes,
-  chainQuadrature,
-  loadRealModel,
-  selectModels,
-  modelLabel,
-  prepareNumerics,
-  measured,
-  modelBank,
-  modelSeries,
-  pairedRuns,
-  predictCurve,
-  REAL_BANK_SIZES,
-  REAL_TEST_SIZE,
-  type RealModelSpec,
-  resummedCorrection,
-} from "../harness/realData.js";
+import { type BankSizes, chainQuadrature, modelBank, modelSeries, REAL_BANK_SIZES, REAL_TEST_SIZE } from "../harness/bank.js";
+import { loadModel, modelLabel, type ModelSpec, prepareNumerics, selectModels } from "../harness/model.js";
+import { agrees, measured, pairedRuns } from "../harness/pairedRuns.js";
+import { predictCurve } from "../predict/curve.js";
+import { resummedCorrection } from "../predict/resummedCorrection.js";
 import { curvePanel, grid } from "../plot/realDataPlots.js";
 
 export interface LongCurveSizes {
-  readonly models: readonly RealModelSpec[];
+  readonly models: readonly ModelSpec[];
   readonly Ts: readonly number[];
   /** The η grid is `x/T` for these `x = ηT`. */
   readonly etaTs: readonly number[];
@@ -107,7 +94,7 @@ export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: L
       const largest: string[] = [];
       const skipped: string[] = [];
       for (const spec of specs) {
-        const model = loadRealModel(spec, S.testSize, ctx.seed);
+        const model = loadModel(spec, S.testSize, ctx.seed);
         if (model === null) {
           skipped.push(`${modelLabel(spec)}: architecture not available yet`);
           continue;

@@ -13,32 +13,19 @@ import { Checkpoint } from "../harness/checkpoint.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
 import { fmt, type PlotRow } from "../plot/plotSpecs.js";
 import type { Estimate } from "../stats/estimate.js";
-import {
-  agrees,
-  chainQuadrature,
-  type CurvePoint,
-  loadRealModel,
-  selectModels,
-  modelLabel,
-  prepareNumerics,
-  measured,
-  modelBank,
-  modelSeries,
-  pairedRuns,
-  predictCurve,
-  REAL_BANK_SIZES,
-  REAL_TEST_SIZE,
-  type RealModelSpec,
-  resummedCorrection,
-} from "../harness/realData.js";
+import { chainQuadrature, modelBank, modelSeries, REAL_BANK_SIZES, REAL_TEST_SIZE } from "../harness/bank.js";
+import { loadModel, modelLabel, type ModelSpec, prepareNumerics, selectModels } from "../harness/model.js";
+import { agrees, measured, pairedRuns } from "../harness/pairedRuns.js";
+import { type CurvePoint, predictCurve } from "../predict/curve.js";
+import { resummedCorrection } from "../predict/resummedCorrection.js";
 import { curvePanel, grid } from "../plot/realDataPlots.js";
 
 /** Sizes of the loss-vs-η experiments. */
 export interface LossVsEtaSizes {
   /** Models always run. */
-  readonly combos: readonly RealModelSpec[];
+  readonly combos: readonly ModelSpec[];
   /** Models run when their architecture is available (skipped with a note otherwise). */
-  readonly optionalCombos: readonly RealModelSpec[];
+  readonly optionalCombos: readonly ModelSpec[];
   readonly N: number;
   readonly etas: readonly number[];
   readonly runs: number;
@@ -131,7 +118,7 @@ async function compute(ctx: ExperimentContext, S: LossVsEtaSizes): Promise<Share
   const skipped: string[] = [];
   // jax-js models get capped estimator sizes inside modelBank/chainQuadrature (JAX_MODEL_ESTIMATOR_CAPS).
   for (const { spec, runs } of all) {
-    const model = loadRealModel(spec, S.testSize, ctx.seed);
+    const model = loadModel(spec, S.testSize, ctx.seed);
     if (model === null) {
       skipped.push(`${modelLabel(spec)}: architecture not available yet`);
       continue;

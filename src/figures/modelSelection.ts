@@ -15,13 +15,16 @@ import { sgdOptimizer } from "../simulate/optimizers.js";
 import { Checkpoint } from "../harness/checkpoint.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
 import { fmt, type PlotRow } from "../plot/plotSpecs.js";
-import { type BankSizes, loadRealModel, modelLabel, prepareNumerics, measured, modelBank, modelSeries, pairedRuns, predictCurve, REAL_TEST_SIZE, type RealModelSpec, selectModels } from "../harness/realData.js";
+import { type BankSizes, modelBank, modelSeries, REAL_TEST_SIZE } from "../harness/bank.js";
+import { loadModel, modelLabel, type ModelSpec, prepareNumerics, selectModels } from "../harness/model.js";
+import { measured, pairedRuns } from "../harness/pairedRuns.js";
+import { predictCurve } from "../predict/curve.js";
 import { figure } from "../plot/realDataPlots.js";
 
 export interface ModelSelectionSizes {
-  readonly candidates: readonly RealModelSpec[];
+  readonly candidates: readonly ModelSpec[];
   /** Added when their architecture is available. */
-  readonly optionalCandidates: readonly RealModelSpec[];
+  readonly optionalCandidates: readonly ModelSpec[];
   readonly N: number;
   readonly epochs: number;
   readonly etas: readonly number[];
@@ -33,7 +36,7 @@ export interface ModelSelectionSizes {
   readonly testSize: number;
 }
 
-const grid3 = (data: "mnist" | "fashion", inits: number[], resolutions: number[]): RealModelSpec[] =>
+const grid3 = (data: "mnist" | "fashion", inits: number[], resolutions: number[]): ModelSpec[] =>
   resolutions.flatMap((resolution) => inits.map((initSeed) => ({ data, model: "logistic" as const, initSeed, resolution })));
 
 export const MODEL_SELECTION_SIZES: { readonly quick: ModelSelectionSizes; readonly full: ModelSelectionSizes } = {
@@ -126,7 +129,7 @@ export function makeModelSelectionExperiment(sizes: { quick: ModelSelectionSizes
       const skipped: string[] = [];
       let partial = false;
       for (const { spec, runs } of specs) {
-        const model = loadRealModel(spec, S.testSize, ctx.seed);
+        const model = loadModel(spec, S.testSize, ctx.seed);
         if (model === null) {
           skipped.push(`${modelLabel(spec)}: architecture not available yet`);
           continue;

@@ -15,30 +15,14 @@ import { Z_95 } from "../stats/estimate.js";
 import { Checkpoint } from "../harness/checkpoint.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
 import { fmt, type PlotRow } from "../plot/plotSpecs.js";
-import {
-  agrees,
-  type BankSizes,
-  type DiagramBank,
-  loadRealModel,
-  modelLabel,
-  selectModels,
-  measured,
-  prepareNumerics,
-  modelBank,
-  modelSeries,
-  pairedDiff,
-  pairedRuns,
-  predictCurve,
-  REAL_BANK_SIZES,
-  REAL_TEST_SIZE,
-  type RealModel,
-  type RealModelSpec,
-  withExactC0,
-} from "../harness/realData.js";
+import { type BankSizes, type DiagramBank, modelBank, modelSeries, REAL_BANK_SIZES, REAL_TEST_SIZE } from "../harness/bank.js";
+import { loadModel, type Model, modelLabel, type ModelSpec, prepareNumerics, selectModels } from "../harness/model.js";
+import { agrees, measured, pairedDiff, pairedRuns } from "../harness/pairedRuns.js";
+import { predictCurve, withExactC0 } from "../predict/curve.js";
 import { curvePanel, grid } from "../plot/realDataPlots.js";
 
 export interface MomentumSizes {
-  readonly models: readonly RealModelSpec[];
+  readonly models: readonly ModelSpec[];
   readonly N: number;
   readonly betas: readonly number[];
   /** The η grid is `x·(1−β)/T` for these `x = ηT/(1−β)`. */
@@ -101,7 +85,7 @@ export function makeMomentumExperiment(sizes: { quick: MomentumSizes; full: Mome
       // when the order-2 prediction is inside the interval at most of its small-η points.
       const curves: { label: string; within: number; n: number }[] = [];
       for (const spec of specs) {
-        const model = loadRealModel(spec, S.testSize, ctx.seed);
+        const model = loadModel(spec, S.testSize, ctx.seed);
         if (model === null) continue;
         const bank = modelBank(cp, ctx, model, "test", S.bank);
         for (const beta of S.betas) {
@@ -172,7 +156,7 @@ export function makeMomentumExperiment(sizes: { quick: MomentumSizes; full: Mome
 }
 
 export interface InvHessSizes {
-  readonly model: RealModelSpec;
+  readonly model: ModelSpec;
   readonly N: number;
   readonly lambdas: readonly number[];
   readonly etas: readonly number[];
@@ -225,7 +209,7 @@ function addDiagram(series: EstimatedSeries, bank: DiagramBank, key: string, k: 
  * The prediction for the Hessian update with strength `λ`: the SGD series plus the second
  * node type's leading term `λT·G·E[H_x g_x]·η²` (orders ≥ 3 of the λ-terms are not included).
  */
-export function hessianUpdateSeries(model: RealModel, bank: DiagramBank, N: number, lambda: number): EstimatedSeries {
+export function hessianUpdateSeries(model: Model, bank: DiagramBank, N: number, lambda: number): EstimatedSeries {
   const sgd = modelSeries(model, bank, sgdSchedule(N), 3, "test");
   const out = addDiagram(sgd, bank, TIED_CHAIN_KEY, 2, lambda * N);
   return withExactC0(out, sgd.coefficients[0].value);
@@ -242,7 +226,7 @@ export function makeInvHessExperiment(sizes: { quick: InvHessSizes; full: InvHes
       const S = ctx.quick ? sizes.quick : sizes.full;
       await prepareNumerics([S.model]);
       const cp = Checkpoint.open(ctx.outDir, { experiment: "invhess", version: 1, seed: ctx.seed, sizes: S });
-      const model = loadRealModel(S.model, S.testSize, ctx.seed);
+      const model = loadModel(S.model, S.testSize, ctx.seed);
       if (model === null) throw new Error(`invhess: model ${S.model.model} not available`);
       const bank = modelBank(cp, ctx, model, "test", S.bank);
       const optimizers: Optimizer[] = S.lambdas.map((l) => (l === 0 ? sgdOptimizer(sgdSchedule(S.N)) : hessianOptimizer(sgdSchedule(S.N), l)));

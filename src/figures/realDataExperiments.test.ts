@@ -13,7 +13,9 @@ import { LOSS_VS_ETA_SIZES, makeGapVsEtaExperiment, makeTestVsEtaExperiment } fr
 import { kendallTau, makeModelSelectionExperiment, MODEL_SELECTION_SIZES, ranks } from "./modelSelection.js";
 import { INVHESS_SIZES, makeInvHessExperiment, makeMomentumExperiment, MOMENTUM_SIZES } from "./momentum.js";
 import { plotSvg } from "../harness/output.js";
-import { bankSeries, estimatorSizesFor, JAX_MODEL_ESTIMATOR_CAPS, loadRealModel, pooledDataset, type RealModel, sampleDiagramBank } from "../harness/realData.js";
+import { bankSeries, estimatorSizesFor, JAX_MODEL_ESTIMATOR_CAPS, sampleDiagramBank } from "../harness/bank.js";
+import { loadModel, type Model } from "../harness/model.js";
+import { pooledDataset } from "../landscapes/pooledDataset.js";
 import { REAL_DATA_EXPERIMENTS } from "./realDataExperiments.js";
 import { loadDataset } from "../landscapes/datasets.js";
 
@@ -139,8 +141,8 @@ describe("helpers", () => {
   });
   test("estimator sizes are capped for jax-js models only", () => {
     const sizes = { order: 3, tuples: 400, batch: 64, replicates: 16 };
-    const logistic = { spec: MNIST } as RealModel;
-    const lenet = { spec: { ...MNIST, model: "lenet" } } as RealModel;
+    const logistic = { spec: MNIST } as Model;
+    const lenet = { spec: { ...MNIST, model: "lenet" } } as Model;
     expect(estimatorSizesFor(logistic, sizes)).toEqual(sizes);
     const c = JAX_MODEL_ESTIMATOR_CAPS;
     expect(estimatorSizesFor(lenet, sizes)).toEqual({ order: 3, tuples: c.tuples, batch: c.batch, replicates: c.replicates });
@@ -155,7 +157,7 @@ describe("helpers", () => {
     expect(p.pixels[3 * 196 + 5 * 14 + 5]).toBeCloseTo(s / 4, 6);
   });
   test("the bank serves every schedule: c1 = −T·G·G for any one-epoch T", () => {
-    const model = loadRealModel(MNIST, 40, 1)!;
+    const model = loadModel(MNIST, 40, 1)!;
     const bank = sampleDiagramBank(model, "test", 2, 5, 3, SEED);
     const c10 = bankSeries(bank, sgdSchedule(10), 2, "test").coefficients[1].value;
     const c30 = bankSeries(bank, sgdSchedule(30), 2, "test").coefficients[1].value;
@@ -182,9 +184,9 @@ describe("simulate with any optimizer (main-job interface)", () => {
 describe("paired runs through a batched trainer", () => {
   test("trainRuns gets each run's training set and batch-order stream: same results as run by run", async () => {
     const { Checkpoint } = await import("../harness/checkpoint.js");
-    const { pairedRuns } = await import("../harness/realData.js");
+    const { pairedRuns } = await import("../harness/pairedRuns.js");
     const { sgdOptimizer } = await import("../simulate/optimizers.js");
-    const base = loadRealModel(MNIST, 30, 2)!;
+    const base = loadModel(MNIST, 30, 2)!;
     // Reshuffled epochs: the result depends on the batch-order stream each run receives.
     const optimizers = [sgdOptimizer(sgdSchedule(4, { epochs: 2, shuffle: true })), sgdOptimizer(sgdSchedule(4, { epochs: 3, shuffle: true }))];
     let batchedCalls = 0;

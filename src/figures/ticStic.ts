@@ -73,7 +73,7 @@ export function makeTicSticExperiment(sizes: { quick: TicSticSizes; full: TicSti
         }
         const merged = (k: "test" | "gap" | "reg" | "diff" | "lambda") => mergeSums(chunks.map((c) => c[k]));
         const lambdaSums = merged("lambda");
-        const lambda = lambdaSums.s / lambdaSums.n;
+        const lambda = lambdaSums.mean;
         const cont = gdOverfitting([[C]], [[H]], P.eta, P.T, P.N);
         const disc = gdOverfitting([[C]], [[H]], P.eta, P.T, P.N, { propagator: "discrete" });
         const over = interval(estimateFromSums(merged("test")));

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { Checkpoint, CHECKPOINT_FILE, runChunks, runChunksAsync, unitSeed } from "./checkpoint.js";
+import { appendRunLog, Checkpoint, CHECKPOINT_FILE, CHECKPOINT_VERSION, openRunLog, runChunks, runChunksAsync, unitSeed } from "./checkpoint.js";
+import { drawRun } from "./model.js";
 import type { ExperimentContext } from "./experiment.js";
 
 function ctx(dir: string, stopAfter = Infinity): ExperimentContext & { calls: number } {
@@ -59,5 +60,37 @@ describe("checkpoints", () => {
     expect(second).toEqual(fresh);
     // The synchronous version computes the same chunks.
     expect(runChunks(Checkpoint.open(mkdtempSync(join(tmpdir(), "cp-")), "f"), ctx(dir), "u", 5, compute)).toEqual(fresh);
+  });
+  test("a checkpoint of an older format (same fingerprint) is not read: its units are recomputed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cp-"));
+    writeFileSync(join(dir, CHECKPOINT_FILE), JSON.stringify({ format: 1, fingerprint: JSON.stringify({ v: 1 }), units: { x: [9] } }));
+    expect(Checkpoint.open(dir, { v: 1 }).has("x")).toBe(false);
+    const cp = Checkpoint.open(dir, { v: 1 });
+    cp.set("x", [1]);
+    expect(JSON.parse(readFileSync(join(dir, CHECKPOINT_FILE), "utf8")).format).toBe(CHECKPOINT_VERSION);
+    expect(Checkpoint.open(dir, { v: 1 }).get("x")).toEqual([1]);
+  });
+  test("run logs: resume in order, drop a torn last line, start over on an older (headerless) log", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "cp-")), "sub", "runs.jsonl");
+    expect(openRunLog(path)).toEqual([]);
+    appendRunLog(path, 0, ["a"]);
+    appendRunLog(path, 1, ["b"]);
+    expect(openRunLog(path)).toEqual([["a"], ["b"]]);
+    writeFileSync(path, readFileSync(path, "utf8") + '{"run":2,"resu');
+    expect(openRunLog(path)).toEqual([["a"], ["b"]]);
+    // A version-1 log (no header, runs from the old seeds) is never mixed with new runs.
+    writeFileSync(path, '{"run":0,"results":["old"]}\n{"run":1,"results":["old"]}\n');
+    expect(openRunLog(path)).toEqual([]);
+    appendRunLog(path, 0, ["new"]);
+    expect(openRunLog(path)).toEqual([["new"]]);
+    expect(openRunLog(undefined)).toEqual([]);
+  });
+  test("run draws: a function of (seed, family, run) alone; families and runs are independent streams", () => {
+    const a = drawRun(7, "fig", 3, 20, 1000);
+    expect(drawRun(7, "fig", 3, 20, 1000)).toEqual(a);
+    expect(a.trainSet).toHaveLength(20);
+    for (const x of a.trainSet) expect(Number.isInteger(x) && x >= 0 && x < 1000).toBe(true);
+    const others = [drawRun(7, "fig", 4, 20, 1000), drawRun(8, "fig", 3, 20, 1000), drawRun(7, "other", 3, 20, 1000)];
+    for (const o of others) expect(o.trainSet).not.toEqual(a.trainSet);
   });
 });

@@ -5,16 +5,24 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { InvalidArgumentError } from "../errors.js";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { namedSeed } from "../stats/seeds.js";
 import type { ExperimentContext } from "./experiment.js";
 
 /** File name of the checkpoint inside an experiment's output folder. */
 export const CHECKPOINT_FILE = "checkpoint.json";
 
+/**
+ * Version of every checkpoint the harness writes (the experiments' JSON and the main job's JSON
+ * lines). Bumped whenever what a stored unit means changes (seed derivation, stored shapes):
+ * a checkpoint of another version is never read, so its units are recomputed, never mixed.
+ * Version 2: named seed sub-streams; mergeable sums as (n, mean, m2).
+ */
+export const CHECKPOINT_VERSION = 2;
+
 interface CheckpointFile {
-  readonly format: 1;
+  readonly format: typeof CHECKPOINT_VERSION;
   readonly fingerprint: string;
   readonly units: Record<string, unknown>;
 }
@@ -51,7 +59,7 @@ export class Checkpoint {
     if (!fresh && existsSync(file)) {
       try {
         const parsed = JSON.parse(readFileSync(file, "utf8")) as CheckpointFile;
-        if (parsed.format === 1 && parsed.fingerprint === fp && typeof parsed.units === "object" && parsed.units !== null) units = parsed.units;
+        if (parsed.format === CHECKPOINT_VERSION && parsed.fingerprint === fp && typeof parsed.units === "object" && parsed.units !== null) units = parsed.units;
       } catch {
         units = {}; // a torn or foreign file: start over
       }
@@ -71,7 +79,7 @@ export class Checkpoint {
   set<T>(key: string, value: T): T {
     this.#units[key] = value;
     const tmp = `${this.#file}.tmp`;
-    const body: CheckpointFile = { format: 1, fingerprint: this.#fingerprint, units: this.#units };
+    const body: CheckpointFile = { format: CHECKPOINT_VERSION, fingerprint: this.#fingerprint, units: this.#units };
     writeFileSync(tmp, JSON.stringify(body));
     renameSync(tmp, this.#file);
     return value;
@@ -89,21 +97,48 @@ export class Checkpoint {
   }
 }
 
+/** The first line of a run log: what it is and its {@link CHECKPOINT_VERSION}. */
+const RUN_LOG_HEADER = JSON.stringify({ format: "sgd-diagrams run log", version: CHECKPOINT_VERSION });
+
 /**
- * A seed for one unit of work, derived from the base seed and the unit's name (FNV-1a), so
- * units are independent of each other and of the order they run in.
+ * Opens a *run log*, the checkpoint of a long list of runs: JSON lines, a header and then one
+ * `{ run, results }` per finished run, appended as runs finish (a whole-file rewrite per run, as
+ * {@link Checkpoint.set} does, would be quadratic in the number of runs). Returns the results of
+ * runs `0, 1, …` in order; a torn last line (an interruption) is dropped and redone. A file
+ * without this version's header (an older checkpoint, or something else) is started over.
+ */
+export function openRunLog<T>(path: string | undefined): T[] {
+  const done: T[] = [];
+  if (path === undefined) return done;
+  const lines = existsSync(path) ? readFileSync(path, "utf8").split("\n") : [];
+  if (lines[0] !== RUN_LOG_HEADER) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, RUN_LOG_HEADER + "\n");
+    return done;
+  }
+  for (const line of lines.slice(1)) {
+    if (line.trim() === "") continue;
+    try {
+      const rec = JSON.parse(line) as { run: number; results: T };
+      if (rec.run === done.length) done.push(rec.results);
+    } catch {
+      break; // a torn last line from an interruption: drop it and redo that run
+    }
+  }
+  return done;
+}
+
+/** Appends finished run `run` to a run log opened with {@link openRunLog}. */
+export function appendRunLog<T>(path: string | undefined, run: number, results: T): void {
+  if (path !== undefined) appendFileSync(path, JSON.stringify({ run, results }) + "\n");
+}
+
+/**
+ * A seed for one unit of work: the named sub-stream `key` of the base seed ({@link namedSeed}),
+ * so units are independent of each other and of the order they run in.
  */
 export function unitSeed(base: number, key: string): number {
-  if (!Number.isSafeInteger(base)) throw new InvalidArgumentError("unitSeed", "base", "a safe integer", base);
-  let h = 0x811c9dc5;
-  const text = `${key}`;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  // Keep the result a safe integer: low 32 bits from the hash, high bits from the base.
-  const hi = ((base % 0x100000) + 0x100000) % 0x100000;
-  return hi * 0x100000000 + h;
+  return namedSeed(base, key);
 }
 
 /**

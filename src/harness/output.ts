@@ -5,7 +5,7 @@
  * @module
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { renderSvg, svgToPng } from "../plot/render.js";
 import type { Experiment, ExperimentPlot, ExperimentResult } from "./experiment.js";
 
@@ -207,4 +207,10 @@ ${sections}
 </body>
 </html>
 `;
+}
+
+/** Writes text to a file, creating its folder. */
+export function writeOutput(path: string, text: string | Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
 }

@@ -11,7 +11,10 @@ import { Rng } from "../stats/rng.js";
 import { Checkpoint } from "./checkpoint.js";
 import type { ExperimentContext } from "./experiment.js";
 import { gradientMoments, setVariates } from "./populationStats.js";
-import { firstOrderWeight, loadRealModel, meanCi, measured, pairedRuns } from "./realData.js";
+import { firstOrderWeight } from "./controlVariates.js";
+import { loadModel } from "./model.js";
+import { measured, pairedRuns } from "./pairedRuns.js";
+import { meanInterval } from "../stats/estimate.js";
 
 describe("firstOrderWeight", () => {
   test("closed forms: Σ_t r_t (1 − β^{T−t})/(1 − β)", () => {
@@ -28,19 +31,19 @@ describe("firstOrderWeight", () => {
 });
 
 describe("slope variates on MNIST logistic (random init)", () => {
-  const model = loadRealModel({ data: "mnist", model: "logistic", initSeed: 1 }, 200, SEED % 1000)!;
+  const model = loadModel({ data: "mnist", model: "logistic", initSeed: 1 }, 200, SEED % 1000)!;
   const rng = new Rng(SEED);
   const N = 10;
   const sets = Array.from({ length: 3000 }, () => Array.from({ length: N }, () => rng.int(model.populationSize)));
 
   test("mean 0 over i.i.d. training sets; a biased moment (E|ḡ|² without its 1/N term) is caught", () => {
-    const ts = meanCi(Array.from(setVariates(model, sets, "test slope")));
+    const ts = meanInterval(Array.from(setVariates(model, sets, "test slope")));
     const tr = Array.from(setVariates(model, sets, "train slope"));
-    const m = meanCi(tr);
+    const m = meanInterval(tr);
     expect(Math.abs(ts.mean)).toBeLessThan(5 * ts.stderr);
     expect(Math.abs(m.mean)).toBeLessThan(5 * m.stderr);
     const [G2, Eg2] = gradientMoments(model);
-    const biased = meanCi(tr.map((x) => x + (Eg2 - G2) / N));
+    const biased = meanInterval(tr.map((x) => x + (Eg2 - G2) / N));
     expect(Math.abs(biased.mean)).toBeGreaterThan(5 * biased.stderr);
   });
 
@@ -52,8 +55,8 @@ describe("slope variates on MNIST logistic (random init)", () => {
     etas.forEach((_, i) => {
       const done = p.results.map((r) => r[0][i]).filter((r) => r.diverged === undefined) as { test: number; train: number }[];
       expect(done).toHaveLength(p.results.length);
-      const rawTest = meanCi(done.map((r) => r.test));
-      const rawGap = meanCi(done.map((r) => r.test - r.train));
+      const rawTest = meanInterval(done.map((r) => r.test));
+      const rawGap = meanInterval(done.map((r) => r.test - r.train));
       const test = measured(p, 0, i, "test");
       const gap = measured(p, 0, i, "gap");
       // Same expectation: the difference is a zero-mean variate's mean, within its noise.

@@ -6,20 +6,18 @@
  * @module
  */
 import { InvalidArgumentError } from "../errors.js";
-import { LogisticModel } from "../landscapes/logistic.js";
 import { Rational } from "../algebra/rational.js";
 import { gdSchedule, type Schedule, stepCount } from "../schedule/schedule.js";
-import { LogisticOptimizerTrainer } from "../simulate/logisticOptimizers.js";
 import {
   DEFAULT_SUBSTEPS,
   type Optimizer,
   odeOptimizer,
   sdeOptimizer,
   sgdOptimizer,
-  trainWithOptimizer,
   validateOptimizer,
 } from "../simulate/optimizers.js";
-import { type MainJobConfig, type ModelSetup, setupModel } from "./mainJob.js";
+import type { MainJobConfig } from "./config.js";
+import { bindOptimizer, configModel, type ModelSetup, setupModel } from "./setup.js";
 
 /** Optimizer names a command line may offer. */
 export const OPTIMIZER_NAMES = ["sgd", "gd", "gdc", "hessian", "ode", "sde"] as const;
@@ -74,17 +72,11 @@ export function optimizerFor(name: OptimizerName, c: MainJobConfig, options: Opt
 }
 
 /**
- * {@link setupModel} whose `train` uses `optimizer` (same data, init and test sample). Logistic
- * models train exactly in kernel coordinates; other models through the generic oracle trainer.
+ * {@link setupModel} whose `train` uses `optimizer` (same data, init and test sample): the
+ * harness's model of the config bound to `optimizer`.
  */
 export function setupModelWithOptimizer(c: MainJobConfig, optimizer: Optimizer): ModelSetup {
-  const base = setupModel(c);
-  if (optimizer.kind === "sgd" && optimizer.schedule === c.schedule) return base;
-  if (base.oracle instanceof LogisticModel) {
-    const trainer = new LogisticOptimizerTrainer(base.oracle, base.theta0, base.testSet);
-    return { ...base, train: (set, etas, rng) => trainer.run(set, optimizer, etas, rng) };
-  }
-  return { ...base, train: (set, etas, rng) => trainWithOptimizer(base.oracle, base.theta0, set, base.testSet, optimizer, etas, rng) };
+  return bindOptimizer(configModel(c), optimizer);
 }
 
 /** The optimizer of a config (its `optimizer` field; the schedule's SGD when absent). */

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { type LogisticModel, logSumExp } from "../landscapes/logistic.js";
 import type { Schedule } from "../schedule/schedule.js";
 import type { Rng } from "../stats/rng.js";
+import type { RunResult } from "./runResult.js";
 import { momentumOf, realiseBatches, stepRates } from "./trainingSteps.js";
 
 const CLASSES = 10;
@@ -148,5 +149,4 @@ export class LogisticKernelTrainer {
   }
 }
 
-/** One training run at one η: final losses, or the step where the weights stopped being finite. */
-export type RunResult = { eta: number; test: number; train: number; diverged?: undefined } | { eta: number; diverged: number };
+export type { RunResult } from "./runResult.js";

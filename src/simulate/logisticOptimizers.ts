@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from "../errors.js";
 import { type LogisticModel, logSumExp } from "../landscapes/logistic.js";
 import type { Rng } from "../stats/rng.js";
-import { LogisticKernelTrainer, type RunResult } from "./logisticKernel.js";
+import { LogisticKernelTrainer } from "./logisticKernel.js";
+import type { RunResult } from "./runResult.js";
 import { type Optimizer, optimizerBeta, sdeNoiseFactor, validateOptimizer } from "./optimizers.js";
 import { realiseBatches, stepRates } from "./trainingSteps.js";
 

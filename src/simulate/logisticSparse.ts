@@ -2,7 +2,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { type LogisticModel, logSumExp } from "../landscapes/logistic.js";
 import type { Schedule } from "../schedule/schedule.js";
 import type { Rng } from "../stats/rng.js";
-import type { RunResult } from "./logisticKernel.js";
+import type { RunResult } from "./runResult.js";
 import { momentumOf, realiseBatches, stepRates } from "./trainingSteps.js";
 
 const CLASSES = 10;

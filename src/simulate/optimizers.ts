@@ -12,7 +12,7 @@ import { gdSchedule, type Schedule, stepCount } from "../schedule/schedule.js";
 import type { Rng } from "../stats/rng.js";
 import { type CovarianceEstimator, gdcBeta, gdcDirection, meanOracleGradient } from "./gdc.js";
 import { hessianPreconditionedStep } from "./hessianUpdate.js";
-import type { RunResult } from "./logisticKernel.js";
+import type { RunResult } from "./runResult.js";
 import { momentumOf, realiseBatches, stepRates } from "./trainingSteps.js";
 
 /**

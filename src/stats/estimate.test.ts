@@ -158,3 +158,20 @@ describe("pairedDifference", () => {
     expect(() => pairedDifference([1], [1])).toThrow(InsufficientSamplesError);
   });
 });
+
+describe("meanInterval", () => {
+  test("two-pass mean, standard error and 1.96·stderr; NaN where undefined instead of throwing", async () => {
+    const { meanInterval, Z_95 } = await import("./estimate.js");
+    const xs = [2, 4, 4, 4, 5, 5, 7, 9];
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1));
+    const m = meanInterval(xs);
+    expect(m.mean).toBeCloseTo(mean, 14);
+    expect(m.stderr).toBeCloseTo(sd / Math.sqrt(xs.length), 14);
+    expect(m.ci95).toBeCloseTo((Z_95 * sd) / Math.sqrt(xs.length), 14);
+    expect(m.runs).toBe(8);
+    expect(meanInterval([3]).mean).toBe(3);
+    expect(meanInterval([3]).stderr).toBeNaN();
+    expect(meanInterval([]).mean).toBeNaN();
+  });
+});

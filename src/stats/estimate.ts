@@ -125,6 +125,25 @@ export function estimateMean(samples: ArrayLike<number>): Estimate {
   return new MeanAccumulator().pushAll(samples).estimate();
 }
 
+/** A mean with its standard error and 95% half-width, over `runs` samples (NaN where undefined). */
+export interface MeanInterval {
+  readonly mean: number;
+  readonly stderr: number;
+  readonly ci95: number;
+  readonly runs: number;
+}
+
+/**
+ * The mean of `samples`, its standard error and the 95% normal-approximation half-width
+ * `1.96·stderr`. Unlike {@link estimateMean} it never throws: the mean is NaN without samples,
+ * the error NaN with fewer than 2 (for tables of measurements where some cells are empty).
+ */
+export function meanInterval(samples: ArrayLike<number>): MeanInterval {
+  const acc = new MeanAccumulator().pushAll(samples);
+  const stderr = acc.count < 2 ? NaN : Math.sqrt(acc.variance() / acc.count);
+  return { mean: acc.mean, stderr, ci95: Z_95 * stderr, runs: acc.count };
+}
+
 /**
  * The two-sided 95% normal-approximation interval `value ∓ 1.96·stderr`.
  *

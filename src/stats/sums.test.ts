@@ -13,4 +13,12 @@ describe("mergeable sums", () => {
     expect(estimateFromSums(sumsOf([2, 2, 2])).stderr).toBe(0);
     expect(() => estimateFromSums(sumsOf([1]))).toThrow(/at least 2/);
   });
+
+  test("no cancellation at a large offset (the Σx² − n·mean² formula loses every digit here)", () => {
+    const xs = [1, 2, 3, 4, 5, 6].map((x) => 1e9 + x);
+    const merged = estimateFromSums(mergeSums([sumsOf(xs.slice(0, 2)), sumsOf(xs.slice(2, 5)), sumsOf(xs.slice(5))]));
+    // Deviations 1..6 from 1e9+3.5: variance 3.5, stderr √(3.5/6).
+    expect(merged.stderr).toBeCloseTo(Math.sqrt(3.5 / 6), 9);
+    expect(merged.value).toBe(1e9 + 3.5);
+  });
 });

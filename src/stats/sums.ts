@@ -1,6 +1,8 @@
 /**
- * Mergeable sufficient statistics of a sample (count, sum, sum of squares), so that chunks of
- * runs can be checkpointed in a few numbers and combined into one {@link Estimate}.
+ * Mergeable sufficient statistics of a sample (count, mean, sum of squared deviations), so that
+ * chunks of runs can be checkpointed in a few numbers and combined into one {@link Estimate}.
+ * The same numerics as {@link MeanAccumulator} (Welford within a sample, Chan–Golub–LeVeque to
+ * merge), never the cancelling `Σx² − n·mean²`.
  *
  * @module
  */
@@ -9,33 +11,40 @@ import type { Estimate } from "./estimate.js";
 
 export interface Sums {
   readonly n: number;
-  readonly s: number;
-  readonly s2: number;
+  readonly mean: number;
+  /** Sum of squared deviations from the mean. */
+  readonly m2: number;
 }
 
-/** The sums of a sample. */
+const EMPTY: Sums = { n: 0, mean: 0, m2: 0 };
+
+/** The sums of a sample (Welford's update). */
 export function sumsOf(xs: ArrayLike<number>): Sums {
-  let s = 0;
-  let s2 = 0;
+  let mean = 0;
+  let m2 = 0;
   for (let i = 0; i < xs.length; i++) {
-    s += xs[i];
-    s2 += xs[i] * xs[i];
+    const delta = xs[i] - mean;
+    mean += delta / (i + 1);
+    m2 += delta * (xs[i] - mean);
   }
-  return { n: xs.length, s, s2 };
+  return { n: xs.length, mean, m2 };
 }
 
-/** The sums of the union of samples. */
+/** The sums of the union of samples (pairwise merge of Chan, Golub & LeVeque). */
 export function mergeSums(parts: readonly Sums[]): Sums {
-  return parts.reduce((a, b) => ({ n: a.n + b.n, s: a.s + b.s, s2: a.s2 + b.s2 }), { n: 0, s: 0, s2: 0 });
+  return parts.reduce((a, b) => {
+    if (b.n === 0) return a;
+    const n = a.n + b.n;
+    const delta = b.mean - a.mean;
+    return { n, mean: a.mean + (delta * b.n) / n, m2: a.m2 + b.m2 + (delta * delta * a.n * b.n) / n };
+  }, EMPTY);
 }
 
 /**
- * The mean with its standard error from sums (`variance = (s2 − n·mean²)/(n − 1)`, clamped at 0).
+ * The mean with its standard error from sums.
  * @throws InsufficientSamplesError for fewer than 2 samples.
  */
 export function estimateFromSums(x: Sums): Estimate {
   if (x.n < 2) throw new InsufficientSamplesError("estimateFromSums", x.n, 2);
-  const mean = x.s / x.n;
-  const variance = Math.max(0, (x.s2 - x.n * mean * mean) / (x.n - 1));
-  return { value: mean, stderr: Math.sqrt(variance / x.n), n: x.n };
+  return { value: x.mean, stderr: Math.sqrt(x.m2 / (x.n - 1) / x.n), n: x.n };
 }

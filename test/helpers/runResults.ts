@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { RunResult } from "../../src/simulate/logisticKernel.js";
+import type { RunResult } from "../../src/simulate/runResult.js";
 
 /** Two trainers' results for the same runs agree (no divergence expected) to `rtol`. */
 export function expectSameRunResults(a: readonly RunResult[], b: readonly RunResult[], rtol = 1e-10): void {

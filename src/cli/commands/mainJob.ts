@@ -16,6 +16,7 @@ import {
   type SimulationResult,
   writeOutput,
 } from "../../mainJob/mainJob.js";
+import { toCsv } from "../../harness/output.js";
 import { comparisonPlotSpec } from "../../mainJob/plot.js";
 import { configOptimizer, OPTIMIZER_NAMES, type OptimizerName, setupForConfig } from "../../mainJob/optimizerSetup.js";
 import { renderSvg, svgToPng } from "../../plot/render.js";
@@ -253,8 +254,7 @@ export const compare: Command = {
     writeOutput(join(dir, "plot.svg"), svg);
     writeOutput(join(dir, "plot.png"), svgToPng(svg));
     writeOutput(join(dir, "comparison.json"), JSON.stringify({ config, prediction: p, simulation: s, comparison: cmp }, null, 2));
-    const cols = Object.keys(cmp.rows[0]);
-    writeOutput(join(dir, "comparison.csv"), [cols.join(","), ...cmp.rows.map((r) => cols.map((c) => String(r[c])).join(","))].join("\n") + "\n");
+    writeOutput(join(dir, "comparison.csv"), toCsv(cmp.rows));
     writeOutput(join(dir, "verdict.txt"), cmp.verdict + "\n");
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds }, null, 2) + "\n");
     else {

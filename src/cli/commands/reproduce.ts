@@ -4,7 +4,7 @@ import cliProgress from "cli-progress";
 import { UsageError } from "../../index.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../../harness/experiment.js";
 import { reportHtml, writeExperimentOutputs, type WrittenExperiment } from "../../harness/output.js";
-import { labelSelected } from "../../harness/realData.js";
+import { labelSelected } from "../../harness/model.js";
 import { EXPERIMENTS } from "../../figures/registry.js";
 import type { Command, CommandIO } from "../command.js";
 import { intFlag, parseFlags } from "../flags.js";

@@ -1,0 +1,203 @@
+/**
+ * The one model of the harness: a data set, an architecture at its init, a fixed held-out test
+ * sample, and training with any {@link Optimizer}. The main job and every real-data figure load
+ * their models here, so a new architecture or trainer is added once.
+ *
+ * @module
+ */
+import { InvalidArgumentError, UsageError } from "../errors.js";
+import { type DatasetName, loadDataset } from "../landscapes/datasets.js";
+import type { DerivativeOracle } from "../landscapes/derivativeOracle.js";
+import { createImageModel } from "../landscapes/imageModels.js";
+import { LogisticModel } from "../landscapes/logistic.js";
+import { pooledDataset } from "../landscapes/pooledDataset.js";
+import { initNumerics, isNumericsReady } from "../numerics/index.js";
+import { BatchedTrainer } from "../simulate/batchedTrainer.js";
+import type { RunResult } from "../simulate/runResult.js";
+import { LogisticOptimizerTrainer } from "../simulate/logisticOptimizers.js";
+import { LogisticSparseTrainer } from "../simulate/logisticSparse.js";
+import { type Optimizer, trainWithOptimizer } from "../simulate/optimizers.js";
+import { Rng } from "../stats/rng.js";
+import { namedSeed, namedStream } from "../stats/seeds.js";
+import type { ExperimentContext } from "./experiment.js";
+
+export const MODELS = ["logistic", "lenet", "mlp"] as const;
+export type ModelName = (typeof MODELS)[number];
+
+/** Which model: data set, architecture, init seed and (logistic only) input resolution. */
+export interface ModelSpec {
+  readonly data: DatasetName;
+  readonly model: ModelName;
+  /**
+   * Init seed. Logistic: 0 is the zero init, `k ≥ 1` standard-normal weights (the Xavier init
+   * of this parameterization) from seed `k`. LeNet, MLP: `theta0(initSeed)` of the image model.
+   */
+  readonly initSeed: number;
+  /** Logistic only: images mean-pooled to `resolution × resolution` (28, 14, 7 or 4). @defaultValue 28 */
+  readonly resolution?: number;
+}
+
+/** One run: its training set and the generator that then draws its batches. */
+export interface RunSpec {
+  readonly trainSet: readonly number[];
+  readonly rng: Rng;
+}
+
+/** A model ready to train and to measure. */
+export interface Model {
+  readonly spec: ModelSpec;
+  readonly label: string;
+  readonly oracle: DerivativeOracle<number>;
+  readonly theta0: Float64Array;
+  readonly dim: number;
+  readonly populationSize: number;
+  readonly testSet: readonly number[];
+  /** Trains on `trainSet` with `optimizer` at every η (paired), final test/train losses. */
+  train(trainSet: readonly number[], optimizer: Optimizer, etas: readonly number[], rng: Rng): RunResult[];
+  /**
+   * Optional: trains many runs at once, `result[i] = train(runs[i].trainSet, optimizer, etas,
+   * runs[i].rng)` (to float rounding); `null` when `optimizer` has no batched trainer.
+   */
+  trainRuns?(runs: readonly RunSpec[], optimizer: Optimizer, etas: readonly number[]): RunResult[][] | null;
+  /** With {@link Model.trainRuns}: runs per call that fill the trainer's lanes for `etaCount` learning rates. */
+  runsPerCall?(etaCount: number): number;
+}
+
+/** Short label, e.g. `"mnist logistic init 0"` or `"fashion logistic 14×14 init 2"`. */
+export function modelLabel(s: ModelSpec): string {
+  const res = s.resolution !== undefined && s.resolution !== 28 ? ` ${s.resolution}×${s.resolution}` : "";
+  return `${s.data} ${s.model}${res} init ${s.initSeed}`;
+}
+
+/** Whether `--models` (see {@link ExperimentContext.models}) keeps the model with this label. */
+export function labelSelected(models: readonly string[] | undefined, label: string): boolean {
+  if (models === undefined) return true;
+  const l = label.toLowerCase();
+  return models.some((m) => l.includes(m.toLowerCase()));
+}
+
+/** The specs that `ctx.models` keeps (all of them without `--models`). */
+export function selectModels<T extends { readonly spec: ModelSpec } | ModelSpec>(ctx: ExperimentContext, specs: readonly T[]): T[] {
+  return specs.filter((s) => labelSelected(ctx.models, modelLabel("spec" in s ? s.spec : s)));
+}
+
+/** Starts jax-js when any of the models is not logistic (whose derivatives are analytic). */
+export async function prepareNumerics(specs: readonly Pick<ModelSpec, "model">[]): Promise<void> {
+  if (specs.some((s) => s.model !== "logistic")) await initNumerics();
+}
+
+/**
+ * The fixed held-out test sample: `testSize` distinct images, from the named sub-stream
+ * "test sample" of `seed` (so the main job and the figures draw the same sample for one seed).
+ * @throws InvalidArgumentError for a test size outside `[1, size]`.
+ */
+export function testSample(size: number, testSize: number, seed: number, caller = "loadModel"): number[] {
+  if (!(Number.isInteger(testSize) && testSize >= 1 && testSize <= size)) {
+    throw new InvalidArgumentError(caller, "testSize", `an integer in [1, ${size}]`, testSize);
+  }
+  return Array.from(new Rng(namedSeed(seed, "test sample")).permutation(size).slice(0, testSize));
+}
+
+const modelCache = new Map<string, Model>();
+
+/**
+ * Loads (once per process) the model of `spec` with a fixed held-out test sample of `testSize`
+ * images drawn from `seed` ({@link testSample}).
+ *
+ * - `logistic`: the analytic model, trained exactly in kernel coordinates (few training points)
+ *   or θ-space sparse coordinates (SGD on more than 40 points), for every optimizer.
+ * - `lenet`, `mlp` (32 hidden units): `createImageModel` on jax-js at `theta0(initSeed)`. Its
+ *   float64 oracle serves the predictions; SGD-family runs train with {@link BatchedTrainer} in
+ *   float32, many runs × η at once ({@link Model.trainRuns}); other optimizers through the
+ *   generic oracle trainer. jax-js must be initialised first (`await initNumerics()`).
+ *
+ * @throws InvalidArgumentError for an unknown architecture or a test size outside `[1, data size]`.
+ * @throws UsageError for LeNet/MLP before `initNumerics()` has completed.
+ */
+export function loadModel(spec: ModelSpec, testSize: number, seed: number, caller = "loadModel"): Model {
+  if (!(MODELS as readonly string[]).includes(spec.model)) throw new InvalidArgumentError(caller, "model", `one of ${MODELS.join(", ")}`, spec.model);
+  const key = JSON.stringify([spec, testSize, seed]);
+  const hit = modelCache.get(key);
+  if (hit !== undefined) return hit;
+  const model = spec.model === "logistic" ? logisticModel(spec, testSize, seed, caller) : imageModel(spec, testSize, seed, caller);
+  modelCache.set(key, model);
+  return model;
+}
+
+function logisticModel(spec: ModelSpec, testSize: number, seed: number, caller: string): Model {
+  const data = pooledDataset(loadDataset(spec.data), spec.resolution ?? 28);
+  const testSet = testSample(data.size, testSize, seed, caller);
+  const model = new LogisticModel(data);
+  const theta0 = model.theta0(spec.initSeed);
+  let kernel: LogisticOptimizerTrainer | null = null;
+  let sparse: LogisticSparseTrainer | null = null;
+  return {
+    spec,
+    label: modelLabel(spec),
+    oracle: model,
+    theta0,
+    dim: model.dim,
+    populationSize: data.size,
+    testSet,
+    train(trainSet, optimizer, etas, rng) {
+      // Kernel coordinates are cheapest for few training points; θ-space (sparse) for many.
+      if (optimizer.kind === "sgd" && trainSet.length > 40) {
+        sparse ??= new LogisticSparseTrainer(model, theta0, testSet);
+        return sparse.run(trainSet, optimizer.schedule, etas, rng);
+      }
+      kernel ??= new LogisticOptimizerTrainer(model, theta0, testSet);
+      return kernel.run(trainSet, optimizer, etas, rng);
+    },
+  };
+}
+
+function imageModel(spec: ModelSpec, testSize: number, seed: number, caller: string): Model {
+  const data = loadDataset(spec.data);
+  const testSet = testSample(data.size, testSize, seed, caller);
+  if (!isNumericsReady()) throw new UsageError(`${caller}: the ${spec.model} model runs on jax-js; await initNumerics() (or prepareModelNumerics) before ${caller}`);
+  const model = createImageModel(spec.model as Exclude<ModelName, "logistic">, data);
+  const theta0 = model.theta0(spec.initSeed);
+  const trainer = new BatchedTrainer(model);
+  const batched = (runs: readonly RunSpec[], schedule: Optimizer["schedule"], etas: readonly number[]) =>
+    trainer.train(
+      theta0,
+      runs.map((r) => r.trainSet),
+      testSet,
+      schedule,
+      etas,
+      runs.map((r) => r.rng),
+    );
+  return {
+    spec,
+    label: modelLabel(spec),
+    oracle: model,
+    theta0,
+    dim: model.dim,
+    populationSize: data.size,
+    testSet,
+    train(trainSet, optimizer, etas, rng) {
+      if (optimizer.kind !== "sgd") return trainWithOptimizer(model, theta0, trainSet, testSet, optimizer, etas, rng);
+      return batched([{ trainSet, rng }], optimizer.schedule, etas)[0];
+    },
+    trainRuns: (runs, optimizer, etas) => (optimizer.kind === "sgd" ? batched(runs, optimizer.schedule, etas) : null),
+    runsPerCall: (etaCount) => trainer.runsPerGroup(etaCount),
+  };
+}
+
+/** A run's training set and the seed of its batch-order stream (the same stream for every optimizer of a paired run). */
+export interface RunDraw {
+  readonly trainSet: number[];
+  readonly orderSeed: number;
+}
+
+/**
+ * Run `run` of the named family `family`: its own sub-stream of `seed` ({@link namedStream})
+ * draws `N` i.i.d. training indices from `0..populationSize−1`, then the seed of the run's
+ * batch-order stream. A function of `(seed, family, run)` alone, so results do not depend on
+ * chunking, workers or resumption.
+ */
+export function drawRun(seed: number, family: string, run: number, N: number, populationSize: number): RunDraw {
+  const rng = namedStream(seed, `${family}/run ${run}`);
+  const trainSet = Array.from({ length: N }, () => rng.int(populationSize));
+  return { trainSet, orderSeed: rng.int(2 ** 31) };
+}
