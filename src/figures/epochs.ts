@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { namedSeed } from "../stats/seeds.js";
 import { Rational } from "../algebra/rational.js";
 import { coefficientTable } from "../diagrams/table.js";
 import { gdSchedule, sgdSchedule, type Schedule } from "../schedule/schedule.js";
@@ -125,10 +126,10 @@ async function compute(ctx: ExperimentContext, S: EpochSizes): Promise<Shared | 
   for (const E of S.epochs) {
     const u = modelSeries(model, bank, layout.list[layout.unshuffled.get(E)!].schedule, order, "test");
     const sh = modelSeries(model, bank, layout.list[layout.shuffled.get(E)!].schedule, order, "test");
-    predicted.set(E, predictCurve(seriesDifference(u, one), S.etas, order, ctx.seed + E));
-    predictedShuffle.set(E, predictCurve(seriesDifference(sh, u), S.etas, order, ctx.seed + 100 + E));
+    predicted.set(E, predictCurve(seriesDifference(u, one), S.etas, order, namedSeed(ctx.seed, `ode fit: ${E} epochs`)));
+    predictedShuffle.set(E, predictCurve(seriesDifference(sh, u), S.etas, order, namedSeed(ctx.seed, `ode fit: shuffled, ${E} epochs`)));
   }
-  predicted.set(0, predictCurve(seriesDifference(modelSeries(model, bank, gdLimitSchedule(S), order, "test"), one), S.etas, order, ctx.seed + 7));
+  predicted.set(0, predictCurve(seriesDifference(modelSeries(model, bank, gdLimitSchedule(S), order, "test"), one), S.etas, order, namedSeed(ctx.seed, "ode fit: GD limit")));
   const tiedChain = bankDiagramValue(bank, "test", "v1:(.(A(A)))");
   // Where does shuffling first change the coefficients? (exact, small N)
   const probe = S.shuffleProbe.Ns.map((N) =>

@@ -7,10 +7,10 @@
  *
  * @module
  */
+import { namedSeed, namedStream } from "../stats/seeds.js";
 import { gdSchedule, sgdSchedule } from "../schedule/schedule.js";
 import { gdcOptimizer, type Optimizer, sgdOptimizer } from "../simulate/optimizers.js";
 import { Z_95 } from "../stats/estimate.js";
-import { Rng } from "../stats/rng.js";
 import { Checkpoint } from "../harness/checkpoint.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
 import { fmt, type PlotRow } from "../plot/plotSpecs.js";
@@ -224,7 +224,7 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
         if (predict) {
           const bank = modelBank(cp, ctx, model, "test", S.bank);
           const d = seriesDifference(modelSeries(model, bank, gdSchedule(S.N, S.T), 3, "test"), modelSeries(model, bank, sgdSchedule(S.N), 3, "test"));
-          const curve = predictCurve(d, etas, 3, ctx.seed + 5);
+          const curve = predictCurve(d, etas, 3, namedSeed(ctx.seed, "ode fit: GDC − SGD"));
           predicted = { order2: curve.map((p) => ({ value: p.poly[2].value, stderr: p.poly[2].stderr })), order3: curve.map((p) => ({ value: p.poly[3].value, stderr: p.poly[3].stderr })) };
         }
         combos.push({ label: model.label, runs: sim, layout, predicted });
@@ -318,7 +318,7 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
       // the ratio expected if GDC − SGD were exactly 0 (E|N(0, se²)| = se·√(2/π)).
       const summary = (which: "gdc" | "gdcCov") => {
         const R = combos.length > 0 ? ratio(combos, undefined, which) : NaN;
-        const rng = new Rng(ctx.seed + 99);
+        const rng = namedStream(ctx.seed, "bootstrap");
         const boots: number[] = [];
         for (let s = 0; s < S.bootstrap && combos.length > 0; s++) {
           boots.push(ratio(combos, combos.map((c) => Array.from({ length: c.runs.results.length }, () => rng.int(c.runs.results.length))), which));

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { namedSeed } from "../stats/seeds.js";
 import { sgdSchedule } from "../schedule/schedule.js";
 import { sgdOptimizer } from "../simulate/optimizers.js";
 import { Checkpoint } from "../harness/checkpoint.js";
@@ -110,7 +111,7 @@ export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: L
             break;
           }
           const series = modelSeries(model, bank, schedule, 3, "test");
-          const odes = ([1, 2, 3] as const).map((deg) => predictCurve(series, etas, 3, ctx.seed + deg, deg));
+          const odes = ([1, 2, 3] as const).map((deg) => predictCurve(series, etas, 3, namedSeed(ctx.seed, `ode fit: degree ${deg}`), deg));
           const correction = resummedCorrection(chains, T, etas, 3);
           const meas: PlotRow[] = [];
           const lines: PlotRow[] = [];

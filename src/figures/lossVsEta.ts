@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { namedSeed } from "../stats/seeds.js";
 import { sgdSchedule } from "../schedule/schedule.js";
 import { sgdOptimizer } from "../simulate/optimizers.js";
 import { Checkpoint } from "../harness/checkpoint.js";
@@ -129,13 +130,13 @@ async function compute(ctx: ExperimentContext, S: LossVsEtaSizes): Promise<Share
     if (sim === null) return { combos, skipped, partial: true };
     const test = modelSeries(model, bank, schedule, order, "test");
     const gap = modelSeries(model, bank, schedule, order, "gap");
-    const pred = predictCurve(test, S.etas, order, ctx.seed + 1);
+    const pred = predictCurve(test, S.etas, order, namedSeed(ctx.seed, "ode fit: test"));
     const correction = resummedCorrection(chainQuadrature(cp, ctx, model, S.chains), S.N, S.etas, order);
     const resummed = pred.map((p, i) => ({ value: p.poly[order].value + correction[i].value, stderr: Math.hypot(p.poly[order].stderr, correction[i].stderr), n: p.poly[order].n }));
     combos.push({
       label: model.label,
       test: { meas: S.etas.map((_, i) => measured(sim, 0, i, "test")), pred, c0: test.coefficients[0].value, resummed },
-      gap: { meas: S.etas.map((_, i) => measured(sim, 0, i, "gap")), pred: predictCurve(gap, S.etas, order, ctx.seed + 2, 2), c0: gap.coefficients[0].value, resummed: null },
+      gap: { meas: S.etas.map((_, i) => measured(sim, 0, i, "gap")), pred: predictCurve(gap, S.etas, order, namedSeed(ctx.seed, "ode fit: gap"), 2), c0: gap.coefficients[0].value, resummed: null },
     });
   }
   return { combos, skipped, partial: false };

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { namedSeed } from "../stats/seeds.js";
 import { sgdSchedule } from "../schedule/schedule.js";
 import { sgdOptimizer } from "../simulate/optimizers.js";
 import { Checkpoint } from "../harness/checkpoint.js";
@@ -136,9 +137,9 @@ export function makeModelSelectionExperiment(sizes: { quick: ModelSelectionSizes
         }
         const bank = modelBank(cp, ctx, model, "test", S.bank);
         const series = modelSeries(model, bank, schedule, 3, "test");
-        const curve = predictCurve(series, S.etas, 3, ctx.seed + 1);
+        const curve = predictCurve(series, S.etas, 3, namedSeed(ctx.seed, "ode fit"));
         // Where the degree-3 (Riccati) fit has left to infinity before η, fall back to degree 2, then 1.
-        const lower = ([2, 1] as const).map((deg) => predictCurve(series, S.etas, 3, ctx.seed + 1, deg));
+        const lower = ([2, 1] as const).map((deg) => predictCurve(series, S.etas, 3, namedSeed(ctx.seed, "ode fit"), deg));
         const odeValue = S.etas.map((_, i) => {
           const candidates = [curve[i].ode.value, lower[0][i].ode.value, lower[1][i].ode.value];
           const k = candidates.findIndex((v) => Number.isFinite(v));

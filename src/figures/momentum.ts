@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { namedSeed } from "../stats/seeds.js";
 import { Rational } from "../algebra/rational.js";
 import type { EstimatedSeries } from "../predict/estimateSeries.js";
 import { sgdSchedule } from "../schedule/schedule.js";
@@ -97,7 +98,7 @@ export function makeMomentumExperiment(sizes: { quick: MomentumSizes; full: Mome
             break;
           }
           const series = modelSeries(model, bank, schedule, 3, "test");
-          const curve = predictCurve(series, etas, 3, ctx.seed + 3);
+          const curve = predictCurve(series, etas, 3, namedSeed(ctx.seed, "ode fit: momentum"));
           const c0 = series.coefficients[0].value;
           const tallyCurve = { label: `${model.label} β=${beta}`, within: 0, n: 0 };
           curves.push(tallyCurve);
@@ -247,7 +248,7 @@ export function makeInvHessExperiment(sizes: { quick: InvHessSizes; full: InvHes
       const perLambda: { lambda: number; rel: { eta: number; value: number; half: number }[]; smallestWithin: boolean }[] = [];
       S.lambdas.forEach((lambda, o) => {
         const series = hessianUpdateSeries(model, bank, S.N, lambda);
-        const curve = predictCurve(series, S.etas, 3, ctx.seed + o);
+        const curve = predictCurve(series, S.etas, 3, namedSeed(ctx.seed, `ode fit: optimizer ${o}`));
         const c0 = series.coefficients[0].value;
         const meas: PlotRow[] = [];
         const lines: PlotRow[] = [];
