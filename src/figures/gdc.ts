@@ -113,7 +113,7 @@ export const GDC_SIZES: { readonly quick: GdcSizes; readonly full: GdcSizes } = 
 };
 
 /** Index of SGD, GD and GDC(β×1) in a run's optimizer list. */
-interface Layout {
+export interface Layout {
   readonly sgd: number;
   readonly gd: number;
   readonly gdc: number;
@@ -123,7 +123,7 @@ interface Layout {
   readonly scan: ReadonlyMap<number, number>;
 }
 
-interface ComboRuns {
+export interface ComboRuns {
   readonly label: string;
   readonly runs: PairedRuns;
   readonly layout: Layout;
@@ -176,6 +176,207 @@ function ratio(combos: readonly ComboRuns[], picks?: readonly (readonly number[]
   return num / den;
 }
 
+type Combo = { readonly spec: ModelSpec; readonly runs: number; readonly scan: boolean; readonly etas: readonly number[]; readonly predict: boolean };
+
+/** The optimizers of one combo and where each sits: SGD, then GDC at each β multiple (β×0 = GD), or just GD and GDC(β×1); last GDC with the sample covariance. */
+export function comboOptimizers(S: GdcSizes, scan: boolean): { optimizers: Optimizer[]; layout: Layout } {
+  const sgd = sgdOptimizer(sgdSchedule(S.N));
+  const gd = sgdOptimizer(gdSchedule(S.N, S.T));
+  const cov = gdcOptimizer(S.N, S.T, 1, "sample-covariance");
+  if (!scan) return { optimizers: [sgd, gd, gdcOptimizer(S.N, S.T, 1), cov], layout: { sgd: 0, gd: 1, gdc: 2, gdcCov: 3, scan: new Map([[0, 1], [1, 2]]) } };
+  return {
+    optimizers: [sgd, ...S.betaScales.map((b) => (b === 0 ? gd : gdcOptimizer(S.N, S.T, b))), cov],
+    layout: { sgd: 0, gd: 1 + S.betaScales.indexOf(0), gdc: 1 + S.betaScales.indexOf(1), gdcCov: 1 + S.betaScales.length, scan: new Map(S.betaScales.map((b, i) => [b, 1 + i])) },
+  };
+}
+
+/** Trains every selected combo (paired runs) and predicts GD − SGD for the first `predictFor`; stops at an interruption. */
+async function measureCombos(ctx: ExperimentContext, S: GdcSizes, cp: Checkpoint): Promise<{ combos: ComboRuns[]; partial: boolean }> {
+  const specs: Combo[] = selectModels(ctx, [
+    { spec: S.main, runs: S.mainRuns, scan: true, etas: S.etas },
+    ...S.combos.map((spec) => ({ spec, runs: S.comboRuns, scan: false, etas: S.etas })),
+    ...S.optionalCombos.map((spec) => ({ spec, runs: S.optionalRuns, scan: false, etas: S.optionalEtas })),
+  ].map((s, k) => ({ ...s, predict: k < S.predictFor })));
+  await prepareNumerics(specs.map((s) => s.spec));
+  const combos: ComboRuns[] = [];
+  for (const { spec, runs, scan, etas, predict } of specs) {
+    if (runs < 2) continue;
+    const model = loadModel(spec, S.testSize, ctx.seed);
+    const { optimizers, layout } = comboOptimizers(S, scan);
+    const sim = pairedRuns(cp, ctx, `runs:${model.label}:${scan ? "scan" : "basic"}`, model, S.N, optimizers, etas, runs, S.chunk, `gdc: ${model.label}`);
+    if (sim === null) return { combos, partial: true };
+    let predicted: ComboRuns["predicted"];
+    if (predict) {
+      const bank = modelBank(cp, ctx, model, "test", S.bank);
+      const d = seriesDifference(modelSeries(model, bank, gdSchedule(S.N, S.T), 3, "test"), modelSeries(model, bank, sgdSchedule(S.N), 3, "test"));
+      const curve = predictCurve(d, etas, 3, namedSeed(ctx.seed, "ode fit: GDC − SGD"));
+      predicted = { order2: curve.map((p) => ({ value: p.poly[2].value, stderr: p.poly[2].stderr })), order3: curve.map((p) => ({ value: p.poly[3].value, stderr: p.poly[3].stderr })) };
+    }
+    combos.push({ label: model.label, runs: sim, layout, predicted });
+  }
+  return { combos, partial: false };
+}
+
+const band = (d: { mean: number; ci95: number }) => ({ value: d.mean, lo: d.mean - d.ci95, hi: d.mean + d.ci95 });
+
+/** One η of one combo: its difference row, its measured and predicted curve points, its two scatter points. */
+function differenceAt(c: ComboRuns, i: number, T: number): { row: PlotRow; meas: PlotRow[]; pred: PlotRow[]; scatter: PlotRow[] } {
+  const eta = c.runs.etas[i];
+  const a = diffCi(c.runs, c.layout.gd, c.layout.sgd, i);
+  const b = diffCi(c.runs, c.layout.gdc, c.layout.sgd, i);
+  const bc = diffCi(c.runs, c.layout.gdcCov, c.layout.sgd, i);
+  const row: PlotRow = {
+    kind: "difference",
+    model: c.label,
+    eta,
+    etaT: eta * T,
+    gd_minus_sgd: a.mean,
+    gd_minus_sgd_ci95: a.ci95,
+    gdc_minus_sgd: b.mean,
+    gdc_minus_sgd_ci95: b.ci95,
+    gdc_samplecov_minus_sgd: bc.mean,
+    gdc_samplecov_minus_sgd_ci95: bc.ci95,
+    runs: c.runs.results.length,
+  };
+  const pred: PlotRow[] = [];
+  if (c.predicted !== undefined) {
+    row.predicted_gd_minus_sgd_order2 = c.predicted.order2[i].value;
+    row.predicted_gd_minus_sgd_order2_se = c.predicted.order2[i].stderr;
+    row.predicted_gd_minus_sgd_order3 = c.predicted.order3[i].value;
+    pred.push({ eta, value: c.predicted.order3[i].value, series: "GD − SGD predicted (order 3)" });
+    pred.push({ eta, value: 0, series: "GDC − SGD predicted (0 through η²)" });
+  }
+  const meas = [
+    { eta, ...band(a), series: "GD − SGD" },
+    { eta, ...band(b), series: "GDC − SGD (split-half)" },
+    { eta, ...band(bc), series: "GDC − SGD (sample covariance)" },
+  ];
+  const x = { model: c.label, eta, x: a.mean, xlo: a.mean - a.ci95, xhi: a.mean + a.ci95 };
+  const scatter = [
+    { ...x, y: b.mean, ylo: b.mean - b.ci95, yhi: b.mean + b.ci95, series: "split-half Ĉ" },
+    { ...x, y: bc.mean, ylo: bc.mean - bc.ci95, yhi: bc.mean + bc.ci95, series: "sample-covariance Ĉ" },
+  ];
+  return { row, meas, pred, scatter };
+}
+
+/** The paired-difference rows of every combo, one panel per combo, and the points of the scatter (d). */
+export function differenceRows(combos: readonly ComboRuns[], T: number): { rows: PlotRow[]; scatter: PlotRow[]; panels: object[] } {
+  const rows: PlotRow[] = [];
+  const scatter: PlotRow[] = [];
+  const panels = combos.map((c) => {
+    const at = c.runs.etas.map((_, i) => differenceAt(c, i, T));
+    rows.push(...at.map((x) => x.row));
+    scatter.push(...at.flatMap((x) => x.scatter));
+    return curvePanel(c.label, { field: "eta", title: "η", log: true }, "test-loss difference (paired)", at.flatMap((x) => x.meas), at.flatMap((x) => x.pred));
+  });
+  return { rows, scatter, panels };
+}
+
+/** (a) the main model's test losses of SGD, GD and GDC: curve points and rows. */
+export function absoluteLosses(main: ComboRuns, T: number): { rows: PlotRow[]; points: PlotRow[] } {
+  const names: [number, string][] = [
+    [main.layout.sgd, "SGD"],
+    [main.layout.gd, "GD"],
+    [main.layout.gdc, "GDC (β×1, split-half)"],
+    [main.layout.gdcCov, "GDC (β×1, sample covariance)"],
+  ];
+  const rows: PlotRow[] = [];
+  const points: PlotRow[] = [];
+  for (const [o, name] of names) {
+    main.runs.etas.forEach((eta, i) => {
+      const xs = main.runs.results.map((r) => r[o][i]).filter((r) => r.diverged === undefined).map((r) => (r as { test: number }).test);
+      const m = meanInterval(xs);
+      points.push({ eta, value: m.mean, lo: m.mean - m.ci95, hi: m.mean + m.ci95, series: name });
+      rows.push({ kind: "test loss", model: main.label, optimizer: name, eta, etaT: eta * T, test: m.mean, ci95: m.ci95, runs: m.runs });
+    });
+  }
+  return { rows, points };
+}
+
+/** (c) the β scan on the main model with the order-η² prediction `(1 − k)·(GD − SGD)`, and its note at the largest η. */
+export function betaScan(main: ComboRuns, T: number): { rows: PlotRow[]; meas: PlotRow[]; pred: PlotRow[]; note: string } {
+  const rows: PlotRow[] = [];
+  const meas: PlotRow[] = [];
+  const pred: PlotRow[] = [];
+  const parts: string[] = [];
+  const last = main.runs.etas.length - 1;
+  for (const [b, o] of main.layout.scan) {
+    main.runs.etas.forEach((eta, i) => {
+      const d = diffCi(main.runs, o, main.layout.sgd, i);
+      meas.push({ eta, ...band(d), series: `β×${b}` });
+      rows.push({ kind: "beta scan", model: main.label, beta_scale: b, eta, etaT: eta * T, gdc_minus_sgd: d.mean, ci95: d.ci95 });
+      if (main.predicted !== undefined) pred.push({ eta, value: (1 - b) * main.predicted.order2[i].value, series: `β×${b} predicted (1−k)(GD−SGD)` });
+    });
+    const d = diffCi(main.runs, o, main.layout.sgd, last);
+    parts.push(`β×${b}: ${fmt(d.mean)}±${fmt(d.ci95, 2)}`);
+  }
+  return { rows, meas, pred, note: `β scan at η = ${main.runs.etas[last]} (GDC−SGD): ${parts.join(", ")}` };
+}
+
+/** The four plots (a)–(d), given the main model's curves and every combo's panels and scatter points. */
+function gdcPlots(main: ComboRuns, S: GdcSizes, abs: PlotRow[], scan: ReturnType<typeof betaScan>, diff: ReturnType<typeof differenceRows>): { name: string; spec: object }[] {
+  const eta = { field: "eta", title: "η", log: true };
+  return [
+    { name: "gdc-one-init", spec: grid(`GDC on ${main.label}, N = T = ${S.N}: (a) test loss of SGD, GD and GDC; paired differences from SGD`, [curvePanel("test loss", eta, "test loss", abs, []), diff.panels[0]], 2) },
+    { name: "gdc-inits", spec: grid("(b) GD − SGD and GDC − SGD on several models and inits (95% CIs)", diff.panels.slice(1), 4) },
+    {
+      name: "gdc-beta-scan",
+      spec: grid(`(c) β scan on ${main.label}: GDC(β×k) − SGD, measured and the order-η² prediction (1−k)·(GD−SGD)`, [curvePanel("β scan", eta, "GDC(β×k) − SGD", scan.meas, scan.pred, [], { width: 520, height: 320 })], 1),
+    },
+    { name: "gdc-scatter", spec: figure("(d) GD − SGD vs GDC − SGD over models, data, inits and η (equal axes)", equalAxesScatter("each point: one (model, η)", diff.scatter, "GD − SGD (test loss)", "GDC − SGD (test loss)")) },
+  ];
+}
+
+/**
+ * The summary ratio `mean|GDC−SGD| / mean|GD−SGD|` with a bootstrap over runs (within each
+ * model), and the noise floor: the ratio expected if GDC − SGD were exactly 0 (`E|N(0, se²)| = se·√(2/π)`).
+ */
+export function summaryRatio(combos: readonly ComboRuns[], which: "gdc" | "gdcCov", bootstrap: number, seed: number): { R: number; lo: number; hi: number; floor: number } {
+  const R = combos.length > 0 ? ratio(combos, undefined, which) : NaN;
+  const rng = namedStream(seed, "bootstrap");
+  const boots: number[] = [];
+  for (let s = 0; s < bootstrap && combos.length > 0; s++) {
+    boots.push(ratio(combos, combos.map((c) => Array.from({ length: c.runs.results.length }, () => rng.int(c.runs.results.length))), which));
+  }
+  boots.sort((a, b) => a - b);
+  let floorNum = 0;
+  let den = 0;
+  for (const c of combos) {
+    c.runs.etas.forEach((_, i) => {
+      floorNum += (diffCi(c.runs, c.layout[which], c.layout.sgd, i).ci95 / Z_95) * Math.sqrt(2 / Math.PI);
+      den += Math.abs(diffCi(c.runs, c.layout.gd, c.layout.sgd, i).mean);
+    });
+  }
+  return { R, lo: boots[Math.floor(0.025 * (boots.length - 1))], hi: boots[Math.ceil(0.975 * (boots.length - 1))], floor: floorNum / den };
+}
+
+/** The summary rows, the verdict line and pass/fail (both estimators' ratio ≤ 0.3). */
+export function gdcVerdict(combos: readonly ComboRuns[], bootstrap: number, seed: number): { rows: PlotRow[]; verdict: string; pass: boolean; perModel: string[] } {
+  const points = combos.reduce((s, c) => s + c.runs.etas.length, 0);
+  const split = summaryRatio(combos, "gdc", bootstrap, seed);
+  const cov = summaryRatio(combos, "gdcCov", bootstrap, seed);
+  const perModel = combos.map((c) => `${c.label}: split-half ${fmt(ratio([c]), 2)}, sample covariance ${fmt(ratio([c], undefined, "gdcCov"), 2)}`);
+  const rows: PlotRow[] = [
+    { kind: "summary", estimator: "split-half", ratio: split.R, ratio_lo: split.lo, ratio_hi: split.hi, noise_floor: split.floor, models: combos.length, points },
+    { kind: "summary", estimator: "sample-covariance", ratio: cov.R, ratio_lo: cov.lo, ratio_hi: cov.hi, noise_floor: cov.floor, models: combos.length, points },
+  ];
+  const main = combos[0];
+  let refNote = "";
+  if (main !== undefined) {
+    const i = main.runs.etas.length - 1;
+    const a = diffCi(main.runs, main.layout.sgd, main.layout.gd, i);
+    const b = diffCi(main.runs, main.layout.sgd, main.layout.gdc, i);
+    refNote = `; at η = ${main.runs.etas[i]} on ${main.label}: SGD−GD = ${fmt(a.mean)}±${fmt(a.ci95, 2)}, SGD−GDC = ${fmt(b.mean)}±${fmt(b.ci95, 2)}`;
+    if (main.predicted !== undefined) refNote += ` (predicted SGD−GD order 2: ${fmt(-main.predicted.order2[i].value)}±${fmt(Z_95 * main.predicted.order2[i].stderr, 2)})`;
+  }
+  const verdict =
+    `mean|GDC−SGD| / mean|GD−SGD| over ${combos.length} (model, data, init), ${points} (model, η) points: split-half Ĉ ${fmt(split.R, 3)} ` +
+    `(95% bootstrap ${fmt(split.lo, 2)}–${fmt(split.hi, 2)}; noise floor ${fmt(split.floor, 2)}), sample-covariance Ĉ ${fmt(cov.R, 3)} ` +
+    `(${fmt(cov.lo, 2)}–${fmt(cov.hi, 2)}; floor ${fmt(cov.floor, 2)}); target ≤ 0.3` +
+    refNote;
+  return { rows, verdict, pass: split.R <= 0.3 && cov.R <= 0.3, perModel };
+}
+
 export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = GDC_SIZES): Experiment {
   return {
     id: "gdc",
@@ -189,179 +390,29 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
       const t0 = performance.now();
       const S = ctx.quick ? sizes.quick : sizes.full;
       const cp = Checkpoint.open(ctx.outDir, { experiment: "gdc", version: 2, seed: ctx.seed, sizes: S });
-      const sgd = sgdOptimizer(sgdSchedule(S.N));
-      const gd = sgdOptimizer(gdSchedule(S.N, S.T));
-      const skipped: string[] = [];
-      const combos: ComboRuns[] = [];
-      let partial = false;
-      const specs = selectModels(ctx, [
-        { spec: S.main, runs: S.mainRuns, scan: true, etas: S.etas },
-        ...S.combos.map((spec) => ({ spec, runs: S.comboRuns, scan: false, etas: S.etas })),
-        ...S.optionalCombos.map((spec) => ({ spec, runs: S.optionalRuns, scan: false, etas: S.optionalEtas })),
-      ].map((s, k) => ({ ...s, predict: k < S.predictFor })));
-      await prepareNumerics(specs.map((s) => s.spec));
-      for (const { spec, runs, scan, etas, predict } of specs) {
-        const model = loadModel(spec, S.testSize, ctx.seed);
-        if (model === null) {
-          skipped.push(`${modelLabel(spec)}: architecture not available yet`);
-          continue;
-        }
-        if (runs < 2) continue;
-        // Optimizer list: SGD, then GDC at each β multiple (β×0 = GD) or just GD and GDC(β×1).
-        const cov = gdcOptimizer(S.N, S.T, 1, "sample-covariance");
-        const optimizers: Optimizer[] = scan
-          ? [sgd, ...S.betaScales.map((b) => (b === 0 ? gd : gdcOptimizer(S.N, S.T, b))), cov]
-          : [sgd, gd, gdcOptimizer(S.N, S.T, 1), cov];
-        const layout: Layout = scan
-          ? { sgd: 0, gd: 1 + S.betaScales.indexOf(0), gdc: 1 + S.betaScales.indexOf(1), gdcCov: 1 + S.betaScales.length, scan: new Map(S.betaScales.map((b, i) => [b, 1 + i])) }
-          : { sgd: 0, gd: 1, gdc: 2, gdcCov: 3, scan: new Map([[0, 1], [1, 2]]) };
-        const sim = pairedRuns(cp, ctx, `runs:${model.label}:${scan ? "scan" : "basic"}`, model, S.N, optimizers, etas, runs, S.chunk, `gdc: ${model.label}`);
-        if (sim === null) {
-          partial = true;
-          break;
-        }
-        let predicted: ComboRuns["predicted"];
-        if (predict) {
-          const bank = modelBank(cp, ctx, model, "test", S.bank);
-          const d = seriesDifference(modelSeries(model, bank, gdSchedule(S.N, S.T), 3, "test"), modelSeries(model, bank, sgdSchedule(S.N), 3, "test"));
-          const curve = predictCurve(d, etas, 3, namedSeed(ctx.seed, "ode fit: GDC − SGD"));
-          predicted = { order2: curve.map((p) => ({ value: p.poly[2].value, stderr: p.poly[2].stderr })), order3: curve.map((p) => ({ value: p.poly[3].value, stderr: p.poly[3].stderr })) };
-        }
-        combos.push({ label: model.label, runs: sim, layout, predicted });
-      }
-
-      const rows: PlotRow[] = [];
-      const scatter: PlotRow[] = [];
-      const diffPanels: object[] = [];
-      for (const c of combos) {
-        const meas: PlotRow[] = [];
-        const pred: PlotRow[] = [];
-        c.runs.etas.forEach((eta, i) => {
-          const a = diffCi(c.runs, c.layout.gd, c.layout.sgd, i);
-          const b = diffCi(c.runs, c.layout.gdc, c.layout.sgd, i);
-          const bc = diffCi(c.runs, c.layout.gdcCov, c.layout.sgd, i);
-          const row: PlotRow = {
-            kind: "difference",
-            model: c.label,
-            eta,
-            etaT: eta * S.T,
-            gd_minus_sgd: a.mean,
-            gd_minus_sgd_ci95: a.ci95,
-            gdc_minus_sgd: b.mean,
-            gdc_minus_sgd_ci95: b.ci95,
-            gdc_samplecov_minus_sgd: bc.mean,
-            gdc_samplecov_minus_sgd_ci95: bc.ci95,
-            runs: c.runs.results.length,
-          };
-          if (c.predicted !== undefined) {
-            row.predicted_gd_minus_sgd_order2 = c.predicted.order2[i].value;
-            row.predicted_gd_minus_sgd_order2_se = c.predicted.order2[i].stderr;
-            row.predicted_gd_minus_sgd_order3 = c.predicted.order3[i].value;
-            pred.push({ eta, value: c.predicted.order3[i].value, series: "GD − SGD predicted (order 3)" });
-            pred.push({ eta, value: 0, series: "GDC − SGD predicted (0 through η²)" });
-          }
-          rows.push(row);
-          meas.push({ eta, value: a.mean, lo: a.mean - a.ci95, hi: a.mean + a.ci95, series: "GD − SGD" });
-          meas.push({ eta, value: b.mean, lo: b.mean - b.ci95, hi: b.mean + b.ci95, series: "GDC − SGD (split-half)" });
-          meas.push({ eta, value: bc.mean, lo: bc.mean - bc.ci95, hi: bc.mean + bc.ci95, series: "GDC − SGD (sample covariance)" });
-          scatter.push({ model: c.label, eta, x: a.mean, xlo: a.mean - a.ci95, xhi: a.mean + a.ci95, y: b.mean, ylo: b.mean - b.ci95, yhi: b.mean + b.ci95, series: "split-half Ĉ" });
-          scatter.push({ model: c.label, eta, x: a.mean, xlo: a.mean - a.ci95, xhi: a.mean + a.ci95, y: bc.mean, ylo: bc.mean - bc.ci95, yhi: bc.mean + bc.ci95, series: "sample-covariance Ĉ" });
-        });
-        diffPanels.push(curvePanel(c.label, { field: "eta", title: "η", log: true }, "test-loss difference (paired)", meas, pred));
-      }
-
-      // (a) absolute test losses on the main model, relative to the loss at init.
+      const { combos, partial } = await measureCombos(ctx, S, cp);
+      const diff = differenceRows(combos, S.T);
+      const rows = [...diff.rows];
       const main = combos[0];
       const plots: { name: string; spec: object }[] = [];
       let scanNote = "";
       if (main !== undefined) {
-        const abs: PlotRow[] = [];
-        const names: [number, string][] = [
-          [main.layout.sgd, "SGD"],
-          [main.layout.gd, "GD"],
-          [main.layout.gdc, "GDC (β×1, split-half)"],
-          [main.layout.gdcCov, "GDC (β×1, sample covariance)"],
-        ];
-        for (const [o, name] of names) {
-          main.runs.etas.forEach((eta, i) => {
-            const xs = main.runs.results.map((r) => r[o][i]).filter((r) => r.diverged === undefined).map((r) => (r as { test: number }).test);
-            const m = meanInterval(xs);
-            abs.push({ eta, value: m.mean, lo: m.mean - m.ci95, hi: m.mean + m.ci95, series: name });
-            rows.push({ kind: "test loss", model: main.label, optimizer: name, eta, etaT: eta * S.T, test: m.mean, ci95: m.ci95, runs: m.runs });
-          });
-        }
-        plots.push({
-          name: "gdc-one-init",
-          spec: grid(`GDC on ${main.label}, N = T = ${S.N}: (a) test loss of SGD, GD and GDC; paired differences from SGD`, [curvePanel("test loss", { field: "eta", title: "η", log: true }, "test loss", abs, []), diffPanels[0]], 2),
-        });
-        plots.push({ name: "gdc-inits", spec: grid("(b) GD − SGD and GDC − SGD on several models and inits (95% CIs)", diffPanels.slice(1), 4) });
-        // (c) β scan with the order-η² prediction (1 − k)·(GD − SGD).
-        const scanMeas: PlotRow[] = [];
-        const scanPred: PlotRow[] = [];
-        const scanParts: string[] = [];
-        for (const [b, o] of main.layout.scan) {
-          main.runs.etas.forEach((eta, i) => {
-            const d = diffCi(main.runs, o, main.layout.sgd, i);
-            scanMeas.push({ eta, value: d.mean, lo: d.mean - d.ci95, hi: d.mean + d.ci95, series: `β×${b}` });
-            rows.push({ kind: "beta scan", model: main.label, beta_scale: b, eta, etaT: eta * S.T, gdc_minus_sgd: d.mean, ci95: d.ci95 });
-            if (main.predicted !== undefined) scanPred.push({ eta, value: (1 - b) * main.predicted.order2[i].value, series: `β×${b} predicted (1−k)(GD−SGD)` });
-          });
-          const last = diffCi(main.runs, o, main.layout.sgd, main.runs.etas.length - 1);
-          scanParts.push(`β×${b}: ${fmt(last.mean)}±${fmt(last.ci95, 2)}`);
-        }
-        scanNote = `β scan at η = ${main.runs.etas[main.runs.etas.length - 1]} (GDC−SGD): ${scanParts.join(", ")}`;
-        plots.push({ name: "gdc-beta-scan", spec: grid(`(c) β scan on ${main.label}: GDC(β×k) − SGD, measured and the order-η² prediction (1−k)·(GD−SGD)`, [curvePanel("β scan", { field: "eta", title: "η", log: true }, "GDC(β×k) − SGD", scanMeas, scanPred, [], { width: 520, height: 320 })], 1) });
-        plots.push({ name: "gdc-scatter", spec: figure("(d) GD − SGD vs GDC − SGD over models, data, inits and η (equal axes)", equalAxesScatter("each point: one (model, η)", scatter, "GD − SGD (test loss)", "GDC − SGD (test loss)")) });
+        const abs = absoluteLosses(main, S.T);
+        const scan = betaScan(main, S.T);
+        rows.push(...abs.rows, ...scan.rows);
+        plots.push(...gdcPlots(main, S, abs.points, scan, diff));
+        scanNote = scan.note;
       }
-
-      // Summary ratios with a bootstrap over runs (within each model), and the noise floor:
-      // the ratio expected if GDC − SGD were exactly 0 (E|N(0, se²)| = se·√(2/π)).
-      const summary = (which: "gdc" | "gdcCov") => {
-        const R = combos.length > 0 ? ratio(combos, undefined, which) : NaN;
-        const rng = namedStream(ctx.seed, "bootstrap");
-        const boots: number[] = [];
-        for (let s = 0; s < S.bootstrap && combos.length > 0; s++) {
-          boots.push(ratio(combos, combos.map((c) => Array.from({ length: c.runs.results.length }, () => rng.int(c.runs.results.length))), which));
-        }
-        boots.sort((a, b) => a - b);
-        let floorNum = 0;
-        let den = 0;
-        for (const c of combos) {
-          c.runs.etas.forEach((_, i) => {
-            floorNum += (diffCi(c.runs, c.layout[which], c.layout.sgd, i).ci95 / Z_95) * Math.sqrt(2 / Math.PI);
-            den += Math.abs(diffCi(c.runs, c.layout.gd, c.layout.sgd, i).mean);
-          });
-        }
-        return { R, lo: boots[Math.floor(0.025 * (boots.length - 1))], hi: boots[Math.ceil(0.975 * (boots.length - 1))], floor: floorNum / den };
-      };
-      const points = combos.reduce((s, c) => s + c.runs.etas.length, 0);
-      const split = summary("gdc");
-      const cov = summary("gdcCov");
-      const perModel = combos.map((c) => `${c.label}: split-half ${fmt(ratio([c]), 2)}, sample covariance ${fmt(ratio([c], undefined, "gdcCov"), 2)}`);
-      rows.push({ kind: "summary", estimator: "split-half", ratio: split.R, ratio_lo: split.lo, ratio_hi: split.hi, noise_floor: split.floor, models: combos.length, points });
-      rows.push({ kind: "summary", estimator: "sample-covariance", ratio: cov.R, ratio_lo: cov.lo, ratio_hi: cov.hi, noise_floor: cov.floor, models: combos.length, points });
-      let refNote = "";
-      if (main !== undefined) {
-        const i = main.runs.etas.length - 1;
-        const a = diffCi(main.runs, main.layout.sgd, main.layout.gd, i);
-        const b = diffCi(main.runs, main.layout.sgd, main.layout.gdc, i);
-        refNote = `; at η = ${main.runs.etas[i]} on ${main.label}: SGD−GD = ${fmt(a.mean)}±${fmt(a.ci95, 2)}, SGD−GDC = ${fmt(b.mean)}±${fmt(b.ci95, 2)}`;
-        if (main.predicted !== undefined) refNote += ` (predicted SGD−GD order 2: ${fmt(-main.predicted.order2[i].value)}±${fmt(Z_95 * main.predicted.order2[i].stderr, 2)})`;
-      }
-      const verdict =
-        `mean|GDC−SGD| / mean|GD−SGD| over ${combos.length} (model, data, init), ${points} (model, η) points: split-half Ĉ ${fmt(split.R, 3)} ` +
-        `(95% bootstrap ${fmt(split.lo, 2)}–${fmt(split.hi, 2)}; noise floor ${fmt(split.floor, 2)}), sample-covariance Ĉ ${fmt(cov.R, 3)} ` +
-        `(${fmt(cov.lo, 2)}–${fmt(cov.hi, 2)}; floor ${fmt(cov.floor, 2)}); target ≤ 0.3` +
-        refNote +
-        (skipped.length > 0 ? `; skipped: ${skipped.join("; ")}` : "");
+      const v = gdcVerdict(combos, S.bootstrap, ctx.seed);
+      rows.push(...v.rows);
       return {
         id: "gdc",
         rows,
         plots,
-        verdict,
-        pass: partial ? null : split.R <= 0.3 && cov.R <= 0.3,
+        verdict: v.verdict,
+        pass: partial ? null : v.pass,
         partial,
-        details: { sizes: S, perModelRatio: perModel, betaScan: scanNote, skipped, seconds: (performance.now() - t0) / 1000 },
+        details: { sizes: S, perModelRatio: v.perModel, betaScan: scanNote, skipped: [], seconds: (performance.now() - t0) / 1000 },
       };
     },
   };

@@ -147,6 +147,97 @@ export function unresummedSeries(alpha: number, times: readonly number[]): numbe
   });
 }
 
+type Merged = ReturnType<typeof merge>;
+type MomentArrays = ReturnType<typeof asArrays>;
+
+/** The final point of one η: measured `z_T` and its predictions. */
+export interface HelixFinal {
+  readonly eta: number;
+  readonly mean: number;
+  readonly half: number;
+  readonly stderr: number;
+  readonly runs: number;
+  /** Resummed entropic drift, continuous and discrete propagators. */
+  readonly cont: number;
+  readonly disc: number;
+  /** The un-resummed order-3 series. */
+  readonly naive: number;
+}
+
+/** Runs `total` simulations of the helix in resumable chunks; merged, or null when interrupted. */
+async function simulatedChunks(cp: Checkpoint, ctx: ExperimentContext, key: string, total: number, chunk: number, options: Omit<Parameters<typeof simulateHelix>[0], "runs" | "trackRuns">, label: string, track = false): Promise<{ merged: Merged; chunks: Chunk[] } | null> {
+  const chunks = await runChunksAsync(cp, ctx, key, Math.ceil(total / chunk), (i, seed) => {
+    const runs = Math.min(chunk, total - i * chunk);
+    const r = simulateHelix({ ...options, runs, ...(track ? { trackRuns: runs } : {}) }, new Rng(seed));
+    return { runs: r.runs, times: r.times, sumZ: r.sumZ, sumZ2: r.sumZ2, sumLoss: r.sumLoss, sumLoss2: r.sumLoss2, ...(r.tracks !== undefined ? { tracks: r.tracks } : {}) } satisfies Chunk;
+  }, label);
+  return chunks === null ? null : { merged: merge(chunks), chunks };
+}
+
+/** One η's mean trajectory against the resummed (both propagators) and un-resummed drift, and its final point. */
+export function trajectoryRows(m: Merged, eta: number, moments: MomentArrays, naive: readonly number[], T: number): { rows: PlotRow[]; final: HelixFinal } {
+  const drift = (t: number, propagator: PropagatorKind) => entropicDrift(moments.C, moments.H, moments.J, eta, t, { propagator })[2];
+  const rows = m.times.map((t, i) => ({ kind: "trajectory", eta, t, z: m.z[i].mean, lo: m.z[i].mean - m.z[i].half, hi: m.z[i].mean + m.z[i].half, resummed: drift(t, "continuous"), resummed_discrete: drift(t, "discrete"), unresummed: naive[i], chaudhari_soatto: 0 }));
+  const last = m.times.length - 1;
+  return { rows, final: { eta, mean: m.z[last].mean, half: m.z[last].half, stderr: m.z[last].stderr, runs: m.runs, cont: drift(T, "continuous"), disc: drift(T, "discrete"), naive: naive[last] } };
+}
+
+/** The final-point rows of every η. */
+export function finalRows(finals: readonly HelixFinal[], T: number): PlotRow[] {
+  return finals.map((f) => ({ kind: "final", eta: f.eta, t: T, runs: f.runs, z: f.mean, lo: f.mean - f.half, hi: f.mean + f.half, stderr: f.stderr, resummed: f.cont, resummed_discrete: f.disc, unresummed: f.naive, chaudhari_soatto: 0, relative_error: (f.cont - f.mean) / f.mean }));
+}
+
+type CircularSummary = { revs: number; half: number; predicted: number; predictedDiscrete: number };
+
+/** The circular valley `z ~ z + 200π`: revolutions against the prediction, the orbits of the first tracked runs, and the summary at `T`. */
+export function circularRows(m: Merged, tracks: readonly number[][], moments: MomentArrays, C: HelixSizes["circular"]): { rows: PlotRow[]; orbit: PlotRow[]; circ: CircularSummary } {
+  const revs = (t: number, propagator: PropagatorKind) => entropicDrift(moments.C, moments.H, moments.J, C.eta, t, { propagator })[2] / CIRCLE_PERIOD;
+  const rows = m.times.map((t, i) => ({ kind: "circular", eta: C.eta, t, revolutions: m.z[i].mean / CIRCLE_PERIOD, lo: (m.z[i].mean - m.z[i].half) / CIRCLE_PERIOD, hi: (m.z[i].mean + m.z[i].half) / CIRCLE_PERIOD, predicted: revs(t, "continuous"), predicted_discrete: revs(t, "discrete") }));
+  const orbit: PlotRow[] = [];
+  tracks.slice(0, 4).forEach((track, k) => {
+    track.forEach((z, i) => {
+      if (i % 5 !== 0 && i !== track.length - 1) return;
+      const phi = z / 100; // angle on the circle: z/(200π)·2π
+      const radius = 1 + 0.04 * k; // offset the runs so they do not overlap
+      orbit.push({ run: `run ${k + 1}`, t: m.times[i], X: radius * Math.cos(phi), Y: radius * Math.sin(phi), order: i });
+    });
+  });
+  const last = m.times.length - 1;
+  return { rows, orbit, circ: { revs: m.z[last].mean / CIRCLE_PERIOD, half: m.z[last].half / CIRCLE_PERIOD, predicted: revs(C.T, "continuous"), predictedDiscrete: revs(C.T, "discrete") } };
+}
+
+type TiltSummary = { z: number; half: number; predicted: number; predictedDiscrete: number; loss: number; lossHalf: number };
+
+/** The tilted valley `+αz`: `z` and the loss against the first-order plus entropic drift, and the summary at `T`. */
+export function tiltedRows(m: Merged, tilted: MomentArrays, Tl: HelixSizes["tilted"]): { rows: PlotRow[]; tilt: TiltSummary } {
+  const pred = (t: number, propagator: PropagatorKind = "continuous") =>
+    entropicDrift(tilted.C, tilted.H, tilted.J, Tl.eta, t, { propagator })[2] + firstOrderDrift(tilted.G, tilted.H, Tl.eta, t, propagator)[2];
+  const rows = m.times.map((t, i) => ({ kind: "tilted", eta: Tl.eta, alpha: Tl.alpha, t, z: m.z[i].mean, lo: m.z[i].mean - m.z[i].half, hi: m.z[i].mean + m.z[i].half, predicted: pred(t), predicted_discrete: pred(t, "discrete"), loss: m.loss[i].mean, loss_lo: m.loss[i].mean - m.loss[i].half, loss_hi: m.loss[i].mean + m.loss[i].half }));
+  const last = m.times.length - 1;
+  return { rows, tilt: { z: m.z[last].mean, half: m.z[last].half, predicted: pred(Tl.T), predictedDiscrete: pred(Tl.T, "discrete"), loss: m.loss[last].mean, lossHalf: m.loss[last].half } };
+}
+
+/** The verdict line and pass/fail of the helix figure. */
+export function helixVerdict(S: HelixSizes, finals: readonly HelixFinal[], circ: CircularSummary | null, tilt: TiltSummary | null, partial: boolean): { verdict: string; pass: boolean | null } {
+  const C = S.circular;
+  const Tl = S.tilted;
+  const within10 = finals.filter((f) => f.eta <= 0.05 + 1e-12).every((f) => Math.abs(f.cont - f.mean) <= 0.1 * Math.abs(f.mean));
+  const alternativesOut = finals.every((f) => Math.abs(f.naive - f.mean) > f.half && Math.abs(f.mean) > f.half);
+  const discreteInside = finals.filter((f) => Math.abs(f.disc - f.mean) <= f.half).length;
+  const circOk = circ !== null && circ.revs - circ.half > 0;
+  const tiltOk = tilt !== null && tilt.z - tilt.half > 0 && tilt.loss - tilt.lossHalf > 0;
+  const parts = finals.map(
+    (f) => `η=${f.eta}: z_T = ${fmt(f.mean, 4)} ± ${fmt(f.half, 2)} vs resummed ${fmt(f.cont, 4)} (${fmt((100 * (f.cont - f.mean)) / f.mean, 2)}%; discrete ${fmt(f.disc, 4)}), un-resummed ${fmt(f.naive, 3)}, 0`,
+  );
+  const verdict =
+    (partial ? `interrupted (${finals.length}/${S.etas.length} learning rates done); rerun to resume. ` : "") +
+    `T = ${S.T}, ${S.runs} runs: ${parts.join("; ")}. ` +
+    `Resummed entropic drift from measured C, H, J within 10% for η ≤ 0.05: ${within10 ? "yes" : "no"}; with discrete propagators inside the 95% interval at ${discreteInside}/${finals.length} η; un-resummed and 0 outside every interval: ${alternativesOut ? "yes" : "no"}.` +
+    (circ === null ? "" : ` Circular valley (η=${C.eta}, T=${C.T}): ${fmt(circ.revs, 3)} ± ${fmt(circ.half, 2)} revolutions counter-clockwise (predicted ${fmt(circ.predicted, 3)}; discrete ${fmt(circ.predictedDiscrete, 3)}).`) +
+    (tilt === null ? "" : ` Tilted (+${Tl.alpha}z, η=${Tl.eta}): z_T = ${fmt(tilt.z, 3)} ± ${fmt(tilt.half, 2)} (predicted ${fmt(tilt.predicted, 3)}; discrete ${fmt(tilt.predictedDiscrete, 3)}), test loss rose by ${fmt(tilt.loss, 3)} ± ${fmt(tilt.lossHalf, 2)}: it climbs.`);
+  return { verdict, pass: partial ? null : within10 && alternativesOut && circOk && tiltOk };
+}
+
 /** Makes the helix experiment with the given sizes (tests use tiny ones). */
 export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes } = HELIX_SIZES): Experiment {
   return {
@@ -161,130 +252,44 @@ export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes
       const moments = asArrays(cp.unit("moments", () => measuredMoments(0)));
       const tiltedMoments = asArrays(cp.unit("moments:tilted", () => measuredMoments(S.tilted.alpha)));
       ctx.progress("helix: moments", 1, 1);
-      const rows: PlotRow[] = [];
-      const finals: { eta: number; mean: number; half: number; stderr: number; runs: number; cont: number; disc: number; naive: number }[] = [];
-      let partial = false;
       const trajectory: PlotRow[] = [];
+      const finals: HelixFinal[] = [];
+      let partial = false;
       for (const eta of S.etas) {
-        const key = `sgd:eta=${eta}`;
-        const chunks = await runChunksAsync(cp, ctx, key, Math.ceil(S.runs / S.chunk), (i, seed) => {
-          const runs = Math.min(S.chunk, S.runs - i * S.chunk);
-          const r = simulateHelix({ eta, T: S.T, runs, recordEvery: S.recordEvery }, new Rng(seed));
-          return { runs: r.runs, times: r.times, sumZ: r.sumZ, sumZ2: r.sumZ2, sumLoss: r.sumLoss, sumLoss2: r.sumLoss2 } satisfies Chunk;
-        }, `helix η=${eta}`);
-        if (chunks === null) {
+        const sim = await simulatedChunks(cp, ctx, `sgd:eta=${eta}`, S.runs, S.chunk, { eta, T: S.T, recordEvery: S.recordEvery }, `helix η=${eta}`);
+        if (sim === null) {
           partial = true;
           break;
         }
-        const m = merge(chunks);
-        const series = cp.unit(`unresummed:T=${S.T}:every=${S.recordEvery}`, () => unresummedSeries(0, m.times));
+        const series = cp.unit(`unresummed:T=${S.T}:every=${S.recordEvery}`, () => unresummedSeries(0, sim.merged.times));
         const naive = series.map((c) => c.reduce((acc, ck, d) => acc + ck * eta ** d, 0));
-        m.times.forEach((t, i) => {
-          const cont = entropicDrift(moments.C, moments.H, moments.J, eta, t)[2];
-          const disc = entropicDrift(moments.C, moments.H, moments.J, eta, t, { propagator: "discrete" })[2];
-          const row = { kind: "trajectory", eta, t, z: m.z[i].mean, lo: m.z[i].mean - m.z[i].half, hi: m.z[i].mean + m.z[i].half, resummed: cont, resummed_discrete: disc, unresummed: naive[i], chaudhari_soatto: 0 };
-          rows.push(row);
-          trajectory.push(row);
-        });
-        const last = m.times.length - 1;
-        const cont = entropicDrift(moments.C, moments.H, moments.J, eta, S.T)[2];
-        const disc = entropicDrift(moments.C, moments.H, moments.J, eta, S.T, { propagator: "discrete" })[2];
-        finals.push({ eta, mean: m.z[last].mean, half: m.z[last].half, stderr: m.z[last].stderr, runs: m.runs, cont, disc, naive: naive[last] });
+        const t = trajectoryRows(sim.merged, eta, moments, naive, S.T);
+        trajectory.push(...t.rows);
+        finals.push(t.final);
       }
-      for (const f of finals) {
-        rows.push({ kind: "final", eta: f.eta, t: S.T, runs: f.runs, z: f.mean, lo: f.mean - f.half, hi: f.mean + f.half, stderr: f.stderr, resummed: f.cont, resummed_discrete: f.disc, unresummed: f.naive, chaudhari_soatto: 0, relative_error: (f.cont - f.mean) / f.mean });
-      }
-
-      // The circular valley z ~ z + 200π: revolutions of the tracked runs.
+      const rows: PlotRow[] = [...trajectory, ...finalRows(finals, S.T)];
       const C = S.circular;
-      const circChunks = partial ? null : await runChunksAsync(cp, ctx, `circular:eta=${C.eta}`, Math.ceil(C.runs / C.chunk), (i, seed) => {
-        const runs = Math.min(C.chunk, C.runs - i * C.chunk);
-        const r = simulateHelix({ eta: C.eta, T: C.T, runs, recordEvery: C.recordEvery, trackRuns: runs }, new Rng(seed));
-        return { runs: r.runs, times: r.times, sumZ: r.sumZ, sumZ2: r.sumZ2, sumLoss: r.sumLoss, sumLoss2: r.sumLoss2, tracks: r.tracks } satisfies Chunk;
-      }, "helix: circular valley");
-      const circleRows: PlotRow[] = [];
-      const orbitRows: PlotRow[] = [];
-      let circ: { revs: number; half: number; predicted: number; predictedDiscrete: number } | null = null;
-      if (circChunks === null) partial = true;
-      else {
-        const m = merge(circChunks);
-        m.times.forEach((t, i) => {
-          const predicted = entropicDrift(moments.C, moments.H, moments.J, C.eta, t)[2] / CIRCLE_PERIOD;
-          const predictedDiscrete = entropicDrift(moments.C, moments.H, moments.J, C.eta, t, { propagator: "discrete" })[2] / CIRCLE_PERIOD;
-          const row = { kind: "circular", eta: C.eta, t, revolutions: m.z[i].mean / CIRCLE_PERIOD, lo: (m.z[i].mean - m.z[i].half) / CIRCLE_PERIOD, hi: (m.z[i].mean + m.z[i].half) / CIRCLE_PERIOD, predicted, predicted_discrete: predictedDiscrete };
-          rows.push(row);
-          circleRows.push(row);
-        });
-        const tracks = circChunks.flatMap((c) => c.tracks ?? []);
-        tracks.slice(0, 4).forEach((track, k) => {
-          track.forEach((z, i) => {
-            if (i % 5 !== 0 && i !== track.length - 1) return;
-            const phi = z / 100; // angle on the circle: z/(200π)·2π
-            const radius = 1 + 0.04 * k; // offset the runs so they do not overlap
-            orbitRows.push({ run: `run ${k + 1}`, t: m.times[i], X: radius * Math.cos(phi), Y: radius * Math.sin(phi), order: i });
-          });
-        });
-        const last = m.times.length - 1;
-        circ = {
-          revs: m.z[last].mean / CIRCLE_PERIOD,
-          half: m.z[last].half / CIRCLE_PERIOD,
-          predicted: entropicDrift(moments.C, moments.H, moments.J, C.eta, C.T)[2] / CIRCLE_PERIOD,
-          predictedDiscrete: entropicDrift(moments.C, moments.H, moments.J, C.eta, C.T, { propagator: "discrete" })[2] / CIRCLE_PERIOD,
-        };
-      }
-
-      // The tilted valley: +αz, SGD climbs.
+      const circSim = partial ? null : await simulatedChunks(cp, ctx, `circular:eta=${C.eta}`, C.runs, C.chunk, { eta: C.eta, T: C.T, recordEvery: C.recordEvery }, "helix: circular valley", true);
+      const circular = circSim === null ? null : circularRows(circSim.merged, circSim.chunks.flatMap((c) => c.tracks ?? []), moments, C);
       const Tl = S.tilted;
-      const tiltChunks = partial ? null : await runChunksAsync(cp, ctx, `tilted:eta=${Tl.eta}:alpha=${Tl.alpha}`, Math.ceil(Tl.runs / Tl.chunk), (i, seed) => {
-        const runs = Math.min(Tl.chunk, Tl.runs - i * Tl.chunk);
-        const r = simulateHelix({ eta: Tl.eta, T: Tl.T, runs, alpha: Tl.alpha, recordEvery: Tl.recordEvery }, new Rng(seed));
-        return { runs: r.runs, times: r.times, sumZ: r.sumZ, sumZ2: r.sumZ2, sumLoss: r.sumLoss, sumLoss2: r.sumLoss2 } satisfies Chunk;
-      }, "helix: tilted valley");
-      const tiltRows: PlotRow[] = [];
-      let tilt: { z: number; half: number; predicted: number; predictedDiscrete: number; loss: number; lossHalf: number } | null = null;
-      if (tiltChunks === null) partial = true;
-      else {
-        const m = merge(tiltChunks);
-        const pred = (t: number, propagator: PropagatorKind = "continuous") =>
-          entropicDrift(tiltedMoments.C, tiltedMoments.H, tiltedMoments.J, Tl.eta, t, { propagator })[2] + firstOrderDrift(tiltedMoments.G, tiltedMoments.H, Tl.eta, t, propagator)[2];
-        m.times.forEach((t, i) => {
-          const row = { kind: "tilted", eta: Tl.eta, alpha: Tl.alpha, t, z: m.z[i].mean, lo: m.z[i].mean - m.z[i].half, hi: m.z[i].mean + m.z[i].half, predicted: pred(t), predicted_discrete: pred(t, "discrete"), loss: m.loss[i].mean, loss_lo: m.loss[i].mean - m.loss[i].half, loss_hi: m.loss[i].mean + m.loss[i].half };
-          rows.push(row);
-          tiltRows.push(row);
-        });
-        const last = m.times.length - 1;
-        tilt = { z: m.z[last].mean, half: m.z[last].half, predicted: pred(Tl.T), predictedDiscrete: pred(Tl.T, "discrete"), loss: m.loss[last].mean, lossHalf: m.loss[last].half };
-      }
-
+      const tiltSim = circSim === null ? null : await simulatedChunks(cp, ctx, `tilted:eta=${Tl.eta}:alpha=${Tl.alpha}`, Tl.runs, Tl.chunk, { eta: Tl.eta, T: Tl.T, alpha: Tl.alpha, recordEvery: Tl.recordEvery }, "helix: tilted valley");
+      const tilted = tiltSim === null ? null : tiltedRows(tiltSim.merged, tiltedMoments, Tl);
+      partial ||= tilted === null;
+      rows.push(...(circular?.rows ?? []), ...(tilted?.rows ?? []));
       const landscapeRows = cp.unit("landscape", () => landscapePicture());
       const plots = [
         { name: "z-vs-t", spec: zVsTSpec(trajectory, S.T) },
         { name: "landscape", spec: landscapeSpec(landscapeRows) },
-        ...(circChunks === null ? [] : [{ name: "circular", spec: circularSpec(circleRows, orbitRows, C.eta) }]),
-        ...(tiltChunks === null ? [] : [{ name: "tilted", spec: tiltedSpec(tiltRows, Tl.eta, Tl.alpha) }]),
+        ...(circular === null ? [] : [{ name: "circular", spec: circularSpec(circular.rows, circular.orbit, C.eta) }]),
+        ...(tilted === null ? [] : [{ name: "tilted", spec: tiltedSpec(tilted.rows, Tl.eta, Tl.alpha) }]),
       ];
-
-      // Verdict.
-      const within10 = finals.filter((f) => f.eta <= 0.05 + 1e-12).every((f) => Math.abs(f.cont - f.mean) <= 0.1 * Math.abs(f.mean));
-      const alternativesOut = finals.every((f) => Math.abs(f.naive - f.mean) > f.half && Math.abs(f.mean) > f.half);
-      const discreteInside = finals.filter((f) => Math.abs(f.disc - f.mean) <= f.half).length;
-      const circOk = circ !== null && circ.revs - circ.half > 0;
-      const tiltOk = tilt !== null && tilt.z - tilt.half > 0 && tilt.loss - tilt.lossHalf > 0;
-      const parts = finals.map(
-        (f) => `η=${f.eta}: z_T = ${fmt(f.mean, 4)} ± ${fmt(f.half, 2)} vs resummed ${fmt(f.cont, 4)} (${fmt((100 * (f.cont - f.mean)) / f.mean, 2)}%; discrete ${fmt(f.disc, 4)}), un-resummed ${fmt(f.naive, 3)}, 0`,
-      );
-      const verdict =
-        (partial ? `interrupted (${finals.length}/${S.etas.length} learning rates done); rerun to resume. ` : "") +
-        `T = ${S.T}, ${S.runs} runs: ${parts.join("; ")}. ` +
-        `Resummed entropic drift from measured C, H, J within 10% for η ≤ 0.05: ${within10 ? "yes" : "no"}; with discrete propagators inside the 95% interval at ${discreteInside}/${finals.length} η; un-resummed and 0 outside every interval: ${alternativesOut ? "yes" : "no"}.` +
-        (circ === null ? "" : ` Circular valley (η=${C.eta}, T=${C.T}): ${fmt(circ.revs, 3)} ± ${fmt(circ.half, 2)} revolutions counter-clockwise (predicted ${fmt(circ.predicted, 3)}; discrete ${fmt(circ.predictedDiscrete, 3)}).`) +
-        (tilt === null ? "" : ` Tilted (+${Tl.alpha}z, η=${Tl.eta}): z_T = ${fmt(tilt.z, 3)} ± ${fmt(tilt.half, 2)} (predicted ${fmt(tilt.predicted, 3)}; discrete ${fmt(tilt.predictedDiscrete, 3)}), test loss rose by ${fmt(tilt.loss, 3)} ± ${fmt(tilt.lossHalf, 2)}: it climbs.`);
+      const { verdict, pass } = helixVerdict(S, finals, circular?.circ ?? null, tilted?.tilt ?? null, partial);
       return {
         id: "helix",
         rows,
         plots,
         verdict,
-        pass: partial ? null : within10 && alternativesOut && circOk && tiltOk,
+        pass,
         partial,
         details: { sizes: S, seed: ctx.seed, moments: { G: [...moments.G], H: [...moments.H], J: [...moments.J], C: [...moments.C] }, alpha: S.tilted.alpha, tiltedG: [...tiltedMoments.G], resumedUnits: [...cp.resumed] },
       };
