@@ -15,7 +15,7 @@ import type { Experiment, ExperimentContext, ExperimentResult } from "../harness
 import { oneDimMoments, quadraticModel } from "../predict/oneDimModels.js";
 import { evaluatePolynomial, oneDimSeries } from "../predict/oneDimSeries.js";
 import { fmt, frame, interval, lineLayer, logSpace, measuredLayers, type PlotRow } from "../plot/plotSpecs.js";
-import { estimateFromSums, sumsOf } from "../stats/sums.js";
+import { estimateFromSums, type Sums, sumsOf } from "../stats/sums.js";
 
 export interface ResummationSizes {
   readonly eta: number;
@@ -55,6 +55,90 @@ export function quadraticExactLoss(H: number, S: number, theta0: number, eta: nu
   return 0.5 * H * (qT * theta0 * theta0 + noise);
 }
 
+/** The quadratic's constants at θ0 (`l0` the loss at θ0; `S` the noise scale) and the learning rate. */
+interface Quadratic {
+  readonly G: number;
+  readonly H: number;
+  readonly C: number;
+  readonly S: number;
+  readonly l0: number;
+  readonly theta0: number;
+  readonly eta: number;
+}
+
+type Curves = { rows: PlotRow[]; maxRelContinuous: number; maxRelDiscrete: number; polyUpTo: number };
+
+/** At each horizon: exact loss, resummed (both propagators) and the polynomial orders; the largest relative errors and how far order 3 stays within 5%. */
+export function curveRows(Ts: readonly number[], series: readonly (readonly string[])[], q: Quadratic): Curves {
+  const { G, H, C, eta } = q;
+  const rows: PlotRow[] = [];
+  let maxRelContinuous = 0;
+  let maxRelDiscrete = 0;
+  let polyUpTo = 0;
+  let polyFailed = false;
+  Ts.forEach((T, i) => {
+    const c = series[i].map((s) => Rational.parse(s).toNumber());
+    const exact = quadraticExactLoss(H, q.S, q.theta0, eta, T);
+    const resummed = (kind: PropagatorKind) => q.l0 + resummedFirstOrder([G], [[H]], eta, T, { propagator: kind }) + resummedTwoChain(G, H, eta, T, kind) + resummedNoise([[C]], [[H]], eta, T, { propagator: kind });
+    const cont = resummed("continuous");
+    const disc = resummed("discrete");
+    maxRelContinuous = Math.max(maxRelContinuous, Math.abs(cont - exact) / exact);
+    maxRelDiscrete = Math.max(maxRelDiscrete, Math.abs(disc - exact) / exact);
+    const p3 = evaluatePolynomial(c, eta, 3);
+    if (!polyFailed && Math.abs(p3 - exact) <= 0.05 * exact) polyUpTo = eta * T;
+    else polyFailed = true;
+    rows.push({ kind: "curve", T, etaT: eta * T, exact, resummed: cont, resummed_discrete: disc, order1: evaluatePolynomial(c, eta, 1), order2: evaluatePolynomial(c, eta, 2), order3: p3, c1: series[i][1], c2: series[i][2], c3: series[i][3] });
+  });
+  return { rows, maxRelContinuous, maxRelDiscrete, polyUpTo };
+}
+
+/** The simulated horizons: measured loss with its interval against the exact loss, and how many intervals hold it. */
+export function sgdRows(chunks: readonly Sums[], P: ResummationSizes, q: Quadratic): { rows: PlotRow[]; points: PlotRow[]; inside: number } {
+  const rows: PlotRow[] = [];
+  const points: PlotRow[] = [];
+  let inside = 0;
+  chunks.forEach((sums, i) => {
+    const T = P.simulatedTs[i];
+    const est = interval(estimateFromSums(sums));
+    const exact = quadraticExactLoss(q.H, q.S, q.theta0, q.eta, T);
+    if (exact >= est.lo && exact <= est.hi) inside++;
+    rows.push({ kind: "sgd", T, etaT: q.eta * T, runs: P.runs, loss: est.value, lo: est.lo, hi: est.hi, exact });
+    points.push({ etaT: q.eta * T, value: est.value, lo: est.lo, hi: est.hi, series: "SGD (measured)" });
+  });
+  return { rows, points, inside };
+}
+
+/** The verdict line (`simInside` null when the simulation was interrupted). */
+export function resummationVerdict(P: ResummationSizes, c: Curves, simInside: number | null): string {
+  const partial = simInside === null;
+  return (
+    (partial ? "interrupted before the simulation finished; rerun to resume. " : "") +
+    `l_x(θ) = ½θ² + xθ from θ0 = 1, η = ${P.eta}, ηT from ${fmt(P.eta * P.Ts[0], 2)} to ${fmt(P.eta * P.Ts[P.Ts.length - 1], 3)}: ` +
+    `resummed (continuous propagators) within ${fmt(100 * c.maxRelContinuous, 2)}% of the exact loss everywhere; with discrete propagators it is exact (max relative difference ${c.maxRelDiscrete.toExponential(1)}); ` +
+    `the order-3 polynomial stays within 5% only up to ηT = ${fmt(c.polyUpTo, 2)}` +
+    (partial ? "." : `; SGD (${P.runs} runs) agrees with the exact loss within the 95% interval at ${simInside}/${P.simulatedTs.length} horizons.`)
+  );
+}
+
+/** The curves on a linear and a log scale, with the simulated points. */
+function resummationPlots(curves: readonly PlotRow[], simPts: readonly PlotRow[], eta: number): [object, object] {
+  const x = { field: "etaT", title: "ηT", scale: { type: "log" } };
+  const y = { field: "value", title: "E[test loss]", scale: { domain: [0, 0.6] } };
+  const lines: PlotRow[] = [];
+  for (const r of curves) {
+    lines.push({ etaT: r.etaT, value: r.exact, series: "exact" });
+    lines.push({ etaT: r.etaT, value: r.resummed, series: "resummed (continuous)" });
+    lines.push({ etaT: r.etaT, value: r.resummed_discrete, series: "resummed (discrete) = exact" });
+    for (const d of [1, 2, 3]) lines.push({ etaT: r.etaT, value: r[`order${d}`], series: `polynomial, order ${d}` });
+  }
+  const pts = [...simPts];
+  const plot = { ...frame(`Noisy quadratic, η = ${eta}: polynomial vs resummed vs exact`, 560, 340), layer: [lineLayer(lines, x, y), ...measuredLayers(pts, x, y)] };
+  const logY = { field: "value", title: "E[test loss] (log)", scale: { type: "log", domain: [1e-3, 1] } };
+  const logLines = lines.filter((r) => !String(r.series).startsWith("polynomial") && (r.value as number) > 0);
+  const logPlot = { ...frame("The same on a log scale: resummation keeps the noise floor ηC/4", 560, 300), layer: [lineLayer(logLines, x, logY), ...measuredLayers(pts, x, logY)] };
+  return [plot, logPlot];
+}
+
 export function makeResummationExperiment(sizes: { quick: ResummationSizes; full: ResummationSizes } = RESUMMATION_SIZES): Experiment {
   return {
     id: "resummation",
@@ -78,61 +162,20 @@ export function makeResummationExperiment(sizes: { quick: ResummationSizes; full
         }),
       );
       ctx.progress("resummation: engine series", P.Ts.length, P.Ts.length);
-      const rows: PlotRow[] = [];
-      let maxRelContinuous = 0;
-      let maxRelDiscrete = 0;
-      let polyUpTo = 0;
-      let polyFailed = false;
-      P.Ts.forEach((T, i) => {
-        const c = series[i].map((s) => Rational.parse(s).toNumber());
-        const exact = quadraticExactLoss(H, S, model.theta0, eta, T);
-        const resummed = (kind: PropagatorKind) => l0 + resummedFirstOrder([G], [[H]], eta, T, { propagator: kind }) + resummedTwoChain(G, H, eta, T, kind) + resummedNoise([[C]], [[H]], eta, T, { propagator: kind });
-        const cont = resummed("continuous");
-        const disc = resummed("discrete");
-        maxRelContinuous = Math.max(maxRelContinuous, Math.abs(cont - exact) / exact);
-        maxRelDiscrete = Math.max(maxRelDiscrete, Math.abs(disc - exact) / exact);
-        const p3 = evaluatePolynomial(c, eta, 3);
-        if (!polyFailed && Math.abs(p3 - exact) <= 0.05 * exact) polyUpTo = eta * T;
-        else polyFailed = true;
-        rows.push({ kind: "curve", T, etaT: eta * T, exact, resummed: cont, resummed_discrete: disc, order1: evaluatePolynomial(c, eta, 1), order2: evaluatePolynomial(c, eta, 2), order3: p3, c1: series[i][1], c2: series[i][2], c3: series[i][3] });
-      });
+      const quad = { G, H, C, S, l0, theta0: model.theta0, eta };
+      const curves = curveRows(P.Ts, series, quad);
       const chunks = await runChunksAsync(cp, ctx, "sgd", P.simulatedTs.length, (i, seed) => {
         const T = P.simulatedTs[i];
         const [finals] = sgdOneDim(model.gradient, model.theta0, [eta], T, P.runs, new Rng(seed));
         return sumsOf(finals.map((th) => model.testLoss(th)));
       }, "resummation: SGD runs");
-      let simInside = 0;
-      const simPts: PlotRow[] = [];
-      if (chunks !== null) {
-        chunks.forEach((sums, i) => {
-          const T = P.simulatedTs[i];
-          const est = interval(estimateFromSums(sums));
-          const exact = quadraticExactLoss(H, S, model.theta0, eta, T);
-          if (exact >= est.lo && exact <= est.hi) simInside++;
-          rows.push({ kind: "sgd", T, etaT: eta * T, runs: P.runs, loss: est.value, lo: est.lo, hi: est.hi, exact });
-          simPts.push({ etaT: eta * T, value: est.value, lo: est.lo, hi: est.hi, series: "SGD (measured)" });
-        });
-      }
+      const sim = chunks === null ? { rows: [], points: [], inside: 0 } : sgdRows(chunks, P, quad);
+      const rows = [...curves.rows, ...sim.rows];
       const partial = chunks === null;
-      const verdict =
-        (partial ? "interrupted before the simulation finished; rerun to resume. " : "") +
-        `l_x(θ) = ½θ² + xθ from θ0 = 1, η = ${eta}, ηT from ${fmt(eta * P.Ts[0], 2)} to ${fmt(eta * P.Ts[P.Ts.length - 1], 3)}: ` +
-        `resummed (continuous propagators) within ${fmt(100 * maxRelContinuous, 2)}% of the exact loss everywhere; with discrete propagators it is exact (max relative difference ${maxRelDiscrete.toExponential(1)}); ` +
-        `the order-3 polynomial stays within 5% only up to ηT = ${fmt(polyUpTo, 2)}` +
-        (partial ? "." : `; SGD (${P.runs} runs) agrees with the exact loss within the 95% interval at ${simInside}/${P.simulatedTs.length} horizons.`);
-      const x = { field: "etaT", title: "ηT", scale: { type: "log" } };
-      const y = { field: "value", title: "E[test loss]", scale: { domain: [0, 0.6] } };
-      const lines: PlotRow[] = [];
-      for (const r of rows.filter((q) => q.kind === "curve")) {
-        lines.push({ etaT: r.etaT, value: r.exact, series: "exact" });
-        lines.push({ etaT: r.etaT, value: r.resummed, series: "resummed (continuous)" });
-        lines.push({ etaT: r.etaT, value: r.resummed_discrete, series: "resummed (discrete) = exact" });
-        for (const d of [1, 2, 3]) lines.push({ etaT: r.etaT, value: r[`order${d}`], series: `polynomial, order ${d}` });
-      }
-      const plot = { ...frame(`Noisy quadratic, η = ${eta}: polynomial vs resummed vs exact`, 560, 340), layer: [lineLayer(lines, x, y), ...measuredLayers(simPts, x, y)] };
-      const logY = { field: "value", title: "E[test loss] (log)", scale: { type: "log", domain: [1e-3, 1] } };
-      const logLines = lines.filter((r) => !String(r.series).startsWith("polynomial") && (r.value as number) > 0);
-      const logPlot = { ...frame("The same on a log scale: resummation keeps the noise floor ηC/4", 560, 300), layer: [lineLayer(logLines, x, logY), ...measuredLayers(simPts, x, logY)] };
+      const { maxRelContinuous, maxRelDiscrete, polyUpTo } = curves;
+      const verdict = resummationVerdict(P, curves, partial ? null : sim.inside);
+      const [plot, logPlot] = resummationPlots(curves.rows, sim.points, eta);
+      const simInside = sim.inside;
       return {
         id: "resummation",
         rows,
