@@ -142,6 +142,96 @@ async function compute(ctx: ExperimentContext, S: LossVsEtaSizes): Promise<Share
   return { combos, skipped, partial: false };
 }
 
+type Part = ComboData["test"] | ComboData["gap"];
+
+/** One model's rows (measured, orders 1–3, resummed, ODE fit at each η), its panel and its residual panel. */
+export function comboRows(label: string, part: Part, S: LossVsEtaSizes, isTest: boolean, order: number): { rows: PlotRow[]; panel: object; residualPanel: object } {
+  const rows: PlotRow[] = [];
+  const measRows: PlotRow[] = [];
+  const predRows: PlotRow[] = [];
+  const bandRows: PlotRow[] = [];
+  const resMeas: PlotRow[] = [];
+  const resPred: PlotRow[] = [];
+  const odeLabel = `ODE fit (degree ${isTest ? 3 : 2})`;
+  const resummedLabel = "resummed (order 3 + all untied chains)";
+  S.etas.forEach((eta, i) => {
+    const m = part.meas[i];
+    const p = part.pred[i];
+    const resummed = part.resummed?.[i];
+    const row: PlotRow = { model: label, eta, etaT: eta * S.N, measured: m.mean, ci95: m.ci95, runs: m.runs, diverged: m.diverged, c0: part.c0 };
+    for (let k = 1; k <= 3; k++) {
+      row[`order${k}`] = p.poly[k].value;
+      row[`order${k}_se`] = p.poly[k].stderr;
+      row[`order${k}_within`] = agrees(p.poly[k], m);
+    }
+    if (resummed !== undefined) {
+      row.resummed = resummed.value;
+      row.resummed_se = resummed.stderr;
+      row.resummed_within = agrees(resummed, m);
+    }
+    row.ode = p.ode.value;
+    row.ode_lo = p.ode.lower;
+    row.ode_hi = p.ode.upper;
+    const change = p.poly[order].value - part.c0;
+    row.last_term_ratio = change === 0 ? 0 : Math.abs((p.poly[order].value - p.poly[order - 1].value) / change);
+    rows.push(row);
+    // Plotted relative to the exact loss at init, so that small changes are visible.
+    const d = (x: number) => x - part.c0;
+    measRows.push({ eta, value: d(m.mean), lo: d(m.mean - m.ci95), hi: d(m.mean + m.ci95), series: "measured SGD (95% CI)" });
+    for (let k = 1; k <= 3; k++) predRows.push({ eta, value: d(p.poly[k].value), series: `order ${k}` });
+    predRows.push({ eta, value: d(p.ode.value), series: odeLabel });
+    if (resummed !== undefined) predRows.push({ eta, value: d(resummed.value), series: resummedLabel });
+    if (Number.isFinite(p.ode.lower) && Number.isFinite(p.ode.upper)) bandRows.push({ eta, lo: d(p.ode.lower), hi: d(p.ode.upper), series: "ODE fit 95% band" });
+    // Residuals from the order-1 prediction make the higher orders visible.
+    const r1 = (x: number) => x - p.poly[1].value;
+    resMeas.push({ eta, value: r1(m.mean), lo: r1(m.mean - m.ci95), hi: r1(m.mean + m.ci95), series: "measured SGD (95% CI)" });
+    for (let k = 2; k <= 3; k++) resPred.push({ eta, value: r1(p.poly[k].value), series: `order ${k}` });
+    resPred.push({ eta, value: r1(p.ode.value), series: odeLabel });
+    if (resummed !== undefined) resPred.push({ eta, value: r1(resummed.value), series: resummedLabel });
+  });
+  const x = { field: "eta", title: "η", log: true };
+  return {
+    rows,
+    residualPanel: curvePanel(label, x, "minus the order-1 prediction", resMeas, resPred),
+    panel: curvePanel(label, x, isTest ? "test loss − loss at init" : "gap − gap at init", measRows, predRows, bandRows),
+  };
+}
+
+/** The verdict line, the models whose curve misses, and the (model, η) count with ηT ≤ 1 inside the interval. */
+export function lossVsEtaVerdict(rows: readonly PlotRow[], combos: readonly { readonly label: string }[], S: LossVsEtaSizes, isTest: boolean, order: number, skipped: readonly string[]) {
+  const judge = (limit: number, k: number) => {
+    const sel = rows.filter((r) => (r.etaT as number) <= limit + 1e-12);
+    return { n: sel.length, within: sel.filter((r) => r[`order${k}_within`] === true).length };
+  };
+  const errSum = (k: number, limit: number) =>
+    rows.filter((r) => (r.etaT as number) <= limit + 1e-12).reduce((s, r) => s + Math.abs((r[`order${k}`] as number) - (r.measured as number)), 0);
+  const a = judge(0.5, order);
+  const b = judge(1, order);
+  const o1 = judge(0.5, 1);
+  // At small ηT every order is inside the noise of c1; the higher orders earn their keep
+  // where they differ from order 1, so "closer than order 1" is judged over the whole grid.
+  const all = Infinity;
+  // The η of one model share its runs and its diagram values, so each model's curve is one
+  // test: it agrees when the prediction is inside the interval at most of its ηT ≤ 1 points.
+  const curveMiss = combos
+    .map((c) => {
+      const sel = rows.filter((r) => r.model === c.label && (r.etaT as number) <= 1 + 1e-12);
+      return { label: c.label, within: sel.filter((r) => r[`order${order}_within`] === true).length, n: sel.length };
+    })
+    .filter((c) => 2 * c.within <= c.n);
+  const curveText = `; per model (its η share the runs and the diagram values): ${combos.length - curveMiss.length}/${combos.length} curves agree through ηT ≤ 1` + (curveMiss.length > 0 ? ` (missed: ${curveMiss.map((c) => `${c.label} ${c.within}/${c.n}`).join("; ")})` : "");
+  const resWithin = rows.filter((r) => r.resummed_within === true).length;
+  const resNote = isTest ? `; resummed (order 3 + untied chains to all orders) within for ${resWithin}/${rows.length} over the whole grid (order 3: ${rows.filter((r) => r.order3_within === true).length}/${rows.length})` : "";
+  const verdict =
+    `order-${order} ${isTest ? "test-loss" : "gap"} prediction within the 95% interval for ${a.within}/${a.n} (model, η) with ηT ≤ 0.5 ` +
+    `and ${b.within}/${b.n} with ηT ≤ 1 (order 1: ${o1.within}/${o1.n} with ηT ≤ 0.5); total |error| over ηT ≤ ${fmt(Math.max(...S.etas) * S.N)}: ` +
+    `order ${order} ${fmt(errSum(order, all))} vs order 1 ${fmt(errSum(1, all))} (ηT ≤ 0.5: ${fmt(errSum(order, 0.5))} vs ${fmt(errSum(1, 0.5))})` +
+    resNote +
+    curveText +
+    (skipped.length > 0 ? `; skipped: ${skipped.join("; ")}` : "");
+  return { verdict, curveMiss, b };
+}
+
 function makeExperiment(kind: "test" | "gap", sizes: { quick: LossVsEtaSizes; full: LossVsEtaSizes }): Experiment {
   const isTest = kind === "test";
   const order = isTest ? 3 : 2;
@@ -160,79 +250,12 @@ function makeExperiment(kind: "test" | "gap", sizes: { quick: LossVsEtaSizes; fu
       const panels: object[] = [];
       const residualPanels: object[] = [];
       for (const c of data.combos) {
-        const part = isTest ? c.test : c.gap;
-        const measRows: PlotRow[] = [];
-        const predRows: PlotRow[] = [];
-        const bandRows: PlotRow[] = [];
-        const resMeas: PlotRow[] = [];
-        const resPred: PlotRow[] = [];
-        S.etas.forEach((eta, i) => {
-          const m = part.meas[i];
-          const p = part.pred[i];
-          const row: PlotRow = { model: c.label, eta, etaT: eta * S.N, measured: m.mean, ci95: m.ci95, runs: m.runs, diverged: m.diverged, c0: part.c0 };
-          for (let k = 1; k <= 3; k++) {
-            row[`order${k}`] = p.poly[k].value;
-            row[`order${k}_se`] = p.poly[k].stderr;
-            row[`order${k}_within`] = agrees(p.poly[k], m);
-          }
-          if (part.resummed !== null) {
-            row.resummed = part.resummed[i].value;
-            row.resummed_se = part.resummed[i].stderr;
-            row.resummed_within = agrees(part.resummed[i], m);
-          }
-          row.ode = p.ode.value;
-          row.ode_lo = p.ode.lower;
-          row.ode_hi = p.ode.upper;
-          const change = p.poly[order].value - part.c0;
-          row.last_term_ratio = change === 0 ? 0 : Math.abs((p.poly[order].value - p.poly[order - 1].value) / change);
-          rows.push(row);
-          // Plotted relative to the exact loss at init, so that small changes are visible.
-          const d = (x: number) => x - part.c0;
-          measRows.push({ eta, value: d(m.mean), lo: d(m.mean - m.ci95), hi: d(m.mean + m.ci95), series: "measured SGD (95% CI)" });
-          for (let k = 1; k <= 3; k++) predRows.push({ eta, value: d(p.poly[k].value), series: `order ${k}` });
-          predRows.push({ eta, value: d(p.ode.value), series: `ODE fit (degree ${isTest ? 3 : 2})` });
-          if (part.resummed !== null) predRows.push({ eta, value: d(part.resummed[i].value), series: "resummed (order 3 + all untied chains)" });
-          if (Number.isFinite(p.ode.lower) && Number.isFinite(p.ode.upper)) bandRows.push({ eta, lo: d(p.ode.lower), hi: d(p.ode.upper), series: "ODE fit 95% band" });
-          // Residuals from the order-1 prediction make the higher orders visible.
-          const r1 = (x: number) => x - p.poly[1].value;
-          resMeas.push({ eta, value: r1(m.mean), lo: r1(m.mean - m.ci95), hi: r1(m.mean + m.ci95), series: "measured SGD (95% CI)" });
-          for (let k = 2; k <= 3; k++) resPred.push({ eta, value: r1(p.poly[k].value), series: `order ${k}` });
-          resPred.push({ eta, value: r1(p.ode.value), series: `ODE fit (degree ${isTest ? 3 : 2})` });
-          if (part.resummed !== null) resPred.push({ eta, value: r1(part.resummed[i].value), series: "resummed (order 3 + all untied chains)" });
-        });
-        residualPanels.push(curvePanel(c.label, { field: "eta", title: "η", log: true }, "minus the order-1 prediction", resMeas, resPred));
-        panels.push(curvePanel(c.label, { field: "eta", title: "η", log: true }, isTest ? "test loss − loss at init" : "gap − gap at init", measRows, predRows, bandRows));
+        const r = comboRows(c.label, isTest ? c.test : c.gap, S, isTest, order);
+        rows.push(...r.rows);
+        panels.push(r.panel);
+        residualPanels.push(r.residualPanel);
       }
-      const judge = (limit: number, k: number) => {
-        const sel = rows.filter((r) => (r.etaT as number) <= limit + 1e-12);
-        return { n: sel.length, within: sel.filter((r) => r[`order${k}_within`] === true).length };
-      };
-      const errSum = (k: number, limit: number) =>
-        rows.filter((r) => (r.etaT as number) <= limit + 1e-12).reduce((s, r) => s + Math.abs((r[`order${k}`] as number) - (r.measured as number)), 0);
-      const a = judge(0.5, order);
-      const b = judge(1, order);
-      const o1 = judge(0.5, 1);
-      // At small ηT every order is inside the noise of c1; the higher orders earn their keep
-      // where they differ from order 1, so "closer than order 1" is judged over the whole grid.
-      const all = Infinity;
-      // The η of one model share its runs and its diagram values, so each model's curve is one
-      // test: it agrees when the prediction is inside the interval at most of its ηT ≤ 1 points.
-      const curveMiss = data.combos
-        .map((c) => {
-          const sel = rows.filter((r) => r.model === c.label && (r.etaT as number) <= 1 + 1e-12);
-          return { label: c.label, within: sel.filter((r) => r[`order${order}_within`] === true).length, n: sel.length };
-        })
-        .filter((c) => 2 * c.within <= c.n);
-      const curveText = `; per model (its η share the runs and the diagram values): ${data.combos.length - curveMiss.length}/${data.combos.length} curves agree through ηT ≤ 1` + (curveMiss.length > 0 ? ` (missed: ${curveMiss.map((c) => `${c.label} ${c.within}/${c.n}`).join("; ")})` : "");
-      const resWithin = rows.filter((r) => r.resummed_within === true).length;
-      const resNote = isTest ? `; resummed (order 3 + untied chains to all orders) within for ${resWithin}/${rows.length} over the whole grid (order 3: ${rows.filter((r) => r.order3_within === true).length}/${rows.length})` : "";
-      const verdict =
-        `order-${order} ${isTest ? "test-loss" : "gap"} prediction within the 95% interval for ${a.within}/${a.n} (model, η) with ηT ≤ 0.5 ` +
-        `and ${b.within}/${b.n} with ηT ≤ 1 (order 1: ${o1.within}/${o1.n} with ηT ≤ 0.5); total |error| over ηT ≤ ${fmt(Math.max(...S.etas) * S.N)}: ` +
-        `order ${order} ${fmt(errSum(order, all))} vs order 1 ${fmt(errSum(1, all))} (ηT ≤ 0.5: ${fmt(errSum(order, 0.5))} vs ${fmt(errSum(1, 0.5))})` +
-        resNote +
-        curveText +
-        (data.skipped.length > 0 ? `; skipped: ${data.skipped.join("; ")}` : "");
+      const { verdict, curveMiss, b } = lossVsEtaVerdict(rows, data.combos, S, isTest, order, data.skipped);
       return {
         id: this.id,
         rows,
