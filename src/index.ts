@@ -1,22 +1,12 @@
 /**
  * sgd-diagrams: the space-time (Feynman-diagram) calculus of SGD.
  *
- * The public API: exact algebra, the diagram engine (enumeration, canonical forms,
- * coefficients for every schedule) and, as they land, landscapes, estimators, predictors
- * and simulators. Nothing outside this file is public.
+ * The public API of the full library: the exact engine (re-exported whole from
+ * `./engine.js`, which is also the `sgd-diagrams/engine` entry), landscapes, estimators,
+ * predictors and simulators. Nothing outside this file and `engine.ts` is public.
  */
-export { Rational, binomial, fallingFactorial, factorial } from "./algebra/rational.js";
-export {
-  InvalidArgumentError,
-  UsageError,
-  DivisionByZeroError,
-  InsufficientSamplesError,
-  BudgetExceededError,
-  InternalError,
-} from "./errors.js";
-export * from "./diagrams/index.js";
-export { Polynomial, Series } from "./algebra/index.js";
-export * from "./schedule/schedule.js";
+export * from "./engine.js";
+export { UsageError, MissingPackageError } from "./errors.js";
 export {
   parsePolynomialLandscape,
   randomPolynomialLandscape,
