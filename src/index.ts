@@ -5,6 +5,7 @@
  * `./engine.js`, which is also the `sgd-diagrams/engine` entry), landscapes, estimators,
  * predictors and simulators. Nothing outside this file and `engine.ts` is public.
  */
+/// <reference lib="esnext.float16" preserve="true" />
 export * from "./engine.js";
 export { UsageError, MissingPackageError } from "./errors.js";
 export {
@@ -59,3 +60,41 @@ export { LogisticSparseTrainer } from "./simulate/logisticSparse.js";
 export { sampleDiagramValuesReplicated } from "./predict/replicatedValues.js";
 export { REAL_DATA_EXPERIMENTS } from "./experiments/realDataExperiments.js";
 export { kendallTau } from "./experiments/modelSelection.js";
+
+// Types that the functions above take or return (test/packaging.test.ts checks that none is
+// missing).
+export type { Estimate } from "./stats/estimate.js";
+export { Rng } from "./stats/rng.js";
+export type { LossFunction } from "./numerics/directional.js";
+export type { JaxArray } from "./numerics/jax.js";
+export type { DataMatrix } from "./numerics/dataMatrix.js";
+export type { DataSource, HelixOptions, MeanEstimationOptions, Population, Sampler } from "./landscapes/builtin.js";
+export type { LogisticPointOracle } from "./landscapes/logistic.js";
+export type { MeasuredLoss, PerturbationOptions, RandomPolynomialLandscapeOptions } from "./landscapes/index.js";
+export { LogisticKernelTrainer, type RunResult } from "./simulate/logisticKernel.js";
+export type { Experiment, ExperimentContext, ExperimentPlot, ExperimentResult } from "./experiments/experiment.js";
+export { MODELS } from "./experiments/mainJob.js";
+export type {
+  BatchedRuns,
+  ComparisonResult,
+  MeasuredQuantity,
+  ModelName,
+  ModelSetup,
+  PredictionResult,
+  PredictionRow,
+  RunSpec,
+  SimulateMainJobOptions,
+  SimulationResult,
+  SimulationRow,
+} from "./experiments/mainJob.js";
+
+// jax-js's declarations (reachable from ours through `Landscape`'s loss) name `Float16Array`
+// and WebGPU's `GPUDevice`/`GPUBuffer` without referencing where they are defined, so a
+// consumer compiling without `skipLibCheck` would fail on them. The reference to the
+// `esnext.float16` lib at the top supplies the first; the two empty interfaces below make the
+// WebGPU names opaque (nothing here uses WebGPU) and merge harmlessly with the full
+// definitions in a program that has them (lib "dom" or @webgpu/types).
+declare global {
+  interface GPUDevice {}
+  interface GPUBuffer {}
+}
