@@ -37,8 +37,9 @@ export class MissingPackageError extends Error {
   constructor(
     readonly packageName: string,
     readonly neededFor: string,
+    readonly install = `npm install ${packageName}`,
   ) {
-    super(`${neededFor} needs the optional package "${packageName}", which is not installed: run \`npm install ${packageName}\``);
+    super(`${neededFor} needs the optional package "${packageName}", which is not installed here: run \`${install}\``);
   }
 }
 
