@@ -28,6 +28,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   optionalDependencies?: Record<string, string>;
   files: string[];
   bin: Record<string, string>;
+  sideEffects: string[];
 };
 
 /** Every module specifier a file imports or re-exports (static, dynamic and type-only). */
@@ -237,6 +238,27 @@ describe("package.json", () => {
     expect(Object.keys(pkg.dependencies).sort()).toEqual([...imported].sort());
   });
 
+  it("sideEffects lists exactly the modules that do something when they are evaluated", () => {
+    // A bundler drops an unused module unless it is listed here, so a module with top-level
+    // statements (a polyfill, a worker's message loop, the executable) must be listed, and a
+    // listed path must still exist.
+    const patterns = pkg.sideEffects.map((p) => ({ p, re: globToRegExp(p) }));
+    const effectful: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") && hasTopLevelEffects(path)) {
+          effectful.push(`./dist/${relative(SRC, path).split(sep).join("/").replace(/\.ts$/, ".js")}`);
+        }
+      }
+    };
+    walk(SRC);
+    expect(effectful.length).toBeGreaterThanOrEqual(2); // at least the executable and the polyfill
+    for (const file of effectful) expect(patterns.some(({ re }) => re.test(file)), `${file} is not in sideEffects`).toBe(true);
+    for (const { p, re } of patterns) expect(effectful.some((f) => re.test(f)), `${p} matches no module with effects`).toBe(true);
+  });
+
   it("CITATION.cff cites this version and the paper by its title", () => {
     const cff = readFileSync(join(ROOT, "CITATION.cff"), "utf8");
     expect(cff).toMatch(new RegExp(`^version: ${pkg.version.replaceAll(".", "\\.")}$`, "m"));
@@ -244,6 +266,29 @@ describe("package.json", () => {
     expect(readFileSync(join(ROOT, "LICENSE"), "utf8")).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the sgd-diagrams authors$/m);
   });
 });
+
+/** A package.json `sideEffects` glob as a RegExp: `*` stays within a folder, `**` then a slash spans folders. */
+function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .split("**/")
+    .map((part) => part.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*"))
+    .join("(?:.*/)?");
+  return new RegExp(`^${body}$`);
+}
+
+/** True when evaluating the module does more than declare and import: top-level statements or a bare `import "x"`. */
+function hasTopLevelEffects(file: string): boolean {
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  return source.statements.some(
+    (s) =>
+      ts.isExpressionStatement(s) ||
+      ts.isIfStatement(s) ||
+      ts.isIterationStatement(s, false) ||
+      ts.isTryStatement(s) ||
+      ts.isBlock(s) ||
+      (ts.isImportDeclaration(s) && s.importClause === undefined),
+  );
+}
 
 const formatHost: ts.FormatDiagnosticsHost = {
   getCanonicalFileName: (f) => f,
