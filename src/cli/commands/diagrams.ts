@@ -73,7 +73,7 @@ interface CrossingGroup {
   members: string[];
 }
 
-/** Sums coefficients over crossing-symmetry classes (theory.md §3). */
+/** Sums coefficients over crossing-symmetry classes (docs/theory.md#crossing-symmetry). */
 function crossingGroups(rows: readonly DiagramRecord[]): CrossingGroup[] {
   const map = new Map<string, { order: number; coef: Rational; poly: Polynomial | null; value: string; members: string[] }>();
   for (const r of rows) {
