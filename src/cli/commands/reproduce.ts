@@ -180,7 +180,7 @@ export function experimentList(experiments: readonly Experiment[], quick: boolea
     const t = timeEstimate(e.id);
     const models = e.modelLabels?.(quick);
     return {
-      cells: [e.id, e.figure.replace(/\s*\(.*\)\s*$/, ""), t?.quick ?? "?", t?.full ?? "?"],
+      cells: [e.id, /^figure/.test(e.figure) ? e.figure.replace(/\s*\(.*\)\s*$/, "") : "—", t?.quick ?? "?", t?.full ?? "?"],
       text: e.title + (models === undefined ? "" : `${/[.!?]$/.test(e.title) ? "" : "."} Models${quick ? " (--quick)" : ""}: ${models.join("; ")}.`),
     };
   });
@@ -190,7 +190,7 @@ export function experimentList(experiments: readonly Experiment[], quick: boolea
   const line = (cells: readonly string[], text: string) => cells.map((c, j) => c.padEnd(widths[j])).join("  ") + "  " + wrap(text, width, left);
   const rule = [...widths, width - left].map((w) => "-".repeat(w)).join("  ");
   return [line(header, "what it reproduces"), rule, ...rows.map((r) => line(r.cells, r.text))].join("\n") + "\n" +
-    wrap("Times are rough, for one run on a 2-core machine; the first real-data run also downloads its data set.", width) + "\n";
+    wrap("Times are rough, on 2 cores: --quick measured, full derived from the sizes (≥: a lower bound). gap-vs-eta and shuffling share the runs of test-vs-eta and epochs when run with them (reproduce all, or a list of ids).", width) + "\n";
 }
 
 /** `--fresh`: forget the saved chunks of a previous run. */
