@@ -12,14 +12,15 @@ import { choiceFlag, type FlagTable, intFlag, rationalFlag, requiredInt } from "
 
 /**
  * The schedule flags shared by `diagrams`, `series`, `verify`, `predict`, `simulate`,
- * `compare`. With `defaults` (the main-job commands) `--schedule` and `--N` are optional.
+ * `compare`. `--schedule` defaults to sgd; with a default `N` (the main-job commands) `--N` is
+ * optional too.
  */
-export function scheduleFlags(defaults?: { schedule: string; N: number }) {
+export function scheduleFlags(defaults?: { N: number }) {
   return {
     schedule: {
       type: "string",
       value: "sgd|gd|custom",
-      ...(defaults === undefined ? { required: true } : { defaultValue: defaults.schedule }),
+      defaultValue: "sgd",
       description: "sgd: E epochs of N/B batches of B distinct points; gd: T steps on all N points; custom: the batches given by --batches.",
     },
     N: {
@@ -53,8 +54,8 @@ export interface ScheduleFlagValues {
 const MAX = 1_000_000_000;
 
 /** Reads the schedule flags into a validated {@link Schedule} (user mistakes → UsageError). */
-export function scheduleFromFlags(v: ScheduleFlagValues, defaults: { schedule?: string; N?: number } = {}): Schedule {
-  const kind = choiceFlag(v.schedule, "--schedule", ["sgd", "gd", "custom"] as const, (defaults.schedule ?? undefined) as "sgd" | undefined);
+export function scheduleFromFlags(v: ScheduleFlagValues, defaults: { N?: number } = {}): Schedule {
+  const kind = choiceFlag(v.schedule, "--schedule", ["sgd", "gd", "custom"] as const, "sgd");
   const N = v.N === undefined && defaults.N !== undefined ? defaults.N : requiredInt(v.N, "--N", 1, MAX);
   const momentum = rationalFlag(v.momentum, "--momentum");
   if (momentum !== undefined && (momentum.sign() < 0 || momentum.compare(Rational.ONE) >= 0)) {

