@@ -324,6 +324,12 @@ describe("help, --version, did-you-mean", () => {
     const usage = (await run(["help", "diagrams"])).out.split("\n\n")[1].replace(/\s+/g, " ");
     expect(usage).toBe("Usage: sgd-diagrams diagrams --N <int> --order <d> [flags]");
   });
+  test("predict's text table fits 100 columns at the default order 3", async () => {
+    const r = await run(["predict", "--tuples", "4", "--est-batch", "2", "--test-size", "50", "--eta", "0.005,0.2"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/order 1\s+order 2\s+order 3\s+± se\s+resummed\s+± se\s+ODE fit\s+last term/);
+    for (const line of r.out.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
   test("unknown flags and commands name the closest match (one line, exit 2)", async () => {
     const cases: [string[], RegExp][] = [
       [["compare", "--epoch", "2"], /^sgd-diagrams compare: unknown flag --epoch \(did you mean --epochs\?\)/],

@@ -5,7 +5,7 @@ import { UsageError } from "../../index.js";
 import type { Command } from "../command.js";
 import { choiceFlag, type FlagTable, parseFlags } from "../flags.js";
 import { orderFromFlag, scheduleFlags, scheduleFromFlags } from "../scheduleFlags.js";
-import { formatTable } from "../table.js";
+import { formatTable, titleLine } from "../table.js";
 
 const FLAGS = {
   ...scheduleFlags(),
@@ -36,7 +36,7 @@ export const diagrams: Command = {
       io.stdout(JSON.stringify({ schedule: describeSchedule(schedule), T, loss, order, polynomialVariables, diagrams: rows, ...(groups ? { groups } : {}) }, null, 2) + "\n");
     } else if (groups !== undefined) {
       io.stdout(
-        `crossing-symmetry groups (diagrams that differ only in which untied node is the root have equal values)\n` +
+        titleLine("crossing-symmetry groups (diagrams that differ only in which untied node is the root have equal values)") +
           formatTable(
             ["order", "coefficient", "polynomial", "members", "value"],
             groups.map((g) => [String(g.order), g.coefficient, g.polynomial ?? "", String(g.members.length), g.value]),
@@ -44,7 +44,7 @@ export const diagrams: Command = {
       );
     } else {
       io.stdout(
-        `E[${loss} loss after T = ${T} steps] = Σ coefficient · η^order · value   (${rows.length} diagrams)\n` +
+        titleLine(`E[${loss} loss after T = ${T} steps] = Σ coefficient · η^order · value   (${rows.length} diagrams)`) +
           formatTable(
             ["order", "coefficient", "polynomial", "|Aut|", "value", "parents", "ties"],
             rows.map((r: DiagramRecord) => [

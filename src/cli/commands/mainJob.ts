@@ -25,7 +25,7 @@ import type { Command, CommandIO } from "../command.js";
 import { choiceFlag, type FlagTable, type FlagValues, intFlag, numberListFlag, parseFlags } from "../flags.js";
 import { interruptFlag, progressBar } from "../progress.js";
 import { scheduleFlags, scheduleFromFlags } from "../scheduleFlags.js";
-import { formatTable } from "../table.js";
+import { formatTable, titleLine } from "../table.js";
 
 /** The main job's defaults (MNIST logistic, SGD with T = N = 10), shown in help. */
 const DEFAULTS = defaultMainJobConfig(sgdSchedule(10));
@@ -180,19 +180,30 @@ async function runSimulation(config: MainJobConfig, io: CommandIO, setup: Return
   }
 }
 
+/**
+ * The prediction per η in one row, within 100 columns up to order 3: every order's value, the
+ * standard error of the highest order and of the resummed value (all of them are in --json).
+ */
 function predictionTable(p: PredictionResult, order: number): string {
-  const header = ["η", "ηT", ...Array.from({ length: order }, (_, k) => `order ${k + 1}`), "resummed", "ODE fit", "last term"];
+  const header = ["η", "ηT", ...Array.from({ length: order }, (_, k) => `order ${k + 1}`), `± se`, "resummed", "± se", "ODE fit", "last term"];
   return formatTable(
     header,
     p.rows.map((r) => [
       String(r.eta),
       r.etaT.toPrecision(3),
-      ...r.polynomial.slice(1).map((e) => `${e.value.toFixed(6)} ± ${e.stderr.toPrecision(2)}`),
-      r.resummed === null ? "—" : `${r.resummed.value.toFixed(6)} ± ${r.resummed.stderr.toPrecision(2)}`,
+      ...r.polynomial.slice(1).map((e) => e.value.toFixed(6)),
+      standardError(r.polynomial[order].stderr),
+      r.resummed === null ? "—" : r.resummed.value.toFixed(6),
+      r.resummed === null ? "" : standardError(r.resummed.stderr),
       r.ode.value.toFixed(6),
       r.lastTermRatio.toExponential(1),
     ]),
   );
+}
+
+/** A standard error in at most 7 characters (`2.6e-8`, `0.0010`). */
+function standardError(x: number): string {
+  return x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(1) : x.toPrecision(2);
 }
 
 async function setupWithMessage(config: MainJobConfig, io: CommandIO) {
@@ -219,8 +230,10 @@ export const predict: Command = {
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), prediction: p }, null, 2) + "\n");
     else {
       io.stdout(
-        `${config.data} ${config.model}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
-          `(${p.diagramCount} diagrams, ${config.tuples}×${config.batch} samples, ${p.seconds.toFixed(1)} s)\n` +
+        titleLine(
+          `${config.data} ${config.model}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
+            `(${p.diagramCount} diagrams, ${config.tuples}×${config.batch} samples, ${p.seconds.toFixed(1)} s)`,
+        ) +
           `coefficients c_k (± se): ${p.coefficients.map((e) => `${e.value.toPrecision(6)} ± ${e.stderr.toPrecision(2)}`).join(", ")}\n` +
           predictionTable(p, config.order),
       );
@@ -242,8 +255,10 @@ export const simulate: Command = {
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), simulation: s }, null, 2) + "\n");
     else {
       io.stdout(
-        `${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
-          `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s\n` +
+        titleLine(
+          `${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
+            `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s`,
+        ) +
           formatTable(
             ["η", "ηT", "mean", "95% CI", "runs", "diverged"],
             s.rows.map((r) => [String(r.eta), r.etaT.toPrecision(3), r.mean.toFixed(6), `± ${r.ci95.toPrecision(2)}`, String(r.runs), r.diverged > 0 ? `${r.diverged} (first at step ${r.firstDivergedStep})` : "0"]),
@@ -282,7 +297,8 @@ export const compare: Command = {
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds }, null, 2) + "\n");
     else {
       io.stdout(
-        `${title}\nprediction: ${p.seconds.toFixed(1)} s for the whole η grid; simulation: ${s.runsDone} paired runs in ${s.seconds.toFixed(1)} s\n` +
+        titleLine(title) +
+          titleLine(`prediction: ${p.seconds.toFixed(1)} s for the whole η grid; simulation: ${s.runsDone} paired runs in ${s.seconds.toFixed(1)} s`) +
           formatTable(
             ["η", "ηT", `order ${config.order} (± se)`, "order 1", "measured (95% CI)", "within", "runs"],
             cmp.rows.map((r) => [

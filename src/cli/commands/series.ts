@@ -5,7 +5,7 @@ import type { Command } from "../command.js";
 import { choiceFlag, type FlagTable, parseFlags } from "../flags.js";
 import { polynomialLandscapeFromFlag } from "../landscapeFlag.js";
 import { orderFromFlag, scheduleFlags, scheduleFromFlags } from "../scheduleFlags.js";
-import { formatTable } from "../table.js";
+import { formatTable, titleLine } from "../table.js";
 
 const FLAGS = {
   landscape: {
@@ -72,7 +72,7 @@ export const series: Command = {
       } else {
         const how = exact === undefined ? "exact expectation over its Gauss–Hermite quadrature, in float64" : "exact rationals";
         io.stdout(
-          `E[${loss} loss after T = ${stepCount(schedule)} steps] on ${values.landscape} = Σ c_k η^k (${how})\n` +
+          titleLine(`E[${loss} loss after T = ${stepCount(schedule)} steps] on ${values.landscape} = Σ c_k η^k (${how})`) +
             (exact === undefined
               ? formatTable(["k", "c_k"], coefficients.map((c, k) => [String(k), c.toPrecision(12)]))
               : formatTable(["k", "c_k", "exact"], exact.map((c, k) => [String(k), decimal(c), String(c)]))),
@@ -105,7 +105,7 @@ export const series: Command = {
       );
     } else {
       io.stdout(
-        `E[${loss} loss after T = ${stepCount(schedule)} steps] on ${name} = Σ c_k η^k (exact expectation over the population)\n` +
+        titleLine(`E[${loss} loss after T = ${stepCount(schedule)} steps] on ${name} = Σ c_k η^k (exact expectation over the population)`) +
           formatTable(["k", "c_k", "exact"], result.coefficients.map((c, k) => [String(k), decimal(c), String(c)])),
       );
     }

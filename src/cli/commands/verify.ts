@@ -3,7 +3,7 @@ import type { Command } from "../command.js";
 import { choiceFlag, type FlagTable, parseFlags } from "../flags.js";
 import { polynomialLandscapeFromFlag } from "../landscapeFlag.js";
 import { orderFromFlag, scheduleFlags, scheduleFromFlags } from "../scheduleFlags.js";
-import { formatTable } from "../table.js";
+import { formatTable, titleLine } from "../table.js";
 
 /** Largest relative difference accepted between the two routes in float64. */
 const TOLERANCE = 1e-10;
@@ -57,7 +57,7 @@ export const verify: Command = {
       );
     } else {
       io.stdout(
-        `verify ${name}: ${loss} loss, T = ${stepCount(schedule)}, order ${order} (${values.exact === true ? "both routes exact" : "direct perturbation in float64"})\n` +
+        titleLine(`verify ${name}: ${loss} loss, T = ${stepCount(schedule)}, order ${order} (${values.exact === true ? "both routes exact" : "direct perturbation in float64"})`) +
           formatTable(
             ["k", "diagrams", "direct perturbation", "rel. difference"],
             fromDiagrams.map((a, k) => [String(k), a.toPrecision(15), direct[k].toPrecision(15), rel[k].toExponential(2)]),
