@@ -99,6 +99,6 @@ export function numberListFlag(value: string | undefined, flag: string, opts: { 
 export function choiceFlag<C extends string>(value: string | undefined, flag: string, choices: readonly C[], fallback?: C): C {
   const v = value ?? fallback;
   if (v === undefined) throw new UsageError(`${flag} is required (one of ${choices.join(", ")})`);
-  if (!(choices as readonly string[]).includes(v)) throw new UsageError(`${flag} must be one of ${choices.join(", ")}, got ${JSON.stringify(v)}`);
+  if (!(choices as readonly string[]).includes(v)) throw new UsageError(`${flag} must be one of ${choices.join(", ")}, got ${JSON.stringify(v)}${didYouMean(v, choices)}`);
   return v as C;
 }

@@ -338,6 +338,7 @@ describe("help, --version, did-you-mean", () => {
       [["comapre"], /^sgd-diagrams: unknown command "comapre" \(did you mean compare\?\)/],
       [["help", "verfy"], /unknown command "verfy" \(did you mean verify\?\)/],
       [["reproduce", "helx"], /unknown experiment "helx" \(did you mean helix\?\)/],
+      [["predict", "--model", "lenett"], /--model must be one of logistic, lenet, mlp, got "lenett" \(did you mean lenet\?\)/],
     ];
     for (const [args, pattern] of cases) {
       const r = await run(args);
