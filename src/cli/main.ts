@@ -1,5 +1,8 @@
 import { BudgetExceededError, DivisionByZeroError, InsufficientSamplesError, InvalidArgumentError, MissingPackageError, UsageError } from "../index.js";
 import type { Command, CommandIO } from "./command.js";
+import { commandHelp, generalHelp } from "./help.js";
+import { didYouMean } from "./suggest.js";
+import { packageVersion } from "./version.js";
 import { diagrams } from "./commands/diagrams.js";
 import { reproduce } from "./commands/reproduce.js";
 import { compare, predict, simulate } from "./commands/mainJob.js";
@@ -8,9 +11,10 @@ import { verify } from "./commands/verify.js";
 
 const COMMANDS: readonly Command[] = [compare, predict, simulate, diagrams, series, verify, reproduce];
 
-function help(): string {
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
-  return `sgd-diagrams — the space-time (Feynman-diagram) calculus of SGD\n\nUsage: sgd-diagrams <command> [flags]\n\nCommands:\n${lines.join("\n")}\n\nRun 'sgd-diagrams <command> --help' for a command's flags. Add --debug to see stack traces.\n`;
+/** `unknown command "x" (did you mean y?; commands: …)` */
+function unknownCommand(name: string): string {
+  const names = COMMANDS.map((c) => c.name);
+  return `sgd-diagrams: unknown command ${JSON.stringify(name)}${didYouMean(name, names)} (commands: ${names.join(", ")})\n`;
 }
 
 /**
@@ -21,17 +25,30 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   const debug = argv.includes("--debug");
   const args = argv.filter((a) => a !== "--debug");
   const name = args[0];
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout(help());
+  if (name === "--version" || name === "-V") {
+    io.stdout(`sgd-diagrams ${packageVersion()}\n`);
+    return 0;
+  }
+  if (name === undefined || name === "--help" || name === "-h" || (name === "help" && args.length === 1)) {
+    io.stdout(generalHelp(COMMANDS));
     return name === undefined ? 2 : 0;
+  }
+  if (name === "help") {
+    const topic = COMMANDS.find((c) => c.name === args[1]);
+    if (topic === undefined) {
+      io.stderr(unknownCommand(args[1]));
+      return 2;
+    }
+    io.stdout(commandHelp(topic));
+    return 0;
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (cmd === undefined) {
-    io.stderr(`sgd-diagrams: unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(", ")})\n`);
+    io.stderr(unknownCommand(name));
     return 2;
   }
   if (args.includes("--help") || args.includes("-h")) {
-    io.stdout(`${cmd.summary}\n\nUsage: ${cmd.usage}\n`);
+    io.stdout(commandHelp(cmd));
     return 0;
   }
   try {

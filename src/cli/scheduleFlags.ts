@@ -8,23 +8,36 @@ import {
   sgdSchedule,
   UsageError,
 } from "../index.js";
-import { choiceFlag, intFlag, rationalFlag, requiredInt } from "./flags.js";
+import { choiceFlag, type FlagTable, intFlag, rationalFlag, requiredInt } from "./flags.js";
 
-/** The schedule flags shared by `diagrams`, `series`, `verify`, `predict`, `simulate`. */
-export const SCHEDULE_OPTIONS = {
-  schedule: { type: "string" },
-  N: { type: "string" },
-  T: { type: "string" },
-  batch: { type: "string" },
-  epochs: { type: "string" },
-  shuffle: { type: "boolean" },
-  momentum: { type: "string" },
-  "eta-scale": { type: "string" },
-  batches: { type: "string" },
-} as const;
-
-export const SCHEDULE_USAGE =
-  "--schedule sgd|gd|custom --N <int> [--T <int>] [--batch <B>] [--epochs <E>] [--shuffle] [--momentum <β>] [--eta-scale r0,r1,…] [--batches \"0,1;2,3\"]";
+/**
+ * The schedule flags shared by `diagrams`, `series`, `verify`, `predict`, `simulate`,
+ * `compare`. `--schedule` defaults to sgd; with a default `N` (the main-job commands) `--N` is
+ * optional too.
+ */
+export function scheduleFlags(defaults?: { N: number }) {
+  return {
+    schedule: {
+      type: "string",
+      value: "sgd|gd|custom",
+      defaultValue: "sgd",
+      description: "sgd: E epochs of N/B batches of B distinct points; gd: T steps on all N points; custom: the batches given by --batches.",
+    },
+    N: {
+      type: "string",
+      value: "<int>",
+      ...(defaults === undefined ? { required: true } : { defaultValue: String(defaults.N) }),
+      description: "Training-set size.",
+    },
+    T: { type: "string", value: "<int>", description: "Number of steps: required for gd; for sgd it is E·N/B, so leave it out." },
+    batch: { type: "string", value: "<B>", defaultValue: "1", description: "Batch size for sgd (must divide N)." },
+    epochs: { type: "string", value: "<E>", defaultValue: "1", description: "Number of epochs for sgd." },
+    shuffle: { type: "boolean", description: "sgd: reshuffle the training set at each epoch (default: the same order every epoch)." },
+    momentum: { type: "string", value: "<β>", defaultValue: "0", description: "Heavy-ball momentum β in [0, 1), exact as a decimal (0.9) or fraction (9/10)." },
+    "eta-scale": { type: "string", value: "r0,r1,…", description: "Per-step multipliers of η, one per step (η_t = η·r_t), exact decimals or fractions." },
+    batches: { type: "string", value: '"0,1;2,3"', description: "custom: the points of each step's batch, steps separated by ';'." },
+  } as const satisfies FlagTable;
+}
 
 export interface ScheduleFlagValues {
   schedule?: string;
@@ -41,8 +54,8 @@ export interface ScheduleFlagValues {
 const MAX = 1_000_000_000;
 
 /** Reads the schedule flags into a validated {@link Schedule} (user mistakes → UsageError). */
-export function scheduleFromFlags(v: ScheduleFlagValues, defaults: { schedule?: string; N?: number } = {}): Schedule {
-  const kind = choiceFlag(v.schedule, "--schedule", ["sgd", "gd", "custom"] as const, (defaults.schedule ?? undefined) as "sgd" | undefined);
+export function scheduleFromFlags(v: ScheduleFlagValues, defaults: { N?: number } = {}): Schedule {
+  const kind = choiceFlag(v.schedule, "--schedule", ["sgd", "gd", "custom"] as const, "sgd");
   const N = v.N === undefined && defaults.N !== undefined ? defaults.N : requiredInt(v.N, "--N", 1, MAX);
   const momentum = rationalFlag(v.momentum, "--momentum");
   if (momentum !== undefined && (momentum.sign() < 0 || momentum.compare(Rational.ONE) >= 0)) {

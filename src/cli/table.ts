@@ -1,3 +1,5 @@
+import { HELP_WIDTH, wrap } from "./help.js";
+
 /** A plain-text table with aligned columns (numbers right-aligned). */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? "").length)));
@@ -5,4 +7,9 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   const fmt = (r: readonly string[]) =>
     r.map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join("  ").trimEnd();
   return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt)].join("\n") + "\n";
+}
+
+/** A heading above a table, wrapped to the CLI's 100 columns, with its newline. */
+export function titleLine(text: string): string {
+  return wrap(text, HELP_WIDTH) + "\n";
 }

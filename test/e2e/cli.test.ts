@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { Rational } from "../../src/index.js";
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -287,5 +288,104 @@ describe("--model lenet and --model mlp (jax-js models, tiny sizes)", () => {
     expect(typeof j.verdict).toBe("string");
     expect(readFileSync(join(j.outDir, "verdict.txt"), "utf8")).toMatch(/order-2 test prediction/);
     expect(readFileSync(join(j.outDir, "plot.svg"), "utf8")).toMatch(/^<svg/);
+  });
+});
+
+describe("help, --version, did-you-mean", () => {
+  const COMMAND_NAMES = ["compare", "predict", "simulate", "diagrams", "series", "verify", "reproduce"];
+  test("--version prints the version in package.json", async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+    const r = await run(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`sgd-diagrams ${pkg.version}\n`);
+  });
+  test("help <command> is that command's --help: flags with descriptions and defaults, within 100 columns", async () => {
+    for (const name of COMMAND_NAMES) {
+      const viaHelp = await run(["help", name]);
+      expect(viaHelp.code).toBe(0);
+      expect(viaHelp.out).toBe((await run([name, "--help"])).out);
+      expect(viaHelp.out.split("\n")[0]).toMatch(new RegExp(`^sgd-diagrams ${name}: `));
+      expect(viaHelp.out).toMatch(/\nFlags:\n {2}--/);
+      for (const line of viaHelp.out.split("\n")) expect(line.length, `${name}: ${line}`).toBeLessThanOrEqual(100);
+    }
+    expect((await run(["help"])).out).toBe((await run(["--help"])).out);
+  });
+  test("compare --help states the real estimator defaults and marks no defaulted flag as required", async () => {
+    const { defaultMainJobConfig, JAX_MODEL_DEFAULTS } = await import("../../src/experiments/mainJob.js");
+    const { sgdSchedule } = await import("../../src/index.js");
+    const d = defaultMainJobConfig(sgdSchedule(10));
+    const text = (await run(["help", "compare"])).out.replace(/\s+/g, " ");
+    expect(text).toContain(`--tuples <n> Independent data tuples per diagram-value estimate. (default: logistic ${d.tuples}, lenet/mlp ${JAX_MODEL_DEFAULTS.tuples})`);
+    expect(text).toContain(`(logistic: ${d.tuples} × ${d.batch})`);
+    expect(text).not.toContain("200 × 64");
+    expect(text).toContain("Usage: sgd-diagrams compare [flags]");
+    expect(text).toContain(`--runs <n> Paired training runs (the same training sets at every η). (default: ${d.runs})`);
+    // diagrams: --N and --order are required; --schedule (sgd) and --loss (test) have defaults.
+    const usage = (await run(["help", "diagrams"])).out.split("\n\n")[1].replace(/\s+/g, " ");
+    expect(usage).toBe("Usage: sgd-diagrams diagrams --N <int> --order <d> [flags]");
+  });
+  test("predict's text table fits 100 columns at the default order 3", async () => {
+    const r = await run(["predict", "--tuples", "4", "--est-batch", "2", "--test-size", "50", "--eta", "0.005,0.2"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/order 1\s+order 2\s+order 3\s+± se\s+resummed\s+± se\s+ODE fit\s+last term/);
+    for (const line of r.out.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+  test("unknown flags and commands name the closest match (one line, exit 2)", async () => {
+    const cases: [string[], RegExp][] = [
+      [["compare", "--epoch", "2"], /^sgd-diagrams compare: unknown flag --epoch \(did you mean --epochs\?\)/],
+      [["diagrams", "--schedule", "sgd", "--N", "4", "--ordre", "2"], /unknown flag --ordre \(did you mean --order\?\)/],
+      [["reproduce", "all", "--quik"], /unknown flag --quik \(did you mean --quick\?\)/],
+      [["comapre"], /^sgd-diagrams: unknown command "comapre" \(did you mean compare\?\)/],
+      [["help", "verfy"], /unknown command "verfy" \(did you mean verify\?\)/],
+      [["reproduce", "helx"], /unknown experiment "helx" \(did you mean helix\?\)/],
+      [["predict", "--model", "lenett"], /--model must be one of logistic, lenet, mlp, got "lenett" \(did you mean lenet\?\)/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await run(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.out).toBe("");
+      expect(r.err).toMatch(pattern);
+      expect(r.err.trim().split("\n")).toHaveLength(1);
+    }
+  });
+});
+
+describe("series on the built-in landscapes: exact where the engine knows the exact value", () => {
+  const args = (name: string, extra: string[] = []) => ["series", "--landscape", name, "--schedule", "sgd", "--N", "4", "--order", "3", ...extra];
+  test("cubic-chi: vanishing coefficients print as 0, and c3 = 8T (the issue's command: --schedule defaults to sgd)", async () => {
+    const r = await run(["series", "--landscape", "cubic-chi", "--N", "4", "--order", "3"]);
+    expect(r.code, r.err).toBe(0);
+    const rows = r.out.split("\n").slice(3, 7).map((l) => l.trim().split(/\s+/));
+    expect(rows).toEqual([["0", "0", "0"], ["1", "0", "0"], ["2", "0", "0"], ["3", "32.0000000000", "32"]]);
+  });
+  for (const name of ["cubic-chi", "gauss-fit", "mean-estimation"]) {
+    test(`${name}: the exact coefficients agree with the Gauss–Hermite quadrature route`, async () => {
+      const j = JSON.parse((await run(args(name, ["--batch", "2", "--epochs", "2", "--json"]))).out);
+      expect(j.mode).toBe("exact");
+      expect(j.coefficients).toEqual(j.exactCoefficients.map((c: string) => Rational.parse(c).toNumber()));
+      j.quadratureCoefficients.forEach((q: number, k: number) => expect(q, `c${k}`).toBeAllclose(j.coefficients[k], { rtol: 1e-9, atol: 1e-12 }));
+      // The quadrature's own terms sum to its coefficients (the two routes really are separate).
+      const sums = j.quadratureCoefficients.map((_: number, k: number) =>
+        j.terms.filter((t: { order: number }) => t.order === k).reduce((s: number, t: { coefficient: string; value: number }) => s + Rational.parse(t.coefficient).toNumber() * t.value, 0),
+      );
+      sums.forEach((s: number, k: number) => expect(s).toBeAllclose(j.quadratureCoefficients[k], { rtol: 1e-12, atol: 1e-15 }));
+    });
+  }
+  test("the train loss (root tied) stays on the quadrature route", async () => {
+    const j = JSON.parse((await run(args("cubic-chi", ["--loss", "train", "--json"]))).out);
+    expect(j.mode).toBe("quadrature");
+    expect(j.exactCoefficients).toBeUndefined();
+  });
+  test("verify --landscape cubic-chi explains that cubic-chi is a built-in landscape for series and an experiment", async () => {
+    const r = await run(["verify", "--landscape", "cubic-chi", "--schedule", "sgd", "--N", "4", "--order", "3"]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+    expect(r.err).toMatch(/verify needs a polynomial landscape JSON file/);
+    expect(r.err).toMatch(/cubic-chi is a built-in landscape, which only series takes/);
+    expect(r.err).toMatch(/sgd-diagrams reproduce cubic-chi/);
+    const typo = await run(["series", "--landscape", "gaus-fit", "--schedule", "sgd", "--N", "4", "--order", "3"]);
+    expect(typo.err).toMatch(/no such file \(did you mean gauss-fit\?\) \(built-in landscapes: gauss-fit, cubic-chi, helix, mean-estimation\)/);
+    const experiment = await run(["series", "--landscape", "tic-stic", "--schedule", "sgd", "--N", "4", "--order", "3"]);
+    expect(experiment.err).toMatch(/tic-stic is a reproduce experiment, not a landscape/);
   });
 });

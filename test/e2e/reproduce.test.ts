@@ -64,6 +64,21 @@ describe("reproduce: one experiment, list, bad input, interruption", () => {
     const json = JSON.parse((await run(["--list", "--json"])).out);
     expect(json.map((e: { id: string }) => e.id)).toContain("cubic-chi");
   });
+  test("--list of the real registry fits 100 columns and gives a time estimate (quick and full) for every experiment", async () => {
+    const { EXPERIMENTS } = await import("../../src/experiments/registry.js");
+    for (const quick of [[], ["--quick"]]) {
+      const text = await runMain(["reproduce", "--list", ...quick]);
+      expect(text.code).toBe(0);
+      for (const line of text.out.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
+      for (const e of EXPERIMENTS) {
+        const cells = text.out.split("\n").find((l) => l.startsWith(`${e.id} `))?.split(/\s{2,}/) ?? [];
+        expect(cells.slice(2, 4), e.id).toEqual([expect.stringMatching(/^(<|~|≥)/), expect.stringMatching(/^(<|~|≥)/)]);
+      }
+    }
+    const json = JSON.parse((await runMain(["reproduce", "--list", "--json"])).out) as { id: string; estimate: { quick: string; full: string } | null }[];
+    expect(json.map((e) => e.id)).toEqual(EXPERIMENTS.map((e) => e.id));
+    for (const e of json) expect(e.estimate, e.id).toEqual({ quick: expect.stringMatching(/\d (s|min)$/), full: expect.stringMatching(/\d (s|min)$/) });
+  });
   test("one id writes only its folder, no index", async () => {
     const dir = mkdtempSync(join(tmpdir(), "reproduce-"));
     const r = await run(["tic-stic", "--out", dir, "--no-png"]);

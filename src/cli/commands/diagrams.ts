@@ -3,28 +3,26 @@ import { coefficientTable, crossingKey, type DiagramRecord, makeDiagram, Polynom
 import { renderDiagramsSvg } from "../../plot/diagramSvg.js";
 import { UsageError } from "../../index.js";
 import type { Command } from "../command.js";
-import { choiceFlag, parseFlags } from "../flags.js";
-import { orderFromFlag, SCHEDULE_OPTIONS, SCHEDULE_USAGE, scheduleFromFlags } from "../scheduleFlags.js";
-import { formatTable } from "../table.js";
+import { choiceFlag, type FlagTable, parseFlags } from "../flags.js";
+import { orderFromFlag, scheduleFlags, scheduleFromFlags } from "../scheduleFlags.js";
+import { formatTable, titleLine } from "../table.js";
+
+const FLAGS = {
+  ...scheduleFlags(),
+  order: { type: "string", value: "<d>", required: true, description: "Highest order (number of non-root nodes) of the diagrams listed." },
+  loss: { type: "string", value: "test|train", defaultValue: "test", description: "The loss measured after training: on fresh data (test) or on the training set (train)." },
+  all: { type: "boolean", description: "Also list diagrams whose coefficient is 0 for this schedule." },
+  group: { type: "boolean", description: "Sum coefficients over crossing-symmetry classes (diagrams with equal values; test loss only)." },
+  json: { type: "boolean", description: "Print JSON (diagrams[] with exact coefficients as strings) instead of a table." },
+  svg: { type: "string", value: "FILE", description: "Also draw the diagrams into this SVG file." },
+} as const satisfies FlagTable;
 
 export const diagrams: Command = {
   name: "diagrams",
   summary: "List every diagram up to --order with its exact coefficient for a schedule",
-  usage: `sgd-diagrams diagrams ${SCHEDULE_USAGE} --order <d> --loss test|train [--all] [--group] [--json] [--svg FILE]`,
+  flags: FLAGS,
   run(argv, io) {
-    const { values } = parseFlags(
-      argv,
-      {
-        ...SCHEDULE_OPTIONS,
-        order: { type: "string" },
-        loss: { type: "string" },
-        json: { type: "boolean" },
-        svg: { type: "string" },
-        all: { type: "boolean" },
-        group: { type: "boolean" },
-      },
-      "diagrams",
-    );
+    const { values } = parseFlags(argv, FLAGS);
     const schedule = scheduleFromFlags(values);
     const order = orderFromFlag(values.order);
     const loss = choiceFlag(values.loss, "--loss", ["test", "train"] as const, "test");
@@ -38,7 +36,7 @@ export const diagrams: Command = {
       io.stdout(JSON.stringify({ schedule: describeSchedule(schedule), T, loss, order, polynomialVariables, diagrams: rows, ...(groups ? { groups } : {}) }, null, 2) + "\n");
     } else if (groups !== undefined) {
       io.stdout(
-        `crossing-symmetry groups (diagrams that differ only in which untied node is the root have equal values)\n` +
+        titleLine("crossing-symmetry groups (diagrams that differ only in which untied node is the root have equal values)") +
           formatTable(
             ["order", "coefficient", "polynomial", "members", "value"],
             groups.map((g) => [String(g.order), g.coefficient, g.polynomial ?? "", String(g.members.length), g.value]),
@@ -46,7 +44,7 @@ export const diagrams: Command = {
       );
     } else {
       io.stdout(
-        `E[${loss} loss after T = ${T} steps] = Σ coefficient · η^order · value   (${rows.length} diagrams)\n` +
+        titleLine(`E[${loss} loss after T = ${T} steps] = Σ coefficient · η^order · value   (${rows.length} diagrams)`) +
           formatTable(
             ["order", "coefficient", "polynomial", "|Aut|", "value", "parents", "ties"],
             rows.map((r: DiagramRecord) => [
@@ -75,7 +73,7 @@ interface CrossingGroup {
   members: string[];
 }
 
-/** Sums coefficients over crossing-symmetry classes (theory.md §3). */
+/** Sums coefficients over crossing-symmetry classes (docs/theory.md#crossing-symmetry). */
 function crossingGroups(rows: readonly DiagramRecord[]): CrossingGroup[] {
   const map = new Map<string, { order: number; coef: Rational; poly: Polynomial | null; value: string; members: string[] }>();
   for (const r of rows) {

