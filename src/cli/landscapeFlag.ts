@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { BUILTIN_LANDSCAPES, parsePolynomialLandscape, type PolynomialLandscape, UsageError } from "../index.js";
-import { EXPERIMENTS } from "../experiments/registry.js";
+import { EXPERIMENTS } from "../figures/registry.js";
 import { didYouMean } from "./suggest.js";
 
 /**

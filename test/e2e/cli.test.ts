@@ -311,7 +311,7 @@ describe("help, --version, did-you-mean", () => {
     expect((await run(["help"])).out).toBe((await run(["--help"])).out);
   });
   test("compare --help states the real estimator defaults and marks no defaulted flag as required", async () => {
-    const { defaultMainJobConfig, JAX_MODEL_DEFAULTS } = await import("../../src/experiments/mainJob.js");
+    const { defaultMainJobConfig, JAX_MODEL_DEFAULTS } = await import("../../src/mainJob/mainJob.js");
     const { sgdSchedule } = await import("../../src/index.js");
     const d = defaultMainJobConfig(sgdSchedule(10));
     const text = (await run(["help", "compare"])).out.replace(/\s+/g, " ");

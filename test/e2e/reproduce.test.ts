@@ -65,7 +65,7 @@ describe("reproduce: one experiment, list, bad input, interruption", () => {
     expect(json.map((e: { id: string }) => e.id)).toContain("cubic-chi");
   });
   test("--list of the real registry fits 100 columns and gives a time estimate (quick and full) for every experiment", async () => {
-    const { EXPERIMENTS } = await import("../../src/experiments/registry.js");
+    const { EXPERIMENTS } = await import("../../src/figures/registry.js");
     for (const quick of [[], ["--quick"]]) {
       const text = await runMain(["reproduce", "--list", ...quick]);
       expect(text.code).toBe(0);

@@ -1,6 +1,16 @@
-import { BUILTIN_LANDSCAPES, builtinLandscape, exactSeries, quadratureSeries, Rational, stepCount } from "../../index.js";
-import { cubicChiModel, gaussFitModel, type OneDimModel, quadraticModel } from "../../experiments/oneDimModels.js";
-import { oneDimSeries } from "../../experiments/oneDimSeries.js";
+import {
+  BUILTIN_LANDSCAPES,
+  builtinLandscape,
+  cubicChiModel,
+  exactSeries,
+  gaussFitModel,
+  type OneDimModel,
+  oneDimSeries,
+  quadraticModel,
+  quadratureSeries,
+  Rational,
+  stepCount,
+} from "../../index.js";
 import type { Command } from "../command.js";
 import { choiceFlag, type FlagTable, parseFlags } from "../flags.js";
 import { polynomialLandscapeFromFlag } from "../landscapeFlag.js";
