@@ -43,28 +43,23 @@ export function symbolicValues(s: Schedule): Record<string, Rational> {
  * {@link symbolicValues} gives {@link diagramCoefficient}; tests check that.
  */
 export function diagramPolynomial(diagram: Diagram, s: Schedule, loss: LossKind): Polynomial | null {
+  if (symbolicForm(s) === null) return null;
+  return structurePolynomial(diagramStructure(diagram), automorphismCount(diagram), s, loss);
+}
+
+/** {@link diagramPolynomial} from a diagram's structure and `|Aut(D)|` (see `structureCoefficient`). */
+export function structurePolynomial(st: DiagramStructure, automorphisms: bigint, s: Schedule, loss: LossKind): Polynomial | null {
   const form = symbolicForm(s);
   if (form === null) return null;
-  const st = diagramStructure(diagram);
   let W: Polynomial;
   let root: Polynomial;
   const one = Polynomial.ONE;
   switch (form.kind) {
     case "vanilla": {
-      const T = Polynomial.variable("T");
       const counts = singleEpochCounts(st, 1);
-      // For the train loss divide C(T, a) by T exactly: C(T, a)/T = C(T−1, a−1)/a.
       W = Polynomial.ZERO;
       counts.forEach((count, a) => {
-        if (count === 0n) return;
-        let term: Polynomial;
-        if (loss === "test") term = binomialPoly(T, a);
-        else if (a === 0) term = st.rootTied ? Polynomial.ZERO : one;
-        else {
-          const base = binomialPoly(T.sub(one), a - 1).scale(Rational.of(1, a));
-          term = st.rootTied ? base : base.mul(T.sub(Polynomial.constant(st.K)));
-        }
-        W = W.add(term.scale(Rational.int(count)));
+        if (count !== 0n) W = W.add(vanillaTerm(loss, a, st.rootTied, st.K).scale(Rational.int(count)));
       });
       root = one;
       break;
@@ -92,9 +87,34 @@ export function diagramPolynomial(diagram: Diagram, s: Schedule, loss: LossKind)
     }
   }
   const sign = st.d % 2 === 0 ? Rational.ONE : Rational.MINUS_ONE;
-  const p = W.mul(root).scale(sign.div(Rational.int(automorphismCount(diagram))));
+  const p = W.mul(root).scale(sign.div(Rational.int(automorphisms)));
   return cancelInverse(p, "N", "invN");
 }
+
+/**
+ * The polynomial in `T` that multiplies the count of `a`-block patterns for vanilla SGD:
+ * `C(T, a)` for the test loss; for the train loss `C(T, a)` divided by `T` exactly
+ * (`C(T, a)/T = C(T−1, a−1)/a`) and times the untied root's `T − K` (memoised: a table
+ * needs only a few distinct ones).
+ */
+function vanillaTerm(loss: LossKind, a: number, rootTied: boolean, K: number): Polynomial {
+  const key = `${loss}|${a}|${rootTied}|${K}`;
+  let term = vanillaTerms.get(key);
+  if (term === undefined) {
+    const T = Polynomial.variable("T");
+    const one = Polynomial.ONE;
+    if (loss === "test") term = binomialPoly(T, a);
+    else if (a === 0) term = rootTied ? Polynomial.ZERO : one;
+    else {
+      const base = binomialPoly(T.sub(one), a - 1).scale(Rational.of(1, a));
+      term = rootTied ? base : base.mul(T.sub(Polynomial.constant(K)));
+    }
+    vanillaTerms.set(key, term);
+  }
+  return term;
+}
+
+const vanillaTerms = new Map<string, Polynomial>();
 
 /** `fall(X, k)/X^d` written in `inv = 1/X`: `inv^{d−k}·Π_{i<k}(1 − i·inv)`. */
 function inverseFalling(inv: Polynomial, k: number, d: number): Polynomial {

@@ -170,35 +170,93 @@ export function singleEpochWeight(st: DiagramStructure, Nb: number, B: number): 
 
 /**
  * `counts[a]` = Σ over one-epoch batch patterns with `a` blocks (edges strictly forward)
- * of `Π fall(B, m)`; the weight is `Σ_a C(N_b, a)·counts[a]`.
+ * of `Π fall(B, m)`; the weight is `Σ_a C(N_b, a)·counts[a]`. Cached per structure and `B`
+ * (a table asks for it twice: for the number and for the polynomial).
  */
 export function singleEpochCounts(st: DiagramStructure, B: number): bigint[] {
-  const K = st.K;
-  const before = new Array<number>(K).fill(0); // classes that must come strictly earlier
-  for (let i = 1; i <= st.d; i++) {
-    const p = st.parent[i];
-    if (p <= 0) continue;
-    if (st.cls[i] === st.cls[p]) return [];
-    before[st.cls[p]] |= 1 << st.cls[i];
+  let perB = countsCache.get(st);
+  if (perB === undefined) countsCache.set(st, (perB = new Map()));
+  let counts = perB.get(B);
+  if (counts === undefined) {
+    const before = new Array<number>(st.K).fill(0); // classes that must come strictly earlier
+    counts = [];
+    let sameClassEdge = false;
+    for (let i = 1; i <= st.d; i++) {
+      const p = st.parent[i];
+      if (p <= 0) continue;
+      if (st.cls[i] === st.cls[p]) sameClassEdge = true;
+      before[st.cls[p]] |= 1 << st.cls[i];
+    }
+    if (!sameClassEdge) counts = forwardPatternCounts(before, B);
+    perB.set(B, counts);
   }
+  return counts;
+}
+
+const countsCache = new WeakMap<DiagramStructure, Map<number, bigint[]>>();
+
+/**
+ * Ordered set partitions of `K = before.length` classes into blocks where every class `c`
+ * comes strictly after the classes in the bit mask `before[c]`: `counts[a]` = Σ over such
+ * partitions with `a` blocks of `Π_blocks fall(B, size)`.
+ *
+ * ## Method
+ * Dynamic programming over subsets of classes: `dp[S][a]` = weighted number of ways to
+ * split `S` into `a` ordered blocks; a block `A` may follow `S∖A` when every class that must
+ * precede a member of `A` is in `S∖A` (the union of those masks is precomputed per `A`).
+ * Only sets closed under "must precede" can be split at all. Blocks larger than `B` weigh 0,
+ * so `B = 1` adds one class at a time (`2^K·K` steps instead of `3^K`). The counts are exact
+ * in doubles while they stay below 2^53 (bounded by Fubini(K)·B^K); otherwise bigints.
+ */
+export function forwardPatternCounts(before: readonly number[], B: number): bigint[] {
+  const K = before.length;
   const full = (1 << K) - 1;
-  const fallB: bigint[] = [];
-  for (let m = 0; m <= K; m++) fallB.push(fallingFactorial(B, m));
-  const popcount = (x: number) => {
-    let c = 0;
-    for (; x; x &= x - 1) c++;
-    return c;
-  };
+  const need = new Int32Array(full + 1); // union of `before` over the members of a set
+  const size = new Int32Array(full + 1);
+  for (let A = 1; A <= full; A++) {
+    const low = 31 - Math.clz32(A & -A);
+    need[A] = need[A & (A - 1)] | before[low];
+    size[A] = size[A & (A - 1)] + 1;
+  }
+  let fubini = 1; // Fubini(K) ≥ number of ordered partitions
+  for (let k = 1; k <= K; k++) fubini *= 2 * k;
+  const exact = fubini * Math.pow(B, K) < Number.MAX_SAFE_INTEGER;
+  const fallB: number[] = [];
+  const fallBig: bigint[] = [];
+  for (let m = 0; m <= K; m++) {
+    fallBig.push(fallingFactorial(B, m));
+    fallB.push(Number(fallBig[m]));
+  }
+  const maxBlock = Math.min(B, K);
+  if (exact) {
+    const dp = new Float64Array((full + 1) * (K + 1));
+    dp[0] = 1;
+    for (let S = 1; S <= full; S++) {
+      if ((need[S] & ~S) !== 0) continue; // not closed: some class lacks a predecessor
+      const row = S * (K + 1);
+      const add = (A: number): void => {
+        const rest = S & ~A;
+        if ((need[A] & ~rest) !== 0) return;
+        const w = fallB[size[A]];
+        const from = rest * (K + 1);
+        for (let a = 0; a < K; a++) if (dp[from + a] !== 0) dp[row + a + 1] += dp[from + a] * w;
+      };
+      if (maxBlock === 1) {
+        for (let x = S; x !== 0; x &= x - 1) add(x & -x);
+      } else {
+        for (let A = S; A > 0; A = (A - 1) & S) if (size[A] <= maxBlock) add(A);
+      }
+    }
+    return Array.from(dp.subarray(full * (K + 1), (full + 1) * (K + 1)), (x) => BigInt(x));
+  }
   const dp: bigint[][] = Array.from({ length: full + 1 }, () => new Array<bigint>(K + 1).fill(0n));
   dp[0][0] = 1n;
   for (let S = 1; S <= full; S++) {
+    if ((need[S] & ~S) !== 0) continue;
     for (let A = S; A > 0; A = (A - 1) & S) {
       const rest = S & ~A;
-      let ok = true;
-      for (let c = 0; c < K && ok; c++) if ((A >> c) & 1 && (before[c] & ~rest) !== 0) ok = false;
-      if (!ok) continue;
-      const w = fallB[popcount(A)];
-      if (w === 0n) continue;
+      if (size[A] > maxBlock || (need[A] & ~rest) !== 0) continue;
+      const w = fallBig[size[A]];
       for (let a = 0; a < K; a++) if (dp[rest][a] !== 0n) dp[S][a + 1] += dp[rest][a] * w;
     }
   }
