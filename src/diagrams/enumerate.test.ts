@@ -5,7 +5,8 @@ import { fallingFactorial } from "../algebra/rational.js";
 import { canonicalize } from "./canonical.js";
 import { makeDiagram } from "./diagram.js";
 import { enumerateDiagrams, siblingSwaps } from "./enumerate.js";
-import { forwardPatternCounts } from "./rules/sgdFamily.js";
+import { forwardPatternCounts, shuffledWeight, shuffledWeightReference } from "./rules/sgdFamily.js";
+import { diagramStructure } from "./structure.js";
 
 /** Reference enumeration: canonise every (tree, partition) candidate, no orbit filter. */
 function allKeys(d: number, rootTies: boolean): Map<string, bigint> {
@@ -64,5 +65,27 @@ describe("forwardPatternCounts", () => {
     for (const before of posets) {
       for (const B of [1, 2, 3, 1_000_000]) expect(forwardPatternCounts(before, B)).toEqual(brute(before, B));
     }
+  });
+});
+
+describe("shuffledWeight (dynamic programme over closed node sets)", () => {
+  test("equals the plain sum over ordered partitions of the nodes for every diagram up to order 5", () => {
+    let nonzero = 0;
+    for (let d = 0; d <= 5; d++) {
+      for (const c of enumerateDiagrams(d, { rootTies: true })) {
+        const st = diagramStructure(c.diagram);
+        for (const [Nb, B, E] of [
+          [5, 2, 3],
+          [2, 3, 2],
+          [3, 1, 4],
+          [1, 2, 7],
+        ]) {
+          const fast = shuffledWeight(st, Nb, B, E);
+          expect(fast.toString()).toBe(shuffledWeightReference(st, Nb, B, E).toString());
+          if (!fast.isZero()) nonzero++;
+        }
+      }
+    }
+    expect(nonzero).toBeGreaterThan(500);
   });
 });

@@ -95,12 +95,109 @@ export function evaluatePatterns(terms: readonly PatternTerm[], Nb: number, B: n
  * ## Method
  * All injective maps of the K index classes to indices are alike, so fix one and
  * multiply by `fall(N, K)`. Sum over *epoch patterns* (ordered set partitions of the
- * nodes into epochs, `C(E, g)` placements). Edges must not go back in epochs; within an
+ * nodes into `g` non-empty epochs, `C(E, g)` placements). Edges must not go back in epochs; within an
  * epoch the classes present occupy uniformly random distinct slots, so the probability of
  * a batch pattern ω of those classes is `C(N_b, |ω|)·Π fall(B, m)/fall(N, K_ε)`, and
  * within-epoch edges need the child's batch strictly before the parent's.
+ *
+ * The sum over epoch patterns is a dynamic programme over node sets: the nodes of the first
+ * epochs form a set `S` closed under taking children (a child's epoch is not after its
+ * parent's), and the next epoch's nodes `A` extend it to another closed set; the probability
+ * of one epoch depends on its node set alone ({@link epochProbabilities}). All those
+ * probabilities have denominators dividing `fall(N, K)`, so the programme runs on integers
+ * (`P·fall(N, K)`) and divides once at the end. (The plain sum over the Fubini-many ordered
+ * partitions is {@link shuffledWeightReference}; a test compares the two.)
  */
 export function shuffledWeight(st: DiagramStructure, Nb: number, B: number, E: number): Rational {
+  const N = Nb * B;
+  const d = st.d;
+  if (st.K > N) return Rational.ZERO;
+  const F = fallingFactorial(N, st.K);
+  const full = (1 << d) - 1;
+  const kids = new Int32Array(full + 1); // children (non-root nodes) of the members of a set
+  for (let A = 1; A <= full; A++) {
+    const low = 31 - Math.clz32(A & -A);
+    let k = 0;
+    for (const c of st.children[low + 1]) k |= 1 << (c - 1);
+    kids[A] = kids[A & (A - 1)] | k;
+  }
+  const closed = (S: number): boolean => (kids[S] & ~S) === 0;
+  const prob = epochProbabilities(st, Nb, B, F);
+  // dp[S·(d+1) + g]: Σ over splits of the closed set S into g ordered epochs of Π P·F.
+  const dp: bigint[] = new Array<bigint>((full + 1) * (d + 1)).fill(0n);
+  dp[0] = 1n;
+  for (let S = 1; S <= full; S++) {
+    if (!closed(S)) continue;
+    for (let A = S; A > 0; A = (A - 1) & S) {
+      const rest = S & ~A;
+      if (!closed(rest)) continue;
+      const p = prob(A);
+      if (p === 0n) continue;
+      for (let g = 0; g < d; g++) {
+        const x = dp[rest * (d + 1) + g];
+        if (x !== 0n) dp[S * (d + 1) + g + 1] += x * p;
+      }
+    }
+  }
+  // W = F·Σ_g C(E, g)·dp[full][g]/F^g, over the common denominator F^d.
+  let num = 0n;
+  let Fpow = 1n; // F^(d−g), built from g = d down
+  for (let g = d; g >= 0; g--) {
+    const x = dp[full * (d + 1) + g];
+    if (x !== 0n) num += binomial(E, g) * x * Fpow;
+    Fpow *= F;
+  }
+  return Rational.of(num * F, Fpow / F);
+}
+
+/**
+ * `prob(A)` = `fall(N, K)·P(epoch A)` for a set `A` of nodes (bit `v−1` for node `v`) that
+ * make up one epoch: `P = C(N_b, |ω|)·Π fall(B, m)/fall(N, K_A)` summed over the batch
+ * patterns ω of the `K_A` classes present in which every edge inside `A` goes strictly
+ * forward. Pattern sums depend only on the order constraints among the classes, so they are
+ * shared across diagrams ({@link forwardPatternCounts} memoised by constraints and `B`).
+ */
+function epochProbabilities(st: DiagramStructure, Nb: number, B: number, F: bigint): (A: number) => bigint {
+  const N = Nb * B;
+  const memo = new Map<number, bigint>();
+  return (A) => {
+    let p = memo.get(A);
+    if (p !== undefined) return p;
+    const local = new Map<number, number>(); // class → local index, in increasing class order
+    const present: number[] = [];
+    for (let v = 1; v <= st.d; v++) if ((A >> (v - 1)) & 1) present.push(st.cls[v]);
+    [...new Set(present)].sort((x, y) => x - y).forEach((c, i) => local.set(c, i));
+    const before = new Array<number>(local.size).fill(0);
+    let blocked = false;
+    for (let v = 1; v <= st.d; v++) {
+      const q = st.parent[v];
+      if (q <= 0 || !((A >> (v - 1)) & 1) || !((A >> (q - 1)) & 1)) continue;
+      if (st.cls[v] === st.cls[q]) blocked = true; // a class cannot precede itself
+      before[local.get(st.cls[q])!] |= 1 << local.get(st.cls[v])!;
+    }
+    p = blocked ? 0n : (patternSum(before, Nb, B) * F) / fallingFactorial(N, local.size);
+    memo.set(A, p);
+    return p;
+  };
+}
+
+/** `Σ_a C(N_b, a)·forwardPatternCounts(before, B)[a]`, memoised. */
+function patternSum(before: readonly number[], Nb: number, B: number): bigint {
+  const key = `${Nb},${B}|${before.join(",")}`;
+  let w = patternSums.get(key);
+  if (w === undefined) {
+    w = 0n;
+    const counts = forwardPatternCounts(before, B);
+    for (let a = 0; a < counts.length; a++) if (counts[a] !== 0n) w += binomial(Nb, a) * counts[a];
+    patternSums.set(key, w);
+  }
+  return w;
+}
+
+const patternSums = new Map<string, bigint>();
+
+/** {@link shuffledWeight} as the plain sum over ordered partitions of the nodes (reference for tests). */
+export function shuffledWeightReference(st: DiagramStructure, Nb: number, B: number, E: number): Rational {
   const N = Nb * B;
   const d = st.d;
   if (st.K > N) return Rational.ZERO;
