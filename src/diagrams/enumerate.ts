@@ -48,27 +48,44 @@ export function enumerateDiagrams(d: number, options: EnumerateOptions = {}): Ca
   const offset = rootTies ? 0 : 1;
   for (const parents of enumerateRootedTrees(d + 1)) {
     const swaps = siblingSwaps(parents);
-    for (const rgs of enumerateSetPartitions(d + 1 - offset)) {
-      // Level-sequence trees number parents before children, so one pass up the parent
-      // chain of each node finds a tied ancestor (the root excluded).
-      if (skip && tiesAnAncestor(parents, rgs, offset)) continue;
-      if (swaps.some((s) => imageIsSmaller(rgs, s, offset))) continue;
+    const visit = (rgs: readonly number[]): void => {
+      for (const s of swaps) if (imageIsSmaller(rgs, s, offset)) return;
       const blocks: number[][] = [];
       rgs.forEach((b, i) => (blocks[b] ??= []).push(i + offset));
       const canon = canonicalize(makeDiagram(parents, blocks));
       if (!found.has(canon.key)) found.set(canon.key, canon);
-    }
+    };
+    if (skip) forEachPartitionWithoutTiedAncestors(parents, offset, visit);
+    else for (const rgs of enumerateSetPartitions(d + 1 - offset)) visit(rgs);
   }
   return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** Whether some non-root node shares a block with a non-root ancestor. */
-function tiesAnAncestor(parents: readonly number[], blockOf: readonly number[], offset: number): boolean {
-  for (let v = 1; v < parents.length + 1; v++) {
-    const b = blockOf[v - offset];
-    for (let u = parents[v - 1]; u !== 0; u = parents[u - 1]) if (blockOf[u - offset] === b) return true;
-  }
-  return false;
+/**
+ * Calls `visit` with every set partition (restricted growth string, `rgs[v − offset]` the
+ * block of node `v`) in which no non-root node shares a block with a non-root ancestor.
+ * Level-sequence trees number parents before children, so the partition is built node by
+ * node and a block is refused as soon as an ancestor already holds it: most partitions of a
+ * deep tree tie some ancestor, and are never generated. The array passed is reused.
+ */
+function forEachPartitionWithoutTiedAncestors(parents: readonly number[], offset: number, visit: (rgs: readonly number[]) => void): void {
+  const n = parents.length + 1 - offset;
+  const rgs = new Array<number>(n).fill(0);
+  const rec = (i: number, blocks: number): void => {
+    if (i === n) {
+      visit(rgs);
+      return;
+    }
+    const v = i + offset;
+    for (let b = 0; b <= blocks; b++) {
+      let free = true;
+      if (v > 0) for (let u = parents[v - 1]; u !== 0 && free; u = parents[u - 1]) free = rgs[u - offset] !== b;
+      if (!free) continue;
+      rgs[i] = b;
+      rec(i + 1, b === blocks ? blocks + 1 : blocks);
+    }
+  };
+  rec(0, 0);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { BinomialPoly } from "../algebra/binomialPoly.js";
-import { binomialPoly, Polynomial } from "../algebra/polynomial.js";
-import { Rational } from "../algebra/rational.js";
+import { binomialPoly, Polynomial, type PolynomialTerm } from "../algebra/polynomial.js";
+import { factorial, Rational } from "../algebra/rational.js";
 import { automorphismCount } from "./canonical.js";
 import type { LossKind } from "./coefficient.js";
 import type { Diagram } from "./diagram.js";
@@ -56,13 +56,7 @@ export function structurePolynomial(st: DiagramStructure, automorphisms: bigint,
   const one = Polynomial.ONE;
   switch (form.kind) {
     case "vanilla": {
-      const counts = singleEpochCounts(st, 1);
-      W = Polynomial.ZERO;
-      counts.forEach((count, a) => {
-        if (count !== 0n) W = W.add(vanillaTerm(loss, a, st.rootTied, st.K).scale(Rational.int(count)));
-      });
-      root = one;
-      break;
+      return vanillaPolynomial(singleEpochCounts(st, 1), st, automorphisms, loss);
     }
     case "gd": {
       const invN = Polynomial.variable("invN");
@@ -90,6 +84,53 @@ export function structurePolynomial(st: DiagramStructure, automorphisms: bigint,
   const p = W.mul(root).scale(sign.div(Rational.int(automorphisms)));
   return cancelInverse(p, "N", "invN");
 }
+
+/**
+ * `(−1)^d/|Aut|·Σ_a counts[a]·term_a(T)` ({@link vanillaTerm}) summed on integers: every
+ * `term_a·a!` has integer coefficients, so all terms go over the common denominator
+ * `(max a)!` and only the final coefficients are reduced (one gcd per power of `T`, instead
+ * of a rational polynomial per term).
+ */
+function vanillaPolynomial(counts: readonly bigint[], st: DiagramStructure, automorphisms: bigint, loss: LossKind): Polynomial {
+  let top = 0;
+  counts.forEach((c, a) => {
+    if (c !== 0n) top = a;
+  });
+  const L = factorial(top);
+  const acc: bigint[] = [];
+  counts.forEach((count, a) => {
+    if (count === 0n) return;
+    const nums = vanillaIntegerTerm(loss, a, st.rootTied, st.K);
+    const mult = count * (L / factorial(a));
+    nums.forEach((x, k) => (acc[k] = (acc[k] ?? 0n) + mult * x));
+  });
+  const sign = st.d % 2 === 0 ? 1n : -1n;
+  const terms: PolynomialTerm[] = [];
+  acc.forEach((x, k) => {
+    if (x !== undefined && x !== 0n) terms.push({ coef: Rational.of(sign * x, L * automorphisms), powers: { T: k } });
+  });
+  return Polynomial.fromTerms(terms);
+}
+
+/** The coefficients of `a!·term_a(T)` in powers of `T` (integers; memoised). */
+function vanillaIntegerTerm(loss: LossKind, a: number, rootTied: boolean, K: number): bigint[] {
+  const key = `${loss}|${a}|${rootTied}|${K}`;
+  let nums = vanillaIntegerTerms.get(key);
+  if (nums === undefined) {
+    const f = factorial(a);
+    nums = vanillaTerm(loss, a, rootTied, K)
+      .coefficientsIn("T")
+      .map((c) => {
+        const r = c.isZero() ? Rational.ZERO : c.constantValue();
+        if (f % r.den !== 0n) throw new Error(`vanillaIntegerTerm: a!·C(T, ${a}) has a non-integer coefficient ${r.toString()}`);
+        return r.num * (f / r.den);
+      });
+    vanillaIntegerTerms.set(key, nums);
+  }
+  return nums;
+}
+
+const vanillaIntegerTerms = new Map<string, bigint[]>();
 
 /**
  * The polynomial in `T` that multiplies the count of `a`-block patterns for vanilla SGD:

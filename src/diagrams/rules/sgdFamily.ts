@@ -292,6 +292,9 @@ export function singleEpochCounts(st: DiagramStructure, B: number): bigint[] {
 
 const countsCache = new WeakMap<DiagramStructure, Map<number, bigint[]>>();
 
+/** Reused buffers of {@link forwardPatternCounts} (a table calls it once per diagram). */
+let scratch = { need: new Int32Array(0), size: new Int32Array(0), dp: new Float64Array(0) };
+
 /**
  * Ordered set partitions of `K = before.length` classes into blocks where every class `c`
  * comes strictly after the classes in the bit mask `before[c]`: `counts[a]` = Σ over such
@@ -308,8 +311,9 @@ const countsCache = new WeakMap<DiagramStructure, Map<number, bigint[]>>();
 export function forwardPatternCounts(before: readonly number[], B: number): bigint[] {
   const K = before.length;
   const full = (1 << K) - 1;
-  const need = new Int32Array(full + 1); // union of `before` over the members of a set
-  const size = new Int32Array(full + 1);
+  if (scratch.need.length <= full) scratch = { need: new Int32Array(2 * (full + 1)), size: new Int32Array(2 * (full + 1)), dp: new Float64Array(2 * (full + 1) * (K + 1)) };
+  const need = scratch.need; // union of `before` over the members of a set
+  const size = scratch.size;
   for (let A = 1; A <= full; A++) {
     const low = 31 - Math.clz32(A & -A);
     need[A] = need[A & (A - 1)] | before[low];
@@ -325,8 +329,29 @@ export function forwardPatternCounts(before: readonly number[], B: number): bigi
     fallB.push(Number(fallBig[m]));
   }
   const maxBlock = Math.min(B, K);
+  if (exact && maxBlock <= 1) {
+    // Singleton blocks only: the number of orders compatible with `before` (linear
+    // extensions), weighted fall(B, 1)^K; all K blocks are used.
+    const dp = scratch.dp;
+    dp.fill(0, 0, full + 1);
+    dp[0] = 1;
+    for (let S = 1; S <= full; S++) {
+      if ((need[S] & ~S) !== 0) continue;
+      let sum = 0;
+      for (let x = S; x !== 0; x &= x - 1) {
+        const c = x & -x;
+        if ((need[c] & ~(S & ~c)) === 0) sum += dp[S & ~c];
+      }
+      dp[S] = sum * fallB[1];
+    }
+    const counts = new Array<bigint>(K + 1).fill(0n);
+    counts[K] = BigInt(dp[full]);
+    return counts;
+  }
   if (exact) {
-    const dp = new Float64Array((full + 1) * (K + 1));
+    if (scratch.dp.length < (full + 1) * (K + 1)) scratch.dp = new Float64Array((full + 1) * (K + 1));
+    const dp = scratch.dp;
+    dp.fill(0, 0, (full + 1) * (K + 1));
     dp[0] = 1;
     for (let S = 1; S <= full; S++) {
       if ((need[S] & ~S) !== 0) continue; // not closed: some class lacks a predecessor
@@ -344,7 +369,9 @@ export function forwardPatternCounts(before: readonly number[], B: number): bigi
         for (let A = S; A > 0; A = (A - 1) & S) if (size[A] <= maxBlock) add(A);
       }
     }
-    return Array.from(dp.subarray(full * (K + 1), (full + 1) * (K + 1)), (x) => BigInt(x));
+    const counts: bigint[] = [];
+    for (let a = 0; a <= K; a++) counts.push(BigInt(dp[full * (K + 1) + a]));
+    return counts;
   }
   const dp: bigint[][] = Array.from({ length: full + 1 }, () => new Array<bigint>(K + 1).fill(0n));
   dp[0][0] = 1n;
