@@ -127,6 +127,7 @@ const mainJob: BenchGroup = {
     return [
       { measure: `prediction, whole η grid (s, median of 5 after the first; ${r.tuples} tuples × ${r.batch})`, value: r.predict.toFixed(3) },
       { measure: "prediction, first in the process (s, after setupModel: incl. JIT warm-up)", value: r.cold.toFixed(3) },
+      { measure: `estimator tuples per second (${r.tuples} tuples × ${r.batch} per prediction, whole η grid)`, value: Math.round(r.tuples / r.predict) },
       { measure: "standard errors of c1, c2, c3 (median of 5)", value: [r.se1, r.se2, r.se3].map((x) => x.toPrecision(2)).join(", ") },
       { measure: "2000 paired runs × 9 η, kernel trainer (s)", value: r.simulate.toFixed(2) },
       { measure: "ratio simulate / predict (kernel trainer; primary)", value: (r.simulate / r.predict).toFixed(1) },
