@@ -26,10 +26,19 @@ export function diagramCoefficient(diagram: Diagram, schedule: Schedule, loss: L
   if (loss === "test" && st.rootTied) {
     throw new InvalidArgumentError("diagramCoefficient", "diagram", "untied at the root for the test loss", JSON.stringify(diagram.ties));
   }
+  return structureCoefficient(st, automorphismCount(diagram), schedule, loss);
+}
+
+/**
+ * {@link diagramCoefficient} from a diagram's structure and `|Aut(D)|` (for callers that
+ * already have both, such as the table of a whole order: canonising again costs more than
+ * the coefficient itself).
+ */
+export function structureCoefficient(st: DiagramStructure, automorphisms: bigint, schedule: Schedule, loss: LossKind): Rational {
   const W = embeddingWeight(st, schedule);
   if (W.isZero()) return Rational.ZERO;
   const sign = st.d % 2 === 0 ? Rational.ONE : Rational.MINUS_ONE;
-  return sign.mul(W).mul(rootWeight(st, schedule.N, loss)).div(Rational.int(automorphismCount(diagram)));
+  return sign.mul(W).mul(rootWeight(st, schedule.N, loss)).div(Rational.int(automorphisms));
 }
 
 /** Root weight: 1 (test), `1/N` (train, root tied) or `(N−K)/N` (train, root untied). */

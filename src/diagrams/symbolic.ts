@@ -1,6 +1,6 @@
 import type { BinomialPoly } from "../algebra/binomialPoly.js";
-import { binomialPoly, Polynomial } from "../algebra/polynomial.js";
-import { Rational } from "../algebra/rational.js";
+import { binomialPoly, Polynomial, type PolynomialTerm } from "../algebra/polynomial.js";
+import { factorial, Rational } from "../algebra/rational.js";
 import { automorphismCount } from "./canonical.js";
 import type { LossKind } from "./coefficient.js";
 import type { Diagram } from "./diagram.js";
@@ -43,31 +43,20 @@ export function symbolicValues(s: Schedule): Record<string, Rational> {
  * {@link symbolicValues} gives {@link diagramCoefficient}; tests check that.
  */
 export function diagramPolynomial(diagram: Diagram, s: Schedule, loss: LossKind): Polynomial | null {
+  if (symbolicForm(s) === null) return null;
+  return structurePolynomial(diagramStructure(diagram), automorphismCount(diagram), s, loss);
+}
+
+/** {@link diagramPolynomial} from a diagram's structure and `|Aut(D)|` (see `structureCoefficient`). */
+export function structurePolynomial(st: DiagramStructure, automorphisms: bigint, s: Schedule, loss: LossKind): Polynomial | null {
   const form = symbolicForm(s);
   if (form === null) return null;
-  const st = diagramStructure(diagram);
   let W: Polynomial;
   let root: Polynomial;
   const one = Polynomial.ONE;
   switch (form.kind) {
     case "vanilla": {
-      const T = Polynomial.variable("T");
-      const counts = singleEpochCounts(st, 1);
-      // For the train loss divide C(T, a) by T exactly: C(T, a)/T = C(T−1, a−1)/a.
-      W = Polynomial.ZERO;
-      counts.forEach((count, a) => {
-        if (count === 0n) return;
-        let term: Polynomial;
-        if (loss === "test") term = binomialPoly(T, a);
-        else if (a === 0) term = st.rootTied ? Polynomial.ZERO : one;
-        else {
-          const base = binomialPoly(T.sub(one), a - 1).scale(Rational.of(1, a));
-          term = st.rootTied ? base : base.mul(T.sub(Polynomial.constant(st.K)));
-        }
-        W = W.add(term.scale(Rational.int(count)));
-      });
-      root = one;
-      break;
+      return vanillaPolynomial(singleEpochCounts(st, 1), st, automorphisms, loss);
     }
     case "gd": {
       const invN = Polynomial.variable("invN");
@@ -92,9 +81,81 @@ export function diagramPolynomial(diagram: Diagram, s: Schedule, loss: LossKind)
     }
   }
   const sign = st.d % 2 === 0 ? Rational.ONE : Rational.MINUS_ONE;
-  const p = W.mul(root).scale(sign.div(Rational.int(automorphismCount(diagram))));
+  const p = W.mul(root).scale(sign.div(Rational.int(automorphisms)));
   return cancelInverse(p, "N", "invN");
 }
+
+/**
+ * `(−1)^d/|Aut|·Σ_a counts[a]·term_a(T)` ({@link vanillaTerm}) summed on integers: every
+ * `term_a·a!` has integer coefficients, so all terms go over the common denominator
+ * `(max a)!` and only the final coefficients are reduced (one gcd per power of `T`, instead
+ * of a rational polynomial per term).
+ */
+function vanillaPolynomial(counts: readonly bigint[], st: DiagramStructure, automorphisms: bigint, loss: LossKind): Polynomial {
+  let top = 0;
+  counts.forEach((c, a) => {
+    if (c !== 0n) top = a;
+  });
+  const L = factorial(top);
+  const acc: bigint[] = [];
+  counts.forEach((count, a) => {
+    if (count === 0n) return;
+    const nums = vanillaIntegerTerm(loss, a, st.rootTied, st.K);
+    const mult = count * (L / factorial(a));
+    nums.forEach((x, k) => (acc[k] = (acc[k] ?? 0n) + mult * x));
+  });
+  const sign = st.d % 2 === 0 ? 1n : -1n;
+  const terms: PolynomialTerm[] = [];
+  acc.forEach((x, k) => {
+    if (x !== undefined && x !== 0n) terms.push({ coef: Rational.of(sign * x, L * automorphisms), powers: { T: k } });
+  });
+  return Polynomial.fromTerms(terms);
+}
+
+/** The coefficients of `a!·term_a(T)` in powers of `T` (integers; memoised). */
+function vanillaIntegerTerm(loss: LossKind, a: number, rootTied: boolean, K: number): bigint[] {
+  const key = `${loss}|${a}|${rootTied}|${K}`;
+  let nums = vanillaIntegerTerms.get(key);
+  if (nums === undefined) {
+    const f = factorial(a);
+    nums = vanillaTerm(loss, a, rootTied, K)
+      .coefficientsIn("T")
+      .map((c) => {
+        const r = c.isZero() ? Rational.ZERO : c.constantValue();
+        if (f % r.den !== 0n) throw new Error(`vanillaIntegerTerm: a!·C(T, ${a}) has a non-integer coefficient ${r.toString()}`);
+        return r.num * (f / r.den);
+      });
+    vanillaIntegerTerms.set(key, nums);
+  }
+  return nums;
+}
+
+const vanillaIntegerTerms = new Map<string, bigint[]>();
+
+/**
+ * The polynomial in `T` that multiplies the count of `a`-block patterns for vanilla SGD:
+ * `C(T, a)` for the test loss; for the train loss `C(T, a)` divided by `T` exactly
+ * (`C(T, a)/T = C(T−1, a−1)/a`) and times the untied root's `T − K` (memoised: a table
+ * needs only a few distinct ones).
+ */
+function vanillaTerm(loss: LossKind, a: number, rootTied: boolean, K: number): Polynomial {
+  const key = `${loss}|${a}|${rootTied}|${K}`;
+  let term = vanillaTerms.get(key);
+  if (term === undefined) {
+    const T = Polynomial.variable("T");
+    const one = Polynomial.ONE;
+    if (loss === "test") term = binomialPoly(T, a);
+    else if (a === 0) term = rootTied ? Polynomial.ZERO : one;
+    else {
+      const base = binomialPoly(T.sub(one), a - 1).scale(Rational.of(1, a));
+      term = rootTied ? base : base.mul(T.sub(Polynomial.constant(K)));
+    }
+    vanillaTerms.set(key, term);
+  }
+  return term;
+}
+
+const vanillaTerms = new Map<string, Polynomial>();
 
 /** `fall(X, k)/X^d` written in `inv = 1/X`: `inv^{d−k}·Π_{i<k}(1 − i·inv)`. */
 function inverseFalling(inv: Polynomial, k: number, d: number): Polynomial {

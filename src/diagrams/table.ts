@@ -1,9 +1,10 @@
 import { requireInt } from "../errors.js";
-import { diagramCoefficient, type LossKind } from "./coefficient.js";
+import { type LossKind, structureCoefficient } from "./coefficient.js";
 import { enumerateDiagrams, MAX_ENUMERATION_ORDER } from "./enumerate.js";
 import { type DiagramRecord, toRecord } from "./format.js";
 import { type Schedule, stepCount } from "../schedule/schedule.js";
-import { diagramPolynomial } from "./symbolic.js";
+import { diagramStructure } from "./structure.js";
+import { structurePolynomial } from "./symbolic.js";
 
 export interface CoefficientTableOptions {
   /** Keep diagrams whose coefficient is 0 for this schedule. @defaultValue false */
@@ -29,9 +30,11 @@ export function coefficientTable(
   const out: DiagramRecord[] = [];
   for (let d = 0; d <= maxOrder; d++) {
     for (const c of enumerateDiagrams(d, { rootTies: loss === "train", skipTiedAncestors: isOneEpoch(schedule) && options.includeZero !== true })) {
-      const k = diagramCoefficient(c.diagram, schedule, loss);
+      // One structure and the enumerator's |Aut(D)| serve both the number and the polynomial.
+      const st = diagramStructure(c.diagram);
+      const k = structureCoefficient(st, c.automorphisms, schedule, loss);
       if (k.isZero() && options.includeZero !== true) continue;
-      const poly = options.polynomial === false ? null : diagramPolynomial(c.diagram, schedule, loss);
+      const poly = options.polynomial === false ? null : structurePolynomial(st, c.automorphisms, schedule, loss);
       out.push(toRecord(c, k, poly?.toString()));
     }
     options.onOrder?.(d, out.length);

@@ -35,3 +35,20 @@ describe("kernel-coordinate logistic training = direct training on θ", () => {
     expect(r.diverged).toBeTypeOf("number");
   });
 });
+
+describe("kernel trainer fast paths", () => {
+  test("gramRow (pixel-major, four nonzero pixels at a time) equals the plain dense dot product bit for bit", () => {
+    const model = new LogisticModel(tinyData());
+    const testSet = Array.from({ length: 17 }, (_, q) => (q * 7) % model.data.size);
+    const trainer = new LogisticKernelTrainer(model, model.theta0(0), testSet);
+    let checked = 0;
+    for (let i = 0; i < 12; i++) {
+      const row = trainer.gramRow(i);
+      testSet.forEach((j, q) => {
+        expect(row[q]).toBe(trainer.dot(i, j));
+        checked++;
+      });
+    }
+    expect(checked).toBe(12 * 17);
+  });
+});

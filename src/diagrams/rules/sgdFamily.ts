@@ -95,12 +95,109 @@ export function evaluatePatterns(terms: readonly PatternTerm[], Nb: number, B: n
  * ## Method
  * All injective maps of the K index classes to indices are alike, so fix one and
  * multiply by `fall(N, K)`. Sum over *epoch patterns* (ordered set partitions of the
- * nodes into epochs, `C(E, g)` placements). Edges must not go back in epochs; within an
+ * nodes into `g` non-empty epochs, `C(E, g)` placements). Edges must not go back in epochs; within an
  * epoch the classes present occupy uniformly random distinct slots, so the probability of
  * a batch pattern ω of those classes is `C(N_b, |ω|)·Π fall(B, m)/fall(N, K_ε)`, and
  * within-epoch edges need the child's batch strictly before the parent's.
+ *
+ * The sum over epoch patterns is a dynamic programme over node sets: the nodes of the first
+ * epochs form a set `S` closed under taking children (a child's epoch is not after its
+ * parent's), and the next epoch's nodes `A` extend it to another closed set; the probability
+ * of one epoch depends on its node set alone ({@link epochProbabilities}). All those
+ * probabilities have denominators dividing `fall(N, K)`, so the programme runs on integers
+ * (`P·fall(N, K)`) and divides once at the end. (The plain sum over the Fubini-many ordered
+ * partitions is {@link shuffledWeightReference}; a test compares the two.)
  */
 export function shuffledWeight(st: DiagramStructure, Nb: number, B: number, E: number): Rational {
+  const N = Nb * B;
+  const d = st.d;
+  if (st.K > N) return Rational.ZERO;
+  const F = fallingFactorial(N, st.K);
+  const full = (1 << d) - 1;
+  const kids = new Int32Array(full + 1); // children (non-root nodes) of the members of a set
+  for (let A = 1; A <= full; A++) {
+    const low = 31 - Math.clz32(A & -A);
+    let k = 0;
+    for (const c of st.children[low + 1]) k |= 1 << (c - 1);
+    kids[A] = kids[A & (A - 1)] | k;
+  }
+  const closed = (S: number): boolean => (kids[S] & ~S) === 0;
+  const prob = epochProbabilities(st, Nb, B, F);
+  // dp[S·(d+1) + g]: Σ over splits of the closed set S into g ordered epochs of Π P·F.
+  const dp: bigint[] = new Array<bigint>((full + 1) * (d + 1)).fill(0n);
+  dp[0] = 1n;
+  for (let S = 1; S <= full; S++) {
+    if (!closed(S)) continue;
+    for (let A = S; A > 0; A = (A - 1) & S) {
+      const rest = S & ~A;
+      if (!closed(rest)) continue;
+      const p = prob(A);
+      if (p === 0n) continue;
+      for (let g = 0; g < d; g++) {
+        const x = dp[rest * (d + 1) + g];
+        if (x !== 0n) dp[S * (d + 1) + g + 1] += x * p;
+      }
+    }
+  }
+  // W = F·Σ_g C(E, g)·dp[full][g]/F^g, over the common denominator F^d.
+  let num = 0n;
+  let Fpow = 1n; // F^(d−g), built from g = d down
+  for (let g = d; g >= 0; g--) {
+    const x = dp[full * (d + 1) + g];
+    if (x !== 0n) num += binomial(E, g) * x * Fpow;
+    Fpow *= F;
+  }
+  return Rational.of(num * F, Fpow / F);
+}
+
+/**
+ * `prob(A)` = `fall(N, K)·P(epoch A)` for a set `A` of nodes (bit `v−1` for node `v`) that
+ * make up one epoch: `P = C(N_b, |ω|)·Π fall(B, m)/fall(N, K_A)` summed over the batch
+ * patterns ω of the `K_A` classes present in which every edge inside `A` goes strictly
+ * forward. Pattern sums depend only on the order constraints among the classes, so they are
+ * shared across diagrams ({@link forwardPatternCounts} memoised by constraints and `B`).
+ */
+function epochProbabilities(st: DiagramStructure, Nb: number, B: number, F: bigint): (A: number) => bigint {
+  const N = Nb * B;
+  const memo = new Map<number, bigint>();
+  return (A) => {
+    let p = memo.get(A);
+    if (p !== undefined) return p;
+    const local = new Map<number, number>(); // class → local index, in increasing class order
+    const present: number[] = [];
+    for (let v = 1; v <= st.d; v++) if ((A >> (v - 1)) & 1) present.push(st.cls[v]);
+    [...new Set(present)].sort((x, y) => x - y).forEach((c, i) => local.set(c, i));
+    const before = new Array<number>(local.size).fill(0);
+    let blocked = false;
+    for (let v = 1; v <= st.d; v++) {
+      const q = st.parent[v];
+      if (q <= 0 || !((A >> (v - 1)) & 1) || !((A >> (q - 1)) & 1)) continue;
+      if (st.cls[v] === st.cls[q]) blocked = true; // a class cannot precede itself
+      before[local.get(st.cls[q])!] |= 1 << local.get(st.cls[v])!;
+    }
+    p = blocked ? 0n : (patternSum(before, Nb, B) * F) / fallingFactorial(N, local.size);
+    memo.set(A, p);
+    return p;
+  };
+}
+
+/** `Σ_a C(N_b, a)·forwardPatternCounts(before, B)[a]`, memoised. */
+function patternSum(before: readonly number[], Nb: number, B: number): bigint {
+  const key = `${Nb},${B}|${before.join(",")}`;
+  let w = patternSums.get(key);
+  if (w === undefined) {
+    w = 0n;
+    const counts = forwardPatternCounts(before, B);
+    for (let a = 0; a < counts.length; a++) if (counts[a] !== 0n) w += binomial(Nb, a) * counts[a];
+    patternSums.set(key, w);
+  }
+  return w;
+}
+
+const patternSums = new Map<string, bigint>();
+
+/** {@link shuffledWeight} as the plain sum over ordered partitions of the nodes (reference for tests). */
+export function shuffledWeightReference(st: DiagramStructure, Nb: number, B: number, E: number): Rational {
   const N = Nb * B;
   const d = st.d;
   if (st.K > N) return Rational.ZERO;
@@ -170,35 +267,120 @@ export function singleEpochWeight(st: DiagramStructure, Nb: number, B: number): 
 
 /**
  * `counts[a]` = Σ over one-epoch batch patterns with `a` blocks (edges strictly forward)
- * of `Π fall(B, m)`; the weight is `Σ_a C(N_b, a)·counts[a]`.
+ * of `Π fall(B, m)`; the weight is `Σ_a C(N_b, a)·counts[a]`. Cached per structure and `B`
+ * (a table asks for it twice: for the number and for the polynomial).
  */
 export function singleEpochCounts(st: DiagramStructure, B: number): bigint[] {
-  const K = st.K;
-  const before = new Array<number>(K).fill(0); // classes that must come strictly earlier
-  for (let i = 1; i <= st.d; i++) {
-    const p = st.parent[i];
-    if (p <= 0) continue;
-    if (st.cls[i] === st.cls[p]) return [];
-    before[st.cls[p]] |= 1 << st.cls[i];
+  let perB = countsCache.get(st);
+  if (perB === undefined) countsCache.set(st, (perB = new Map()));
+  let counts = perB.get(B);
+  if (counts === undefined) {
+    const before = new Array<number>(st.K).fill(0); // classes that must come strictly earlier
+    counts = [];
+    let sameClassEdge = false;
+    for (let i = 1; i <= st.d; i++) {
+      const p = st.parent[i];
+      if (p <= 0) continue;
+      if (st.cls[i] === st.cls[p]) sameClassEdge = true;
+      before[st.cls[p]] |= 1 << st.cls[i];
+    }
+    if (!sameClassEdge) counts = forwardPatternCounts(before, B);
+    perB.set(B, counts);
   }
+  return counts;
+}
+
+const countsCache = new WeakMap<DiagramStructure, Map<number, bigint[]>>();
+
+/** Reused buffers of {@link forwardPatternCounts} (a table calls it once per diagram). */
+let scratch = { need: new Int32Array(0), size: new Int32Array(0), dp: new Float64Array(0) };
+
+/**
+ * Ordered set partitions of `K = before.length` classes into blocks where every class `c`
+ * comes strictly after the classes in the bit mask `before[c]`: `counts[a]` = Σ over such
+ * partitions with `a` blocks of `Π_blocks fall(B, size)`.
+ *
+ * ## Method
+ * Dynamic programming over subsets of classes: `dp[S][a]` = weighted number of ways to
+ * split `S` into `a` ordered blocks; a block `A` may follow `S∖A` when every class that must
+ * precede a member of `A` is in `S∖A` (the union of those masks is precomputed per `A`).
+ * Only sets closed under "must precede" can be split at all. Blocks larger than `B` weigh 0,
+ * so `B = 1` adds one class at a time (`2^K·K` steps instead of `3^K`). The counts are exact
+ * in doubles while they stay below 2^53 (bounded by Fubini(K)·B^K); otherwise bigints.
+ */
+export function forwardPatternCounts(before: readonly number[], B: number): bigint[] {
+  const K = before.length;
   const full = (1 << K) - 1;
-  const fallB: bigint[] = [];
-  for (let m = 0; m <= K; m++) fallB.push(fallingFactorial(B, m));
-  const popcount = (x: number) => {
-    let c = 0;
-    for (; x; x &= x - 1) c++;
-    return c;
-  };
+  if (scratch.need.length <= full) scratch = { need: new Int32Array(2 * (full + 1)), size: new Int32Array(2 * (full + 1)), dp: new Float64Array(2 * (full + 1) * (K + 1)) };
+  const need = scratch.need; // union of `before` over the members of a set
+  const size = scratch.size;
+  for (let A = 1; A <= full; A++) {
+    const low = 31 - Math.clz32(A & -A);
+    need[A] = need[A & (A - 1)] | before[low];
+    size[A] = size[A & (A - 1)] + 1;
+  }
+  let fubini = 1; // Fubini(K) ≥ number of ordered partitions
+  for (let k = 1; k <= K; k++) fubini *= 2 * k;
+  const exact = fubini * Math.pow(B, K) < Number.MAX_SAFE_INTEGER;
+  const fallB: number[] = [];
+  const fallBig: bigint[] = [];
+  for (let m = 0; m <= K; m++) {
+    fallBig.push(fallingFactorial(B, m));
+    fallB.push(Number(fallBig[m]));
+  }
+  const maxBlock = Math.min(B, K);
+  if (exact && maxBlock <= 1) {
+    // Singleton blocks only: the number of orders compatible with `before` (linear
+    // extensions), weighted fall(B, 1)^K; all K blocks are used.
+    const dp = scratch.dp;
+    dp.fill(0, 0, full + 1);
+    dp[0] = 1;
+    for (let S = 1; S <= full; S++) {
+      if ((need[S] & ~S) !== 0) continue;
+      let sum = 0;
+      for (let x = S; x !== 0; x &= x - 1) {
+        const c = x & -x;
+        if ((need[c] & ~(S & ~c)) === 0) sum += dp[S & ~c];
+      }
+      dp[S] = sum * fallB[1];
+    }
+    const counts = new Array<bigint>(K + 1).fill(0n);
+    counts[K] = BigInt(dp[full]);
+    return counts;
+  }
+  if (exact) {
+    if (scratch.dp.length < (full + 1) * (K + 1)) scratch.dp = new Float64Array((full + 1) * (K + 1));
+    const dp = scratch.dp;
+    dp.fill(0, 0, (full + 1) * (K + 1));
+    dp[0] = 1;
+    for (let S = 1; S <= full; S++) {
+      if ((need[S] & ~S) !== 0) continue; // not closed: some class lacks a predecessor
+      const row = S * (K + 1);
+      const add = (A: number): void => {
+        const rest = S & ~A;
+        if ((need[A] & ~rest) !== 0) return;
+        const w = fallB[size[A]];
+        const from = rest * (K + 1);
+        for (let a = 0; a < K; a++) if (dp[from + a] !== 0) dp[row + a + 1] += dp[from + a] * w;
+      };
+      if (maxBlock === 1) {
+        for (let x = S; x !== 0; x &= x - 1) add(x & -x);
+      } else {
+        for (let A = S; A > 0; A = (A - 1) & S) if (size[A] <= maxBlock) add(A);
+      }
+    }
+    const counts: bigint[] = [];
+    for (let a = 0; a <= K; a++) counts.push(BigInt(dp[full * (K + 1) + a]));
+    return counts;
+  }
   const dp: bigint[][] = Array.from({ length: full + 1 }, () => new Array<bigint>(K + 1).fill(0n));
   dp[0][0] = 1n;
   for (let S = 1; S <= full; S++) {
+    if ((need[S] & ~S) !== 0) continue;
     for (let A = S; A > 0; A = (A - 1) & S) {
       const rest = S & ~A;
-      let ok = true;
-      for (let c = 0; c < K && ok; c++) if ((A >> c) & 1 && (before[c] & ~rest) !== 0) ok = false;
-      if (!ok) continue;
-      const w = fallB[popcount(A)];
-      if (w === 0n) continue;
+      if (size[A] > maxBlock || (need[A] & ~rest) !== 0) continue;
+      const w = fallBig[size[A]];
       for (let a = 0; a < K; a++) if (dp[rest][a] !== 0n) dp[S][a + 1] += dp[rest][a] * w;
     }
   }
