@@ -1,12 +1,13 @@
 import { BudgetExceededError, DivisionByZeroError, InsufficientSamplesError, InvalidArgumentError, UsageError } from "../index.js";
 import type { Command, CommandIO } from "./command.js";
 import { diagrams } from "./commands/diagrams.js";
+import { explore } from "./commands/explore.js";
 import { reproduce } from "./commands/reproduce.js";
 import { compare, predict, simulate } from "./commands/mainJob.js";
 import { series } from "./commands/series.js";
 import { verify } from "./commands/verify.js";
 
-const COMMANDS: readonly Command[] = [compare, predict, simulate, diagrams, series, verify, reproduce];
+const COMMANDS: readonly Command[] = [compare, predict, simulate, diagrams, series, verify, reproduce, explore];
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
