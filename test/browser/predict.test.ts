@@ -67,3 +67,19 @@ describe("explorer: prediction vs simulation", () => {
     await page.close();
   });
 });
+
+describe("explorer: thermodynamic engine", () => {
+  test("particles drift along the helix's valley at about the predicted speed", async () => {
+    const page = await session.open("?view=helix");
+    await page.waitForFunction(`Number(document.querySelector("#helix-readout").dataset.t) >= 4000`, undefined, { timeout: 120_000 });
+    const r = await page.evaluate<Record<string, string>>(`({ ...document.querySelector("#helix-readout").dataset })`);
+    const [measured, stderr, predicted] = [Number(r.measured), Number(r.stderr), Number(r.predicted)];
+    console.log(`explorer: helix η = 0.05 after ${r.t} steps: mean z ${measured.toFixed(4)} ± ${(1.96 * stderr).toFixed(4)}, predicted ${predicted.toFixed(4)}`);
+    // A loose check: the entropic drift is a resummed order-3 prediction (a few % off at η = 0.05).
+    expect(predicted).toBeGreaterThan(0.5);
+    expect(Math.abs(measured - predicted)).toBeLessThan(0.1 * predicted + 3 * stderr);
+    await page.screenshot({ path: `${ARTIFACT_DIR}/helix-1280x800.png` });
+    expect(session.errors).toEqual([]);
+    await page.close();
+  });
+});

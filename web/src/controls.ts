@@ -61,7 +61,9 @@ export function readControls(form: HTMLFormElement, previous: ExplorerState): Ex
 
 function showApplicable(form: HTMLFormElement, s: ExplorerState): void {
   for (const el of form.querySelectorAll<HTMLElement>("[data-only]")) el.hidden = el.dataset.only !== s.schedule;
-  for (const el of form.querySelectorAll<HTMLElement>("[data-view-only]")) el.hidden = el.dataset.viewOnly !== s.view;
+  for (const el of form.querySelectorAll<HTMLElement>("[data-view-only]")) el.hidden = !el.dataset.viewOnly!.split(" ").includes(s.view);
+  // The helix view has no schedule controls: its column collapses so the animation gets the width.
+  document.querySelector("main")!.classList.toggle("no-controls", s.view === "helix");
   (form.elements.namedItem("orderOut") as HTMLOutputElement).value = String(s.order);
 }
 
