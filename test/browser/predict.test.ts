@@ -58,7 +58,7 @@ describe("explorer: prediction vs simulation", () => {
     }
     // Power: the first-order line 1/2 − 8η (from the page's own series) is rejected at the largest η.
     const last = points[points.length - 1];
-    expect(series).toMatch(/^E\[test loss\] = 1\/2 \+ \(-8\)·η\^1/);
+    expect(series).toMatch(/^E\[test loss\] = 1\/2 − 8·η \+ 68·η\^2/);
     expect(Math.abs(last.mean - (0.5 - 8 * last.eta)) / last.stderr).toBeGreaterThan(10);
     await page.click("#sim-toggle"); // resume
     await page.waitForFunction(`Number(document.querySelector("#sim-table tbody tr").dataset.n) > ${points[0].n}`, undefined, { timeout: 30_000 });

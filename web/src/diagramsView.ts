@@ -115,9 +115,43 @@ export class DiagramsView {
     const summary = this.#root.querySelector<HTMLElement>("#embedding-summary")!;
     if (answer.kind === "embeddings") {
       svg.innerHTML = answer.svg;
+      for (const pic of svg.querySelectorAll("svg")) cropToContent(pic);
       summary.textContent = answer.summary;
     } else if (answer.kind === "error") summary.textContent = `⚠ ${answer.message}`;
   }
+}
+
+/**
+ * The library's space-time renderer draws on a page-wide canvas; crop each picture to what is
+ * drawn on it (every element but the white background) so that it fills the side panel.
+ */
+function cropToContent(svg: SVGSVGElement): void {
+  // Screen boxes (they include each group's transform), mapped back to viewBox units.
+  const outer = svg.getBoundingClientRect();
+  const vb = svg.viewBox.baseVal;
+  if (outer.width === 0 || vb.width === 0) return;
+  const scale = vb.width / outer.width;
+  const background = svg.querySelector(":scope > rect");
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const el of svg.children) {
+    if (!(el instanceof SVGGraphicsElement) || el === background) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    x0 = Math.min(x0, r.left);
+    y0 = Math.min(y0, r.top);
+    x1 = Math.max(x1, r.right);
+    y1 = Math.max(y1, r.bottom);
+  }
+  if (!Number.isFinite(x0)) return;
+  const pad = 4;
+  const x = vb.x + (x0 - outer.left) * scale - pad;
+  const y = vb.y + (y0 - outer.top) * scale - pad;
+  svg.setAttribute("viewBox", `${x} ${y} ${(x1 - x0) * scale + 2 * pad} ${(y1 - y0) * scale + 2 * pad}`);
+  svg.removeAttribute("width");
+  svg.removeAttribute("height");
 }
 
 function rowHtml(r: DiagramRecord, i: number): string {

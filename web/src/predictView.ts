@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { changeset, parse, View } from "vega";
+import type { View } from "vega";
 import { Rational } from "../../src/algebra/rational.js";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import { esc } from "./html.js";
 import type { SimPoint, SimRequest, SimResponse } from "./simProtocol.js";
 import type { ExplorerState } from "./state.js";
@@ -75,6 +75,8 @@ export class PredictView {
   #coefficients: number[] = [];
   #exact: string[] = [];
   #view: View | null = null;
+  #changeset: (typeof import("vega"))["changeset"] | null = null;
+  #plotReady: Promise<void> | null = null;
   #paused = false;
   #stateKey = "";
   /** Every prediction curve; drawn clipped to the band the measurements occupy. */
@@ -144,11 +146,17 @@ export class PredictView {
     b.setAttribute("aria-pressed", String(this.#paused));
   }
 
-  async #ensurePlot(): Promise<void> {
-    if (this.#view !== null) return;
-    const container = this.#root.querySelector<HTMLElement>("#predict-plot")!;
-    this.#view = new View(parse(compile(spec()).spec), { renderer: "svg", container, hover: true });
-    await this.#view.runAsync();
+  /** Builds the plot once (concurrent callers share the same promise). */
+  #ensurePlot(): Promise<void> {
+    this.#plotReady ??= (async () => {
+      const container = this.#root.querySelector<HTMLElement>("#predict-plot")!;
+      // Vega is most of the page's weight: loaded only when this view is first shown.
+      const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
+      this.#changeset = vega.changeset;
+      this.#view = new vega.View(vega.parse(vl.compile(spec()).spec), { renderer: "svg", container, hover: true });
+      await this.#view.runAsync();
+    })();
+    return this.#plotReady;
   }
 
   #receive(m: SimResponse, state: ExplorerState): void {
@@ -161,8 +169,7 @@ export class PredictView {
       this.#exact = [...m.coefficients];
       this.#coefficients = m.coefficients.map((c) => Rational.parse(c).toNumber());
       this.#root.querySelector("#predict-formula")!.textContent = `Landscape: ${m.formula}. T = ${m.T} steps.`;
-      this.#root.querySelector("#predict-series")!.textContent =
-        "E[test loss] = " + m.coefficients.map((c, d) => (d === 0 ? c : `(${c})·η^${d}`)).join(" + ") + ` + O(η^${m.coefficients.length})`;
+      this.#root.querySelector("#predict-series")!.textContent = `E[test loss] = ${seriesText(m.coefficients)} + O(η^${m.coefficients.length})`;
       const curves: CurveRow[] = [];
       const top = m.coefficients.length - 1;
       for (let order = 1; order <= top; order++) {
@@ -209,7 +216,21 @@ export class PredictView {
   }
 
   async #replace(name: string, rows: object[]): Promise<void> {
-    if (this.#view === null) return;
-    await this.#view.change(name, changeset().remove(() => true).insert(rows)).runAsync();
+    if (this.#view === null || this.#changeset === null) return;
+    await this.#view.change(name, this.#changeset().remove(() => true).insert(rows)).runAsync();
   }
+}
+
+/** `1/2 − 8η + 68η^2 …` from exact coefficients (zero terms left out). */
+export function seriesText(coefficients: readonly string[]): string {
+  const terms: string[] = [];
+  coefficients.forEach((c, d) => {
+    if (c === "0") return;
+    const negative = c.startsWith("-");
+    const abs = negative ? c.slice(1) : c;
+    const power = d === 0 ? "" : d === 1 ? "η" : `η^${d}`;
+    const body = d === 0 ? abs : abs === "1" ? power : `${abs.includes("/") ? `(${abs})` : abs}·${power}`;
+    terms.push(terms.length === 0 ? (negative ? `−${body}` : body) : `${negative ? "−" : "+"} ${body}`);
+  });
+  return terms.length === 0 ? "0" : terms.join(" ");
 }
