@@ -1,5 +1,6 @@
 import { defineConfig } from "vite";
 import { fileURLToPath } from "node:url";
+import { mnistSubsetPlugin } from "./build/mnistSubset.js";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -13,4 +14,5 @@ export default defineConfig({
   logLevel: "warn",
   build: { outDir: here("../dist/web"), emptyOutDir: true, target: "es2022", reportCompressedSize: false, chunkSizeWarningLimit: 2000 },
   worker: { format: "es" },
+  plugins: [mnistSubsetPlugin()],
 });

@@ -89,6 +89,21 @@ describe("explorer: diagrams of a schedule", () => {
       previous = s.schedule === "gd" ? { ...s, batch: previous.batch, epochs: previous.epochs, shuffle: previous.shuffle } : s;
       previousRows = rows;
     }
+    // One control moved on an idle page (no request in flight), as a reader would.
+    const probe = async (from: ExplorerState, to: ExplorerState) => {
+      await page.waitForTimeout(500);
+      await setControls(page, from, to);
+      await tableFor(page, to);
+      const [latency, engine] = await page.evaluate<[string, string]>(`[document.querySelector("#diagram-table").dataset.latencyMs, document.querySelector("#diagram-table").dataset.engineMs]`);
+      return { latency: Number(latency), engine: Number(engine) };
+    };
+    const base: ExplorerState = { ...DEFAULT_STATE, N: 6, batch: 2, epochs: 3, order: 3 };
+    await setControls(page, previous, base);
+    await tableFor(page, base);
+    const o4 = await probe(base, { ...base, order: 4 });
+    const o5 = await probe({ ...base, order: 4 }, { ...base, order: 5 });
+    latencies.push(`single change on an idle page, SGD N = 6, B = 2, E = 3: order 3 → 4: ${o4.latency.toFixed(0)} ms (engine ${o4.engine.toFixed(0)} ms); 4 → 5: ${o5.latency.toFixed(0)} ms (engine ${o5.engine.toFixed(0)} ms)`);
+    expect(o4.latency).toBeLessThan(5000); // loose: the CI machine is shared; the measured value is logged
     await page.screenshot({ path: `${ARTIFACT_DIR}/diagrams-1280x800.png` });
     console.log(`explorer: control change → updated table\n  ${latencies.join("\n  ")}`);
     expect(session.errors).toEqual([]);
@@ -122,6 +137,35 @@ describe("explorer: diagrams of a schedule", () => {
     await page.waitForSelector("#status[data-error]");
     expect(await page.textContent("#status")).toMatch(/batch 3 must divide N 4/);
     expect(session.errors).toEqual([]);
+    await page.close();
+  });
+
+  test("page weight on first load (JS, CSS, HTML, data) stays under 3 MB, also after opening every view", async () => {
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const sizes = new Map<string, number>();
+    page.on("requestfinished", (req) => {
+      // The served files are not compressed, so the body is what crosses the wire. (Chromium's
+      // own size accounting leaves out the bodies of worker scripts.)
+      void req.response().then(async (res) => {
+        const body = await res?.body().catch(() => null);
+        const sz = await req.sizes();
+        sizes.set(req.url(), (body?.length ?? sz.responseBodySize) + sz.responseHeadersSize);
+      });
+    });
+    const total = () => [...sizes.values()].reduce((a, b) => a + b, 0);
+    await page.goto(session.server.url);
+    await tableFor(page, { ...DEFAULT_STATE });
+    await page.waitForTimeout(300);
+    const first = total();
+    await page.click("#tab-predict");
+    await page.waitForSelector("#predict-plot svg", { timeout: 60_000 });
+    await page.click("#tab-helix");
+    await page.waitForSelector("#helix-readout[data-t]", { timeout: 60_000 });
+    await page.waitForTimeout(300);
+    const all = total();
+    console.log(`explorer: transferred on first load ${(first / 1024).toFixed(0)} KiB (${sizes.size} files so far); after opening all three views ${(all / 1024).toFixed(0)} KiB\n  ${[...sizes].map(([u, b]) => `${u.replace(session.server.url, "")}: ${(b / 1024).toFixed(1)} KiB`).join("\n  ")}`);
+    expect(first).toBeGreaterThan(10_000); // the engine worker was counted
+    expect(all).toBeLessThan(3 * 1024 * 1024);
     await page.close();
   });
 

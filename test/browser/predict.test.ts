@@ -83,3 +83,17 @@ describe("explorer: thermodynamic engine", () => {
     await page.close();
   });
 });
+
+describe("explorer: MNIST logistic regression in the page", () => {
+  test("runs the CLI's model and trainer on the shipped subset: the loss falls from log 10 as η grows", async () => {
+    const page = await session.open("?view=predict&schedule=sgd&N=10&batch=1&epochs=1&order=3&landscape=mnist-logistic&eta-max=0.1");
+    await page.waitForFunction(`Number(document.querySelector("#sim-table tbody tr")?.dataset.n ?? 0) >= 100`, undefined, { timeout: 120_000, polling: 250 });
+    const points = await readPoints(page);
+    console.log(`explorer: MNIST logistic, N = T = 10: ${await page.textContent("#sim-rate")}\n  ${points.map((p) => `η=${p.eta.toFixed(4)}: ${p.mean.toFixed(5)} ± ${(1.96 * p.stderr).toFixed(5)}`).join("\n  ")}`);
+    expect(points).toHaveLength(8);
+    for (const p of points) expect(p.mean).toBeLessThan(Math.log(10)); // zero init: loss log 10, every step lowers it
+    for (let k = 1; k < points.length; k++) expect(points[k].mean).toBeLessThan(points[k - 1].mean);
+    expect(session.errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -16,7 +16,10 @@ export interface OneDimLandscape {
   readonly formula: string;
 }
 
-export function oneDimLandscape(name: LandscapeName): OneDimLandscape {
+/** The landscapes with an exact in-page series. */
+export type OneDimLandscapeName = Exclude<LandscapeName, "mnist-logistic">;
+
+export function oneDimLandscape(name: OneDimLandscapeName): OneDimLandscape {
   switch (name) {
     case "noisy-quadratic":
       // ½θ² + xθ from θ0 = 1: the loss decays at rate η while gradient noise of variance 1 heats it.

@@ -169,7 +169,10 @@ export class PredictView {
       this.#exact = [...m.coefficients];
       this.#coefficients = m.coefficients.map((c) => Rational.parse(c).toNumber());
       this.#root.querySelector("#predict-formula")!.textContent = `Landscape: ${m.formula}. T = ${m.T} steps.`;
-      this.#root.querySelector("#predict-series")!.textContent = `E[test loss] = ${seriesText(m.coefficients)} + O(η^${m.coefficients.length})`;
+      this.#root.querySelector("#predict-series")!.textContent =
+        m.coefficients.length === 0
+          ? "No in-page prediction on this landscape: its diagram values are estimated from samples (npx sgd-diagrams compare); the points are SGD measured live."
+          : `E[test loss] = ${seriesText(m.coefficients)} + O(η^${m.coefficients.length})`;
       const curves: CurveRow[] = [];
       const top = m.coefficients.length - 1;
       for (let order = 1; order <= top; order++) {
@@ -206,10 +209,11 @@ export class PredictView {
     body.innerHTML = rows
       .map((p) => {
         const predicted = top >= 1 ? truncated(this.#coefficients, p.eta, top) : NaN;
+        const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(5) : "—");
         const z = (p.mean - predicted) / p.stderr;
         return `<tr data-eta="${p.eta}" data-mean="${p.mean}" data-stderr="${p.stderr}" data-predicted="${predicted}" data-n="${p.n}">` +
           `<td>${p.eta.toFixed(4)}</td><td>${p.mean.toFixed(5)}</td><td>${(Z95 * p.stderr).toFixed(5)}</td>` +
-          `<td title="order ${top}: ${esc(this.#exact.join(", "))}">${predicted.toFixed(5)}</td><td>${z.toFixed(2)}</td>` +
+          `<td title="order ${top}: ${esc(this.#exact.join(", "))}">${fmt(predicted)}</td><td>${Number.isFinite(z) ? z.toFixed(2) : "—"}</td>` +
           `<td>${p.n}${p.diverged > 0 ? ` (+${p.diverged} diverged)` : ""}</td></tr>`;
       })
       .join("");

@@ -20,7 +20,7 @@ export const RATE_PRESETS = ["constant", "decay", "warmup", "step"] as const;
 export type RatePreset = (typeof RATE_PRESETS)[number];
 
 /** Landscapes of the prediction view. */
-export const LANDSCAPES = ["noisy-quadratic", "cubic-chi", "gauss-fit"] as const;
+export const LANDSCAPES = ["noisy-quadratic", "cubic-chi", "gauss-fit", "mnist-logistic"] as const;
 export type LandscapeName = (typeof LANDSCAPES)[number];
 
 export interface ExplorerState {
