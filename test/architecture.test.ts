@@ -23,7 +23,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   predict: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes"],
   plot: ["errors", "vega", "vega-lite", "@resvg/resvg-js"],
   experiments: ["errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot"],
-  cli: ["index", "experiments", "plot", "cli-progress"],
+  cli: ["index", "experiments", "plot", "cli-progress", "sirv", "open"],
   index: ["errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "experiments"],
 };
 
