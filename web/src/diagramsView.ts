@@ -16,12 +16,17 @@ const VALUE_HELP =
   "The diagram's value: each node is a derivative tensor of the loss of one datum (g gradient, H Hessian, J third derivative, Q fourth), " +
   "contracted along the edges; nodes with the same subscript use the same training point, other nodes independent ones; E[…] averages over data.";
 
+/** Rows drawn at once; the rest are appended in batches of {@link MORE_ROWS}. */
+const FIRST_ROWS = 60;
+const MORE_ROWS = 150;
+
 export class DiagramsView {
   readonly #root: HTMLElement;
   readonly #engine: EngineClient;
   #rows: DiagramRecord[] = [];
   #state: ExplorerState | null = null;
   #hovered = -1;
+  #warmed = false;
 
   constructor(root: HTMLElement, engine: EngineClient) {
     this.#root = root;
@@ -54,13 +59,13 @@ export class DiagramsView {
           <p id="embedding-summary"></p>
         </aside>
       </div>`;
-    const tbody = root.querySelector("tbody")!;
+    const table = root.querySelector("table")!;
     const onRow = (ev: Event) => {
-      const tr = (ev.target as HTMLElement).closest("tr");
+      const tr = (ev.target as HTMLElement).closest("tbody tr") as HTMLTableRowElement | null;
       if (tr?.dataset.index !== undefined) void this.#showEmbeddings(Number(tr.dataset.index));
     };
-    tbody.addEventListener("mouseover", onRow);
-    tbody.addEventListener("focusin", onRow);
+    table.addEventListener("mouseover", onRow);
+    table.addEventListener("focusin", onRow);
   }
 
   /** Recomputes the table for `state`; `changedAt` is when the control moved (for the latency shown). */
@@ -82,7 +87,14 @@ export class DiagramsView {
     this.#rows = answer.rows;
     this.#hovered = -1;
     const table = this.#root.querySelector<HTMLTableElement>("#diagram-table")!;
-    table.tBodies[0].innerHTML = answer.rows.map((r, i) => rowHtml(r, i)).join("");
+    // The first screenful is drawn at once; the rest follows in small tasks, so that a table
+    // of hundreds of diagrams never holds up the page (or a newer change). A fresh tbody
+    // replaces the old one whole (cheaper than emptying hundreds of rows in place).
+    const r0 = performance.now();
+    const body = document.createElement("tbody");
+    body.innerHTML = answer.rows.slice(0, FIRST_ROWS).map((r, i) => rowHtml(r, i)).join("");
+    table.replaceChild(body, table.tBodies[0]);
+    table.dataset.renderMs = (performance.now() - r0).toFixed(1);
     const vars = answer.polynomialVariables;
     const varText = vars === null ? "" : ` Polynomial variables: ${Object.entries(vars).map(([k, v]) => `${k} = ${v}`).join(", ")}.`;
     this.#root.querySelector("#equation")!.textContent =
@@ -90,11 +102,25 @@ export class DiagramsView {
     this.#root.querySelector("#cli-command")!.textContent = answer.command;
     const ms = performance.now() - changedAt;
     status.textContent = `T = ${answer.T} steps · ${answer.rows.length} diagrams with a non-zero coefficient up to order ${state.order} · table updated ${ms.toFixed(0)} ms after the change (engine ${answer.engineMs.toFixed(0)} ms)`;
-    // For the end-to-end tests: which controls this table belongs to, and how long it took.
-    table.dataset.query = queryFromState({ ...state, view: "diagrams" });
     table.dataset.latencyMs = ms.toFixed(1);
     table.dataset.engineMs = answer.engineMs.toFixed(1);
+    // Until the worker picked the request up (queueing behind other work, thread wake-ups).
+    table.dataset.waitMs = (answer.startedAt - (performance.timeOrigin + changedAt)).toFixed(1);
+    delete table.dataset.query;
+    for (let start = FIRST_ROWS; start < answer.rows.length; start += MORE_ROWS) {
+      await new Promise((r) => setTimeout(r, 0));
+      if (this.#state !== state) return; // a newer table is on its way
+      body.insertAdjacentHTML("beforeend", answer.rows.slice(start, start + MORE_ROWS).map((r, i) => rowHtml(r, start + i)).join(""));
+    }
+    // For the end-to-end tests: which controls the complete table belongs to.
+    table.dataset.query = queryFromState({ ...state, view: "diagrams" });
+    table.dataset.completeMs = (performance.now() - changedAt).toFixed(1);
     if (this.#rows.length > 0) void this.#showEmbeddings(Math.min(1, this.#rows.length - 1));
+    if (!this.#warmed) {
+      // Let V8 optimise the engine while the reader looks at the first table.
+      this.#warmed = true;
+      void this.#engine.request({ kind: "warm" });
+    }
   }
 
   /** Nothing runs in the background here (the engine worker stops on its own). */
@@ -154,8 +180,27 @@ function cropToContent(svg: SVGSVGElement): void {
   svg.removeAttribute("height");
 }
 
+/** Drawings by canonical key: a diagram looks the same under every schedule. */
+const PICTURES = new Map<string, string>();
+
+/**
+ * One row's drawing. Each drawing of the library carries its own blur filter under one id;
+ * hundreds of elements sharing an id make removing a big table quadratic in the browser, so
+ * the rows use a single filter defined once in the page (#diagram-fuzz, same blur).
+ */
+function picture(r: DiagramRecord): string {
+  let svg = PICTURES.get(r.key);
+  if (svg === undefined) {
+    svg = renderDiagramsSvg([{ order: r.order, parents: r.parents, ties: r.ties, caption: "" }], 1)
+      .replace(/<defs>[\s\S]*?<\/defs>/, "")
+      .replaceAll("url(#fuzz)", "url(#diagram-fuzz)");
+    PICTURES.set(r.key, svg);
+  }
+  return svg;
+}
+
 function rowHtml(r: DiagramRecord, i: number): string {
-  const svg = renderDiagramsSvg([{ order: r.order, parents: r.parents, ties: r.ties, caption: "" }], 1);
+  const svg = picture(r);
   return (
     `<tr tabindex="0" data-index="${i}" data-key="${esc(r.key)}">` +
     `<td class="pic" aria-label="diagram ${esc(r.value)}">${svg}</td>` +

@@ -1,22 +1,28 @@
 /**
- * The page's side of the engine worker: one request at a time per kind; a newer table request
- * terminates a worker that is still busy (an order-5 table is not worth finishing once the
- * controls have moved on), so the newest controls always win and the page never waits.
+ * The page's side of the engine worker. One table at a time: a change that arrives while a
+ * table is being computed waits for it (the worker stays warm: V8 has optimised the engine by
+ * then, which halves later tables) and only the newest waiting change is computed; a table
+ * still running after {@link STALE_MS} is abandoned (the worker is restarted) so that the page
+ * never waits long for numbers nobody wants any more. Superseded requests resolve to null.
  *
  * @module
  */
 import type { EngineRequest, EngineResponse } from "./engineProtocol.js";
 
-type Pending = { resolve: (r: EngineResponse) => void; onProgress?: (order: number, count: number) => void };
-
 /** Distributes request payloads without their `id` (added here). */
 type RequestBody = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+type Pending = { resolve: (r: EngineResponse | null) => void; onProgress?: (order: number, count: number) => void };
+
+/** A table running longer than this is abandoned when a newer change arrives. */
+const STALE_MS = 1500;
 
 export class EngineClient {
   #worker: Worker | null = null;
   #nextId = 1;
   #pending = new Map<number, Pending>();
-  #busyTable: number | null = null;
+  #busy: { id: number; since: number } | null = null;
+  #queued: { body: RequestBody; pending: Pending } | null = null;
 
   #spawn(): Worker {
     const w = new Worker(new URL("./engineWorker.ts", import.meta.url), { type: "module" });
@@ -29,28 +35,46 @@ export class EngineClient {
         return;
       }
       this.#pending.delete(m.id);
-      if (this.#busyTable === m.id) this.#busyTable = null;
+      if (this.#busy?.id === m.id) {
+        this.#busy = null;
+        const next = this.#queued;
+        this.#queued = null;
+        if (next !== null) this.#send(next.body, next.pending);
+      }
       p.resolve(m);
     };
     return w;
   }
 
-  /** Sends a request; resolves with the worker's answer, or with null if it was superseded. */
-  request(body: RequestBody, onProgress?: (order: number, count: number) => void): Promise<EngineResponse | null> {
-    if (body.kind === "table" && this.#busyTable !== null) {
-      // Superseded: drop the busy worker and every answer it owed.
-      this.#worker?.terminate();
-      this.#worker = null;
-      for (const p of this.#pending.values()) p.resolve(null as unknown as EngineResponse);
-      this.#pending.clear();
-      this.#busyTable = null;
-    }
+  #send(body: RequestBody, pending: Pending): void {
     this.#worker ??= this.#spawn();
     const id = this.#nextId++;
-    if (body.kind === "table") this.#busyTable = id;
+    if (body.kind === "table") this.#busy = { id, since: performance.now() };
+    this.#pending.set(id, pending);
+    this.#worker.postMessage({ ...body, id } as EngineRequest);
+  }
+
+  /** Sends a request; resolves with the worker's answer, or with null if it was superseded. */
+  request(body: RequestBody, onProgress?: (order: number, count: number) => void): Promise<EngineResponse | null> {
     return new Promise((resolve) => {
-      this.#pending.set(id, { resolve: resolve as (r: EngineResponse) => void, onProgress });
-      this.#worker!.postMessage({ ...body, id } as EngineRequest);
+      const pending: Pending = { resolve, onProgress };
+      if (body.kind !== "table" || this.#busy === null) {
+        this.#send(body, pending);
+        return;
+      }
+      this.#queued?.pending.resolve(null); // only the newest waiting change matters
+      this.#queued = { body, pending };
+      if (performance.now() - this.#busy.since > STALE_MS) {
+        // Abandon the long-running table (and everything the old worker owed).
+        this.#worker?.terminate();
+        this.#worker = null;
+        this.#busy = null;
+        for (const p of this.#pending.values()) p.resolve(null);
+        this.#pending.clear();
+        const next = this.#queued;
+        this.#queued = null;
+        this.#send(next.body, next.pending);
+      }
     });
   }
 }

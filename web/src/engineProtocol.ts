@@ -9,6 +9,7 @@ import type { ExplorerState } from "./state.js";
 
 export type EngineRequest =
   | { readonly id: number; readonly kind: "table"; readonly state: ExplorerState }
+  | { readonly id: number; readonly kind: "warm" }
   | { readonly id: number; readonly kind: "embeddings"; readonly state: ExplorerState; readonly diagram: Pick<DiagramRecord, "order" | "parents" | "ties" | "value" | "coefficient" | "automorphisms"> };
 
 export type EngineResponse =
@@ -23,7 +24,10 @@ export type EngineResponse =
       readonly command: string;
       /** Time the engine took inside the worker. */
       readonly engineMs: number;
+      /** When the worker started on it (`performance.timeOrigin + now()`, comparable across threads). */
+      readonly startedAt: number;
     }
   | { readonly id: number; readonly kind: "embeddings"; readonly svg: string; readonly summary: string }
+  | { readonly id: number; readonly kind: "warmed"; readonly ms: number }
   | { readonly id: number; readonly kind: "error"; readonly message: string }
   | { readonly id: number; readonly kind: "progress"; readonly order: number; readonly count: number };

@@ -7,7 +7,7 @@
  */
 import { symbolicForm } from "../../src/diagrams/symbolic.js";
 import { coefficientTable } from "../../src/diagrams/table.js";
-import { stepCount } from "../../src/schedule/schedule.js";
+import { sgdSchedule, stepCount } from "../../src/schedule/schedule.js";
 import type { EngineRequest, EngineResponse } from "./engineProtocol.js";
 import { embeddingPicture } from "./embeddingPicture.js";
 import { cliCommand, scheduleOf } from "./state.js";
@@ -19,6 +19,7 @@ self.onmessage = (ev: MessageEvent<EngineRequest>) => {
   try {
     if (req.kind === "table") {
       const t0 = performance.now();
+      const startedAt = performance.timeOrigin + t0;
       const schedule = scheduleOf(req.state);
       const rows = coefficientTable(schedule, req.state.order, req.state.loss, {
         onOrder: (order, count) => post({ id: req.id, kind: "progress", order, count }),
@@ -31,7 +32,14 @@ self.onmessage = (ev: MessageEvent<EngineRequest>) => {
         polynomialVariables: symbolicForm(schedule)?.variables ?? null,
         command: cliCommand(req.state, schedule),
         engineMs: performance.now() - t0,
+        startedAt,
       });
+    } else if (req.kind === "warm") {
+      // A throw-away order-4 table of each loss: V8 optimises the engine's hot paths, so the
+      // reader's next tables take about half as long.
+      const t0 = performance.now();
+      for (const loss of ["test", "train"] as const) coefficientTable(sgdSchedule(4, { batch: 2, epochs: 2 }), 4, loss);
+      post({ id: req.id, kind: "warmed", ms: performance.now() - t0 });
     } else {
       post({ id: req.id, kind: "embeddings", ...embeddingPicture(req.state, req.diagram) });
     }

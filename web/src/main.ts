@@ -34,7 +34,10 @@ function render(changedAt: number): void {
 
 const onChange = () => {
   const t0 = performance.now();
-  state = readControls(form, state);
+  const next = readControls(form, state);
+  // "input" and "change" both fire for one edit: compute each state once.
+  if (JSON.stringify(next) === JSON.stringify(state)) return;
+  state = next;
   render(t0);
 };
 form.addEventListener("input", onChange);
