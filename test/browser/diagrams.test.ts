@@ -140,7 +140,7 @@ describe("explorer: diagrams of a schedule", () => {
     await page.close();
   });
 
-  test("page weight on first load (JS, CSS, HTML, data) stays under 3 MB, also after opening every view", async () => {
+  test("page weight on first load (JS, CSS, HTML, data) stays under 3 MB, also after opening every view and the MNIST data", async () => {
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const sizes = new Map<string, number>();
     page.on("requestfinished", (req) => {
@@ -161,9 +161,12 @@ describe("explorer: diagrams of a schedule", () => {
     await page.waitForSelector("#predict-plot svg", { timeout: 60_000 });
     await page.click("#tab-helix");
     await page.waitForSelector("#helix-readout[data-t]", { timeout: 60_000 });
+    await page.click("#tab-predict");
+    await page.selectOption("select[name=landscape]", "mnist-logistic");
+    await page.waitForFunction(`document.querySelector("#predict-formula").textContent.includes("MNIST")`, undefined, { timeout: 60_000 });
     await page.waitForTimeout(300);
     const all = total();
-    console.log(`explorer: transferred on first load ${(first / 1024).toFixed(0)} KiB (${sizes.size} files so far); after opening all three views ${(all / 1024).toFixed(0)} KiB\n  ${[...sizes].map(([u, b]) => `${u.replace(session.server.url, "")}: ${(b / 1024).toFixed(1)} KiB`).join("\n  ")}`);
+    console.log(`explorer: transferred on first load ${(first / 1024).toFixed(0)} KiB (${sizes.size} files so far); after opening all three views and the MNIST landscape ${(all / 1024).toFixed(0)} KiB\n  ${[...sizes].map(([u, b]) => `${u.replace(session.server.url, "")}: ${(b / 1024).toFixed(1)} KiB`).join("\n  ")}`);
     expect(first).toBeGreaterThan(10_000); // the engine worker was counted
     expect(all).toBeLessThan(3 * 1024 * 1024);
     await page.close();
