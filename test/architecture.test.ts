@@ -31,7 +31,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   mainJob: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "harness"],
   // One file per paper figure, on the harness.
   figures: ["errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "harness", "mainJob"],
-  cli: ["index", "harness", "mainJob", "figures", "plot", "cli-progress"],
+  cli: ["index", "harness", "mainJob", "figures", "plot", "cli-progress", "sirv", "open"],
   // The exact-core entry point (the package's "./engine" export): nothing but the exact layers.
   engine: ["errors", "algebra", "combinatorics", "schedule", "diagrams"],
   index: ["engine", "errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "harness", "mainJob", "figures"],

@@ -2,22 +2,22 @@
  * Hand-coded one-dimensional versions of the built-in synthetic landscapes (applications.md
  * §I–K): exact derivative polynomials at `θ0` for the engine's series, and float64 gradients
  * for fast simulation. Tests check both against the jax-js oracle of the built-in landscapes.
+ * Pure (no jax-js), so that the explorer page can bundle them.
  *
  * @module
  */
 import { Rational } from "../algebra/rational.js";
-import { cubicChi, gaussFit, type Landscape, meanEstimation } from "../landscapes/builtin.js";
 import { normalExpectation, type OneDimDerivatives, type XPolynomial } from "./oneDimSeries.js";
 
 /** A one-dimensional loss family with `x ~ N(0, 1)`, in exact and float form. */
 export interface OneDimModel extends OneDimDerivatives {
   readonly theta0: number;
+  /** `l_x(θ)` (the train loss of a simulation averages it over the training set). */
+  loss(theta: number, x: number): number;
   /** `∂_θ l_x(θ)`. */
   gradient(theta: number, x: number): number;
   /** The test loss `E_x l_x(θ)`. */
   testLoss(theta: number): number;
-  /** The built-in (jax-js) landscape this model hand-codes. */
-  landscape(): Landscape;
 }
 
 const half = Rational.of(1, 2);
@@ -33,9 +33,9 @@ export function cubicChiModel(): OneDimModel {
     theta0: 0,
     node: (j) => (j === 1 ? [r(1), r(0), r(-1)] : j === 3 ? [r(6)] : []),
     root: (k) => (k === 3 ? r(6) : Rational.ZERO),
+    loss: (w, x) => w * w * w - w * (x * x - 1),
     gradient: (w, x) => 3 * w * w - (x * x - 1),
     testLoss: (w) => w * w * w,
-    landscape: cubicChi,
   };
 }
 
@@ -50,9 +50,9 @@ export function gaussFitModel(): OneDimModel {
     theta0: 0,
     node: (j) => (j === 1 ? [half, r(0), half.neg()] : [r(0), r(0), Rational.of(j % 2 === 0 ? 1 : -1, 2)]),
     root: (k) => (k >= 2 ? Rational.of(k % 2 === 0 ? 1 : -1, 2) : Rational.ZERO),
+    loss: (h, x) => 0.5 * (h + x * x * Math.exp(-h)) - 0.5,
     gradient: (h, x) => 0.5 * (1 - x * x * Math.exp(-h)),
     testLoss: (h) => (h + Math.expm1(-h)) / 2,
-    landscape: gaussFit,
   };
 }
 
@@ -68,9 +68,9 @@ export function quadraticModel(H: Rational, S: Rational, a: Rational): OneDimMod
     theta0: a.toNumber(),
     node: (j) => (j === 1 ? [H.mul(a), S] : j === 2 ? [H] : []),
     root: (k) => (k === 0 ? half.mul(H).mul(a).mul(a) : k === 1 ? H.mul(a) : k === 2 ? H : Rational.ZERO),
+    loss: (theta, x) => 0.5 * h * theta * theta + s * x * theta,
     gradient: (theta, x) => h * theta + s * x,
     testLoss: (theta) => 0.5 * h * theta * theta,
-    landscape: () => meanEstimation({ H: h, S: s, theta0: a.toNumber() }),
   };
 }
 

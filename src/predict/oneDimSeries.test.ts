@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { Rational } from "../algebra/rational.js";
+import { cubicChi, gaussFit, meanEstimation } from "../landscapes/builtin.js";
 import { initNumerics, LossOracle } from "../numerics/index.js";
 import { sgdSchedule } from "../schedule/schedule.js";
 import { closedFormMoments, closedFormSeries } from "./continuousTime.js";
@@ -60,8 +61,12 @@ describe("hand-coded landscapes match the built-in jax-js ones", () => {
     await initNumerics();
   });
   test("derivative polynomials (orders 1–3) at the quadrature nodes, float gradients and test losses", () => {
-    for (const model of [cubicChiModel(), gaussFitModel(), quadraticModel(r(1, 2), r(2), r(3))]) {
-      const L = model.landscape();
+    const pairs = [
+      [cubicChiModel(), cubicChi()],
+      [gaussFitModel(), gaussFit()],
+      [quadraticModel(r(1, 2), r(2), r(3)), meanEstimation({ H: 0.5, S: 2, theta0: 3 })],
+    ] as const;
+    for (const [model, L] of pairs) {
       const oracle = new LossOracle(L.loss, 1, 1);
       const q = L.quadrature!;
       for (const i of [0, 5, 8, 15]) {
@@ -74,6 +79,7 @@ describe("hand-coded landscapes match the built-in jax-js ones", () => {
         }
         for (const theta of [-0.3, 0.2]) {
           expect(model.gradient(theta, x)).toBeAllclose(oracle.gradient([theta], [x])[0], { rtol: 1e-12, atol: 1e-12 });
+          expect(model.loss(theta, x)).toBeAllclose(oracle.value([theta], [x]), { rtol: 1e-12, atol: 1e-12 });
           expect(model.testLoss(theta)).toBeAllclose(L.exactTestLoss!([theta]), { rtol: 1e-12, atol: 1e-15 });
         }
       }
