@@ -64,6 +64,7 @@ export { kendallTau } from "./figures/modelSelection.js";
 // Types that the functions above take or return (test/packaging.test.ts checks that none is
 // missing).
 export type { Estimate } from "./stats/estimate.js";
+export type { Quantity } from "./harness/controlVariates.js";
 export { Rng } from "./stats/rng.js";
 export type { LossFunction } from "./numerics/directional.js";
 export type { JaxArray } from "./numerics/jax.js";

@@ -27,5 +27,5 @@ export { quadratureSeries, type QuadratureSeriesResult, MAX_TENSOR_DIM } from ".
 export { sampleDiagramValues, seriesFromValues, evaluateSeries, type EstimatedSeries, type SeriesSpec, type EstimationSetup } from "./estimateSeries.js";
 export { sampleDiagramValuesReplicated, type ReplicatedOptions } from "./replicatedValues.js";
 export { chainMomentSamples, resummedChainTail } from "./chainResummation.js";
-export { oneDimSeries, type OneDimDerivatives } from "./oneDimSeries.js";
+export { oneDimSeries, type OneDimDerivatives, type OneDimSeriesResult, type XPolynomial } from "./oneDimSeries.js";
 export { cubicChiModel, gaussFitModel, quadraticModel, type OneDimModel } from "./oneDimModels.js";
