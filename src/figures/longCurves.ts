@@ -16,7 +16,7 @@ import { fmt, type PlotRow } from "../plot/plotSpecs.js";
 import { type BankSizes, chainQuadrature, modelBank, modelSeries, REAL_BANK_SIZES, REAL_TEST_SIZE } from "../harness/bank.js";
 import { loadModel, modelLabel, type ModelSpec, prepareNumerics, selectModels } from "../harness/model.js";
 import { agrees, measured, pairedRuns } from "../harness/pairedRuns.js";
-import { predictCurve } from "../predict/curve.js";
+import { type CurvePoint, predictCurve } from "../predict/curve.js";
 import { resummedCorrection } from "../predict/resummedCorrection.js";
 import { curvePanel, grid } from "../plot/realDataPlots.js";
 
@@ -73,6 +73,99 @@ export const LONG_CURVE_SIZES: { readonly quick: LongCurveSizes; readonly full: 
 
 const FITS = ["polynomial 1", "polynomial 2", "polynomial 3", "ODE 1", "ODE 2", "ODE 3", "resummed 3"] as const;
 
+type Fit = (typeof FITS)[number];
+type Prediction = { value: number; stderr: number; n: number };
+const column = (f: Fit) => f.replace(" ", "_");
+
+/** Every fit's prediction at η index `i`: polynomials 1–3, ODE fits 1–3 (half the 95% band as ≈ 1.96 se) and the resummed order 3. */
+export function fitPredictions(odes: readonly (readonly CurvePoint[])[], correction: readonly Prediction[], i: number): Record<Fit, Prediction> {
+  const ode = (k: number) => ({ value: odes[k][i].ode.value, stderr: (odes[k][i].ode.upper - odes[k][i].ode.lower) / (2 * 1.96), n: 0 });
+  return {
+    "polynomial 1": odes[0][i].poly[1],
+    "polynomial 2": odes[0][i].poly[2],
+    "polynomial 3": odes[0][i].poly[3],
+    "ODE 1": ode(0),
+    "ODE 2": ode(1),
+    "ODE 3": ode(2),
+    "resummed 3": { value: odes[0][i].poly[3].value + correction[i].value, stderr: Math.hypot(odes[0][i].poly[3].stderr, correction[i].stderr), n: 0 },
+  };
+}
+
+/** One (model, T, η) row: the measurement and each fit's value and agreement; with the plotted points. */
+export function curveRow(label: string, T: number, eta: number, etaT: number, m: ReturnType<typeof measured>, preds: Record<Fit, Prediction>): { row: PlotRow; lines: PlotRow[]; point: PlotRow } {
+  const row: PlotRow = { model: label, T, eta, etaT, measured: m.mean, ci95: m.ci95, runs: m.runs, diverged: m.diverged };
+  const lines: PlotRow[] = [];
+  for (const f of FITS) {
+    const p = preds[f];
+    row[column(f)] = Number.isFinite(p.value) ? p.value : null;
+    row[`${column(f)}_within`] = Number.isFinite(p.value) && Number.isFinite(p.stderr) && agrees(p, m);
+    if (Number.isFinite(p.value)) lines.push({ x: etaT, value: p.value, series: f });
+  }
+  return { row, lines, point: { x: etaT, value: m.mean, lo: m.mean - m.ci95, hi: m.mean + m.ci95, series: "measured SGD (95% CI)" } };
+}
+
+/** One (model, T) panel, the predictions clipped to half a span beyond the measured range. */
+function curvePanelFor(label: string, T: number, meas: readonly PlotRow[], lines: readonly PlotRow[]): object {
+  const lo = Math.min(...meas.map((r) => r.lo as number));
+  const hi = Math.max(...meas.map((r) => r.hi as number));
+  const span = hi - lo;
+  const shown = lines.filter((r) => (r.value as number) >= lo - 0.5 * span && (r.value as number) <= hi + 0.5 * span);
+  return curvePanel(`${label}, T = N = ${T}`, { field: "x", title: "ηT", log: true }, "test loss", [...meas], shown);
+}
+
+/** The fit closest to the measurement at the largest ηT of a curve (its last row). */
+function closestAtLargest(last: PlotRow): string {
+  const best = FITS.map((f) => ({ f, e: Math.abs(((last[column(f)] as number | null) ?? Infinity) - (last.measured as number)) })).sort((a, b) => a.e - b.e)[0];
+  return `${last.model} T=${last.T}, ηT=${last.etaT}: measured ${fmt(last.measured as number, 4)}, closest ${best.f} (${fmt(last[column(best.f)] as number, 4)})`;
+}
+
+/**
+ * Scores for ηT ≥ 1: per fit, the (model, T, η) that agree with the measurement and the total
+ * |error|; the ODE fit of degree k against the polynomial of degree k where both are finite.
+ */
+export function longCurveScores(rows: readonly PlotRow[]) {
+  const score = new Map<string, { within: number; n: number; err: number; blownUp: number }>(FITS.map((f) => [f, { within: 0, n: 0, err: 0, blownUp: 0 }]));
+  const paired = new Map<number, { ode: number; poly: number; n: number }>([2, 3].map((k) => [k, { ode: 0, poly: 0, n: 0 }]));
+  for (const row of rows.filter((r) => (r.etaT as number) >= 1)) {
+    const m = row.measured as number;
+    for (const f of FITS) {
+      const s = score.get(f)!;
+      const v = row[column(f)] as number | null;
+      s.n++;
+      if (row[`${column(f)}_within`] === true) s.within++;
+      if (v !== null) s.err += Math.abs(v - m);
+      else s.blownUp++;
+    }
+    for (const k of [2, 3]) {
+      const o = row[`ODE_${k}`] as number | null;
+      const q = row[`polynomial_${k}`] as number | null;
+      if (o !== null && q !== null) {
+        const e = paired.get(k)!;
+        e.ode += Math.abs(o - m);
+        e.poly += Math.abs(q - m);
+        e.n++;
+      }
+    }
+  }
+  return { score, paired };
+}
+
+/** The verdict: the ODE fits beat the polynomials of the same degree (2 and 3) beyond ηT = 1. */
+export function longCurvesVerdict(rows: readonly PlotRow[], largest: readonly string[], skipped: readonly string[]) {
+  const { score, paired } = longCurveScores(rows);
+  const summary = FITS.map((f) => {
+    const s = score.get(f)!;
+    return `${f}: ${s.within}/${s.n} within, Σ|err| ${fmt(s.err)}${s.blownUp > 0 ? ` (${s.blownUp} blown up before ηT)` : ""}`;
+  });
+  const p2 = paired.get(2)!;
+  const p3 = paired.get(3)!;
+  const verdict =
+    `for ηT ≥ 1 (beyond the series' comfort zone) — ${summary.join("; ")}. ODE vs polynomial of the same degree where both exist: ` +
+    `degree 2 Σ|err| ${fmt(p2.ode)} vs ${fmt(p2.poly)}, degree 3 ${fmt(p3.ode)} vs ${fmt(p3.poly)} (${p3.n} points). At the largest ηT: ${largest.join("; ")}` +
+    (skipped.length > 0 ? `; skipped: ${skipped.join("; ")}` : "");
+  return { verdict, pass: p2.ode < p2.poly && p3.ode < p3.poly, score, paired };
+}
+
 export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: LongCurveSizes } = LONG_CURVE_SIZES): Experiment {
   return {
     id: "long-curves",
@@ -88,18 +181,9 @@ export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: L
       const rows: PlotRow[] = [];
       const panels: object[] = [];
       let partial = false;
-      // Per fit: how many (model, T, η) agree with the measurement, and the total |error|, for ηT ≥ 1.
-      const score = new Map<string, { within: number; n: number; err: number; blownUp: number }>(FITS.map((f) => [f, { within: 0, n: 0, err: 0, blownUp: 0 }]));
-      // ODE fit of degree k vs the polynomial of degree k, on the points where both are finite.
-      const paired = new Map<number, { ode: number; poly: number; n: number }>([2, 3].map((k) => [k, { ode: 0, poly: 0, n: 0 }]));
       const largest: string[] = [];
-      const skipped: string[] = [];
       for (const spec of specs) {
         const model = loadModel(spec, S.testSize, ctx.seed);
-        if (model === null) {
-          skipped.push(`${modelLabel(spec)}: architecture not available yet`);
-          continue;
-        }
         const bank = modelBank(cp, ctx, model, "test", S.bank);
         const chains = chainQuadrature(cp, ctx, model, S.chains);
         for (const [k, T] of S.Ts.entries()) {
@@ -113,81 +197,22 @@ export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: L
           const series = modelSeries(model, bank, schedule, 3, "test");
           const odes = ([1, 2, 3] as const).map((deg) => predictCurve(series, etas, 3, namedSeed(ctx.seed, `ode fit: degree ${deg}`), deg));
           const correction = resummedCorrection(chains, T, etas, 3);
-          const meas: PlotRow[] = [];
-          const lines: PlotRow[] = [];
-          etas.forEach((eta, i) => {
-            const m = measured(sim, 0, i, "test");
-            const x = S.etaTs[i];
-            const preds: Record<string, { value: number; stderr: number; n: number }> = {
-              "polynomial 1": odes[0][i].poly[1],
-              "polynomial 2": odes[0][i].poly[2],
-              "polynomial 3": odes[0][i].poly[3],
-              // ODE-fit uncertainty: half the 95% band as ≈ 1.96 se.
-              "ODE 1": { value: odes[0][i].ode.value, stderr: (odes[0][i].ode.upper - odes[0][i].ode.lower) / (2 * 1.96), n: 0 },
-              "ODE 2": { value: odes[1][i].ode.value, stderr: (odes[1][i].ode.upper - odes[1][i].ode.lower) / (2 * 1.96), n: 0 },
-              "ODE 3": { value: odes[2][i].ode.value, stderr: (odes[2][i].ode.upper - odes[2][i].ode.lower) / (2 * 1.96), n: 0 },
-              "resummed 3": { value: odes[0][i].poly[3].value + correction[i].value, stderr: Math.hypot(odes[0][i].poly[3].stderr, correction[i].stderr), n: 0 },
-            };
-            const row: PlotRow = { model: model.label, T, eta, etaT: x, measured: m.mean, ci95: m.ci95, runs: m.runs, diverged: m.diverged };
-            for (const f of FITS) {
-              const p = preds[f];
-              const ok = Number.isFinite(p.value) && Number.isFinite(p.stderr) && agrees(p, m);
-              row[f.replace(" ", "_")] = Number.isFinite(p.value) ? p.value : null;
-              row[`${f.replace(" ", "_")}_within`] = ok;
-              if (x >= 1) {
-                const s = score.get(f)!;
-                s.n++;
-                if (ok) s.within++;
-                if (Number.isFinite(p.value)) s.err += Math.abs(p.value - m.mean);
-                else s.blownUp++;
-              }
-              if (Number.isFinite(p.value)) lines.push({ x, value: p.value, series: f });
-            }
-            if (x >= 1) {
-              for (const k of [2, 3]) {
-                const o = preds[`ODE ${k}`].value;
-                const q = preds[`polynomial ${k}`].value;
-                if (Number.isFinite(o) && Number.isFinite(q)) {
-                  const e = paired.get(k)!;
-                  e.ode += Math.abs(o - m.mean);
-                  e.poly += Math.abs(q - m.mean);
-                  e.n++;
-                }
-              }
-            }
-            rows.push(row);
-            meas.push({ x, value: m.mean, lo: m.mean - m.ci95, hi: m.mean + m.ci95, series: "measured SGD (95% CI)" });
-          });
-          // Keep the curves on the plot: clip predictions far outside the measured range.
-          const lo = Math.min(...meas.map((r) => r.lo as number));
-          const hi = Math.max(...meas.map((r) => r.hi as number));
-          const span = hi - lo;
-          const shown = lines.filter((r) => (r.value as number) >= lo - 0.5 * span && (r.value as number) <= hi + 0.5 * span);
-          panels.push(curvePanel(`${model.label}, T = N = ${T}`, { field: "x", title: "ηT", log: true }, "test loss", meas, shown));
-          const last = rows[rows.length - 1];
-          const best = FITS.map((f) => ({ f, e: Math.abs(((last[f.replace(" ", "_")] as number | null) ?? Infinity) - (last.measured as number)) })).sort((a, b) => a.e - b.e)[0];
-          largest.push(`${model.label} T=${T}, ηT=${last.etaT}: measured ${fmt(last.measured as number, 4)}, closest ${best.f} (${fmt(last[best.f.replace(" ", "_")] as number, 4)})`);
+          const at = etas.map((eta, i) => curveRow(model.label, T, eta, S.etaTs[i], measured(sim, 0, i, "test"), fitPredictions(odes, correction, i)));
+          rows.push(...at.map((x) => x.row));
+          panels.push(curvePanelFor(model.label, T, at.map((x) => x.point), at.flatMap((x) => x.lines)));
+          largest.push(closestAtLargest(rows[rows.length - 1]));
         }
         if (partial) break;
       }
-      const summary = FITS.map((f) => {
-        const s = score.get(f)!;
-        return `${f}: ${s.within}/${s.n} within, Σ|err| ${fmt(s.err)}${s.blownUp > 0 ? ` (${s.blownUp} blown up before ηT)` : ""}`;
-      });
-      const p2 = paired.get(2)!;
-      const p3 = paired.get(3)!;
-      const verdict =
-        `for ηT ≥ 1 (beyond the series' comfort zone) — ${summary.join("; ")}. ODE vs polynomial of the same degree where both exist: ` +
-        `degree 2 Σ|err| ${fmt(p2.ode)} vs ${fmt(p2.poly)}, degree 3 ${fmt(p3.ode)} vs ${fmt(p3.poly)} (${p3.n} points). At the largest ηT: ${largest.join("; ")}` +
-        (skipped.length > 0 ? `; skipped: ${skipped.join("; ")}` : "");
+      const v = longCurvesVerdict(rows, largest, []);
       return {
         id: "long-curves",
         rows,
         plots: [{ name: "long-curves", spec: grid("Long learning curves: measured test loss vs ηT, polynomial and autonomous-ODE fits of degree 1–3", panels, 3) }],
-        verdict,
-        pass: partial ? null : p2.ode < p2.poly && p3.ode < p3.poly,
+        verdict: v.verdict,
+        pass: partial ? null : v.pass,
         partial,
-        details: { sizes: S, scores: Object.fromEntries(score), odeVsPolynomial: Object.fromEntries(paired), skipped, seconds: (performance.now() - t0) / 1000 },
+        details: { sizes: S, scores: Object.fromEntries(v.score), odeVsPolynomial: Object.fromEntries(v.paired), skipped: [], seconds: (performance.now() - t0) / 1000 },
       };
     },
   };

@@ -112,6 +112,118 @@ export function ranks(xs: readonly number[]): number[] {
 
 const RANKERS = ["predicted (order 3 + ODE fit)", "predicted (order-3 polynomial)", "loss at init", "parameter count"] as const;
 
+/** One candidate after measuring: its predictions from statistics at init and its measured test loss at each η. */
+export interface Candidate {
+  readonly label: string;
+  readonly dim: number;
+  readonly init: number;
+  readonly predOde: number[];
+  readonly odeDegree: number[];
+  readonly predPoly: number[];
+  readonly actual: { mean: number; ci95: number }[];
+}
+
+/** Predicts (bank, ODE fit with fallback to lower degrees) and trains every candidate; stops at an interruption. */
+async function measureCandidates(ctx: ExperimentContext, S: ModelSelectionSizes, specs: readonly { spec: ModelSpec; runs: number }[]): Promise<{ models: Candidate[]; partial: boolean }> {
+  const cp = Checkpoint.open(ctx.outDir, { experiment: "model-selection", version: 2, seed: ctx.seed, sizes: S });
+  const schedule = sgdSchedule(S.N, { epochs: S.epochs });
+  const models: Candidate[] = [];
+  for (const { spec, runs } of specs) {
+    const model = loadModel(spec, S.testSize, ctx.seed);
+    const bank = modelBank(cp, ctx, model, "test", S.bank);
+    const series = modelSeries(model, bank, schedule, 3, "test");
+    const curve = predictCurve(series, S.etas, 3, namedSeed(ctx.seed, "ode fit"));
+    // Where the degree-3 (Riccati) fit has left to infinity before η, fall back to degree 2, then 1.
+    const lower = ([2, 1] as const).map((deg) => predictCurve(series, S.etas, 3, namedSeed(ctx.seed, "ode fit"), deg));
+    const odeValue = S.etas.map((_, i) => {
+      const candidates = [curve[i].ode.value, lower[0][i].ode.value, lower[1][i].ode.value];
+      const k = candidates.findIndex((v) => Number.isFinite(v));
+      return k < 0 ? { value: curve[i].poly[3].value, degree: 0 } : { value: candidates[k], degree: 3 - k };
+    });
+    const sim = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, [sgdOptimizer(schedule)], S.etas, runs, S.chunk, `training ${model.label}`);
+    if (sim === null) return { models, partial: true };
+    models.push({
+      label: model.label,
+      dim: model.dim,
+      init: series.coefficients[0].value,
+      predOde: odeValue.map((o) => o.value),
+      odeDegree: odeValue.map((o) => o.degree),
+      predPoly: curve.map((p) => p.poly[3].value),
+      actual: S.etas.map((_, i) => {
+        const m = measured(sim, 0, i, "test");
+        return { mean: m.diverged > 0 ? Infinity : m.mean, ci95: m.ci95 };
+      }),
+    });
+  }
+  return { models, partial: false };
+}
+
+/** At each η: Kendall's τ of every ranker with the actual ranking, each model's row, and the rank scatter. */
+export function rankingRows(models: readonly Candidate[], etas: readonly number[], T: number): { rows: PlotRow[]; taus: Record<string, number[]>; scatter: PlotRow[] } {
+  const rows: PlotRow[] = [];
+  const taus: Record<string, number[]> = Object.fromEntries(RANKERS.map((r) => [r, []]));
+  const scatter: PlotRow[] = [];
+  etas.forEach((eta, i) => {
+    const actual = models.map((m) => m.actual[i].mean);
+    const scores: Record<(typeof RANKERS)[number], number[]> = {
+      "predicted (order 3 + ODE fit)": models.map((m) => m.predOde[i]),
+      "predicted (order-3 polynomial)": models.map((m) => m.predPoly[i]),
+      "loss at init": models.map((m) => m.init),
+      "parameter count": models.map((m) => -m.dim),
+    };
+    const rActual = ranks(actual);
+    const rPred = ranks(scores["predicted (order 3 + ODE fit)"]);
+    for (const r of RANKERS) {
+      const tau = kendallTau(scores[r], actual);
+      taus[r].push(tau);
+      rows.push({ kind: "tau", eta, etaT: eta * T, ranker: r, kendall_tau: tau });
+    }
+    models.forEach((m, k) => {
+      rows.push({ kind: "model", eta, etaT: eta * T, model: m.label, parameters: m.dim, loss_at_init: m.init, predicted_ode: m.predOde[i], ode_degree: m.odeDegree[i], predicted_order3: m.predPoly[i], actual: m.actual[i].mean, actual_ci95: m.actual[i].ci95, rank_actual: rActual[k], rank_predicted: rPred[k] });
+      scatter.push({ eta: `η = ${eta} (ηT = ${fmt(eta * T)})`, predicted: rPred[k], actual: rActual[k], model: m.label });
+    });
+  });
+  return { rows, taus, scatter };
+}
+
+/** Rank after training vs predicted rank, and Kendall's τ of each ranker. */
+function modelSelectionPlot(rows: readonly PlotRow[], scatter: readonly PlotRow[], n: number, T: number): object {
+  const jitter = scatter.map((r, k) => ({ ...r, predicted: (r.predicted as number) + ((k % 3) - 1) * 0.08 }));
+  return figure("Myopic model selection: predicted rank (from statistics at init) vs rank after training", {
+    hconcat: [
+      {
+        title: "rank after training vs predicted rank",
+        width: 340,
+        height: 340,
+        layer: [
+          { data: { values: [{ x: 1, y: 1 }, { x: n, y: n }] }, mark: { type: "line", strokeDash: [4, 3], color: "#888" }, encoding: { x: { field: "x", type: "quantitative", title: "predicted rank" }, y: { field: "y", type: "quantitative", title: "actual rank" } } },
+          { data: { values: jitter }, mark: { type: "point", filled: true, size: 60 }, encoding: { x: { field: "predicted", type: "quantitative", title: "predicted rank" }, y: { field: "actual", type: "quantitative", title: "actual rank" }, color: { field: "eta", type: "nominal", title: null }, tooltip: { field: "model" } } },
+        ],
+      },
+      {
+        title: "Kendall's τ with the actual ranking",
+        width: 340,
+        height: 340,
+        data: { values: rows.filter((r) => r.kind === "tau").map((r) => ({ ...r, eta: `η = ${r.eta} (ηT = ${fmt((r.eta as number) * T)})` })) },
+        mark: { type: "bar" },
+        encoding: { x: { field: "ranker", type: "nominal", title: null, axis: { labelAngle: -30, labelLimit: 200 } }, xOffset: { field: "eta" }, y: { field: "kendall_tau", type: "quantitative", title: "Kendall's τ", scale: { domain: [-1, 1] } }, color: { field: "eta", type: "nominal", title: null } },
+      },
+    ],
+  });
+}
+
+/** Passes with at least 8 candidates when the predicted ranking beats the loss at init and the parameter count (mean τ over η). */
+export function modelSelectionVerdict(n: number, taus: Record<string, number[]>, S: ModelSelectionSizes, skipped: readonly string[]): { verdict: string; pass: boolean } {
+  const fmtTaus = (r: string) => taus[r].map((t) => fmt(t, 2)).join("/");
+  const verdict =
+    `${n} candidate models, ${S.epochs} epochs on ${S.N} points at η = ${S.etas.join("/")}: Kendall's τ vs the actual ranking — ` +
+    RANKERS.map((r) => `${r} ${fmtTaus(r)}`).join("; ") +
+    (skipped.length > 0 ? `; skipped: ${skipped.join("; ")}` : "");
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + (Number.isFinite(x) ? x : 0), 0) / xs.length;
+  const pred = mean(taus[RANKERS[0]]);
+  return { verdict, pass: n >= 8 && pred > mean(taus["loss at init"]) && pred > mean(taus["parameter count"]) };
+}
+
 export function makeModelSelectionExperiment(sizes: { quick: ModelSelectionSizes; full: ModelSelectionSizes } = MODEL_SELECTION_SIZES): Experiment {
   return {
     id: "model-selection",
@@ -123,107 +235,19 @@ export function makeModelSelectionExperiment(sizes: { quick: ModelSelectionSizes
       const S = ctx.quick ? sizes.quick : sizes.full;
       const specs = selectModels(ctx, [...S.candidates.map((spec) => ({ spec, runs: S.runs })), ...S.optionalCandidates.map((spec) => ({ spec, runs: S.optionalRuns }))]);
       await prepareNumerics(specs.map((s) => s.spec));
-      const cp = Checkpoint.open(ctx.outDir, { experiment: "model-selection", version: 2, seed: ctx.seed, sizes: S });
-      const schedule = sgdSchedule(S.N, { epochs: S.epochs });
       const T = S.N * S.epochs;
-      const models: { label: string; dim: number; init: number; predOde: number[]; odeDegree: number[]; predPoly: number[]; actual: { mean: number; ci95: number }[] }[] = [];
-      const skipped: string[] = [];
-      let partial = false;
-      for (const { spec, runs } of specs) {
-        const model = loadModel(spec, S.testSize, ctx.seed);
-        if (model === null) {
-          skipped.push(`${modelLabel(spec)}: architecture not available yet`);
-          continue;
-        }
-        const bank = modelBank(cp, ctx, model, "test", S.bank);
-        const series = modelSeries(model, bank, schedule, 3, "test");
-        const curve = predictCurve(series, S.etas, 3, namedSeed(ctx.seed, "ode fit"));
-        // Where the degree-3 (Riccati) fit has left to infinity before η, fall back to degree 2, then 1.
-        const lower = ([2, 1] as const).map((deg) => predictCurve(series, S.etas, 3, namedSeed(ctx.seed, "ode fit"), deg));
-        const odeValue = S.etas.map((_, i) => {
-          const candidates = [curve[i].ode.value, lower[0][i].ode.value, lower[1][i].ode.value];
-          const k = candidates.findIndex((v) => Number.isFinite(v));
-          return k < 0 ? { value: curve[i].poly[3].value, degree: 0 } : { value: candidates[k], degree: 3 - k };
-        });
-        const sim = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, [sgdOptimizer(schedule)], S.etas, runs, S.chunk, `training ${model.label}`);
-        if (sim === null) {
-          partial = true;
-          break;
-        }
-        models.push({
-          label: model.label,
-          dim: model.dim,
-          init: series.coefficients[0].value,
-          predOde: odeValue.map((o) => o.value),
-          odeDegree: odeValue.map((o) => o.degree),
-          predPoly: curve.map((p) => p.poly[3].value),
-          actual: S.etas.map((_, i) => {
-            const m = measured(sim, 0, i, "test");
-            return { mean: m.diverged > 0 ? Infinity : m.mean, ci95: m.ci95 };
-          }),
-        });
-      }
-      const rows: PlotRow[] = [];
-      const taus: Record<string, number[]> = Object.fromEntries(RANKERS.map((r) => [r, []]));
-      const scatter: PlotRow[] = [];
-      S.etas.forEach((eta, i) => {
-        const actual = models.map((m) => m.actual[i].mean);
-        const scores: Record<(typeof RANKERS)[number], number[]> = {
-          "predicted (order 3 + ODE fit)": models.map((m) => m.predOde[i]),
-          "predicted (order-3 polynomial)": models.map((m) => m.predPoly[i]),
-          "loss at init": models.map((m) => m.init),
-          "parameter count": models.map((m) => -m.dim),
-        };
-        const rActual = ranks(actual);
-        const rPred = ranks(scores["predicted (order 3 + ODE fit)"]);
-        for (const r of RANKERS) {
-          const tau = kendallTau(scores[r], actual);
-          taus[r].push(tau);
-          rows.push({ kind: "tau", eta, etaT: eta * T, ranker: r, kendall_tau: tau });
-        }
-        models.forEach((m, k) => {
-          rows.push({ kind: "model", eta, etaT: eta * T, model: m.label, parameters: m.dim, loss_at_init: m.init, predicted_ode: m.predOde[i], ode_degree: m.odeDegree[i], predicted_order3: m.predPoly[i], actual: m.actual[i].mean, actual_ci95: m.actual[i].ci95, rank_actual: rActual[k], rank_predicted: rPred[k] });
-          scatter.push({ eta: `η = ${eta} (ηT = ${fmt(eta * T)})`, predicted: rPred[k], actual: rActual[k], model: m.label });
-        });
-      });
-      const n = models.length;
-      const jitter = scatter.map((r, k) => ({ ...r, predicted: (r.predicted as number) + ((k % 3) - 1) * 0.08 }));
-      const spec = figure("Myopic model selection: predicted rank (from statistics at init) vs rank after training", {
-        hconcat: [
-          {
-            title: "rank after training vs predicted rank",
-            width: 340,
-            height: 340,
-            layer: [
-              { data: { values: [{ x: 1, y: 1 }, { x: n, y: n }] }, mark: { type: "line", strokeDash: [4, 3], color: "#888" }, encoding: { x: { field: "x", type: "quantitative", title: "predicted rank" }, y: { field: "y", type: "quantitative", title: "actual rank" } } },
-              { data: { values: jitter }, mark: { type: "point", filled: true, size: 60 }, encoding: { x: { field: "predicted", type: "quantitative", title: "predicted rank" }, y: { field: "actual", type: "quantitative", title: "actual rank" }, color: { field: "eta", type: "nominal", title: null }, tooltip: { field: "model" } } },
-            ],
-          },
-          {
-            title: "Kendall's τ with the actual ranking",
-            width: 340,
-            height: 340,
-            data: { values: rows.filter((r) => r.kind === "tau").map((r) => ({ ...r, eta: `η = ${r.eta} (ηT = ${fmt((r.eta as number) * T)})` })) },
-            mark: { type: "bar" },
-            encoding: { x: { field: "ranker", type: "nominal", title: null, axis: { labelAngle: -30, labelLimit: 200 } }, xOffset: { field: "eta" }, y: { field: "kendall_tau", type: "quantitative", title: "Kendall's τ", scale: { domain: [-1, 1] } }, color: { field: "eta", type: "nominal", title: null } },
-          },
-        ],
-      });
-      const fmtTaus = (r: string) => taus[r].map((t) => fmt(t, 2)).join("/");
-      const verdict =
-        `${n} candidate models, ${S.epochs} epochs on ${S.N} points at η = ${S.etas.join("/")}: Kendall's τ vs the actual ranking — ` +
-        RANKERS.map((r) => `${r} ${fmtTaus(r)}`).join("; ") +
-        (skipped.length > 0 ? `; skipped: ${skipped.join("; ")}` : "");
-      const mean = (xs: number[]) => xs.reduce((s, x) => s + (Number.isFinite(x) ? x : 0), 0) / xs.length;
-      const pred = mean(taus[RANKERS[0]]);
+      const { models, partial } = await measureCandidates(ctx, S, specs);
+      const { rows, taus, scatter } = rankingRows(models, S.etas, T);
+      const spec = modelSelectionPlot(rows, scatter, models.length, T);
+      const { verdict, pass } = modelSelectionVerdict(models.length, taus, S, []);
       return {
         id: "model-selection",
         rows,
         plots: [{ name: "model-selection", spec }],
         verdict,
-        pass: partial ? null : n >= 8 && pred > mean(taus["loss at init"]) && pred > mean(taus["parameter count"]),
+        pass: partial ? null : pass,
         partial,
-        details: { sizes: S, taus, skipped, seconds: (performance.now() - t0) / 1000 },
+        details: { sizes: S, taus, skipped: [], seconds: (performance.now() - t0) / 1000 },
       };
     },
   };

@@ -12,7 +12,6 @@ import { InternalError, InvalidArgumentError } from "../errors.js";
 import { withExactC0 } from "../predict/curve.js";
 import { type EstimatedSeries, seriesFromValues } from "../predict/estimateSeries.js";
 import { lanczosNodes } from "../predict/lanczosNodes.js";
-import { sampleDiagramValuesReplicated } from "../predict/replicatedValues.js";
 import type { ChainQuadrature } from "../predict/resummedCorrection.js";
 import { type Schedule, sgdSchedule } from "../schedule/schedule.js";
 import { meanOracleGradient } from "../simulate/gdc.js";
@@ -22,7 +21,7 @@ import { type Checkpoint, unitSeed } from "./checkpoint.js";
 import type { Quantity } from "./controlVariates.js";
 import type { ExperimentContext } from "./experiment.js";
 import type { Model } from "./model.js";
-import { estimationOracle, exactTiedPair, perDatumAtInit } from "./populationStats.js";
+import { perDatumAtInit, sampleValuesAtInit } from "./populationStats.js";
 
 /** Per-tuple values of a set of diagrams on one model, shared by every schedule's prediction. */
 export interface DiagramBank {
@@ -63,24 +62,7 @@ export function sampleDiagramBank(
   replicates = Math.min(8, batch),
 ): DiagramBank {
   const diagrams = coefficientTable(sgdSchedule(2), order, loss, { includeZero: true, polynomial: false });
-  const est = estimationOracle(model);
-  const specs = [{ loss, diagrams }];
-  const raw = sampleDiagramValuesReplicated(
-    {
-      oracle: est.oracle,
-      theta0: est.theta0,
-      drawTrain: (r) => r.int(model.populationSize),
-      drawTest: (r) => model.testSet[r.int(model.testSet.length)],
-    },
-    specs,
-    tuples,
-    seed,
-    batch,
-    replicates,
-    onProgress,
-    est.options,
-  );
-  exactTiedPair(specs, raw, model);
+  const raw = sampleValuesAtInit(model, [{ loss, diagrams }], { tuples, batch, replicates }, seed, onProgress);
   return { columns: diagrams.map((d) => ({ loss, key: d.key })), values: raw[0], tuples, batch };
 }
 

@@ -124,6 +124,11 @@ export function loadModel(spec: ModelSpec, testSize: number, seed: number, calle
   return model;
 }
 
+/** The fields every {@link Model} shares. */
+function modelBase(spec: ModelSpec, oracle: DerivativeOracle<number>, theta0: Float64Array, populationSize: number, testSet: readonly number[]): Omit<Model, "train"> {
+  return { spec, label: modelLabel(spec), oracle, theta0, dim: oracle.dim, populationSize, testSet };
+}
+
 function logisticModel(spec: ModelSpec, testSize: number, seed: number, caller: string): Model {
   const data = pooledDataset(loadDataset(spec.data), spec.resolution ?? 28);
   const testSet = testSample(data.size, testSize, seed, caller);
@@ -132,13 +137,7 @@ function logisticModel(spec: ModelSpec, testSize: number, seed: number, caller: 
   let kernel: LogisticOptimizerTrainer | null = null;
   let sparse: LogisticSparseTrainer | null = null;
   return {
-    spec,
-    label: modelLabel(spec),
-    oracle: model,
-    theta0,
-    dim: model.dim,
-    populationSize: data.size,
-    testSet,
+    ...modelBase(spec, model, theta0, data.size, testSet),
     train(trainSet, optimizer, etas, rng) {
       // Kernel coordinates are cheapest for few training points; θ-space (sparse) for many.
       if (optimizer.kind === "sgd" && trainSet.length > 40) {
@@ -168,13 +167,7 @@ function imageModel(spec: ModelSpec, testSize: number, seed: number, caller: str
       runs.map((r) => r.rng),
     );
   return {
-    spec,
-    label: modelLabel(spec),
-    oracle: model,
-    theta0,
-    dim: model.dim,
-    populationSize: data.size,
-    testSet,
+    ...modelBase(spec, model, theta0, data.size, testSet),
     train(trainSet, optimizer, etas, rng) {
       if (optimizer.kind !== "sgd") return trainWithOptimizer(model, theta0, trainSet, testSet, optimizer, etas, rng);
       return batched([{ trainSet, rng }], optimizer.schedule, etas)[0];

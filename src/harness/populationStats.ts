@@ -8,7 +8,7 @@
  * @module
  */
 import type { SeriesSpec } from "../predict/estimateSeries.js";
-import type { ReplicatedOptions } from "../predict/replicatedValues.js";
+import { type ReplicatedOptions, sampleDiagramValuesReplicated } from "../predict/replicatedValues.js";
 import type { DerivativeOracle } from "../landscapes/derivativeOracle.js";
 import { LogisticModel } from "../landscapes/logistic.js";
 import { meanOracleGradient } from "../simulate/gdc.js";
@@ -149,4 +149,38 @@ export function exactTiedPair(specs: readonly SeriesSpec[], values: number[][][]
     const Eg2 = gradientMoments(m)[1];
     for (const row of values[s]) row[j] = Eg2;
   });
+}
+
+/**
+ * Unbiased per-tuple values at `θ0` of every diagram of `specs` (`values[spec][tuple][diagram]`):
+ * `tuples` independent tuples, tie classes replicated `replicates` times, untied internal nodes
+ * batch means of `batch` data, untied leaves and roots exact population means where the oracle
+ * makes that cheap ({@link estimationOracle}), and the train loss's tied pair exact
+ * ({@link exactTiedPair}). The one sampler of the main job's prediction and the figures' banks.
+ */
+export function sampleValuesAtInit(
+  m: PopulationModel,
+  specs: readonly SeriesSpec[],
+  sizes: { readonly tuples: number; readonly batch: number; readonly replicates: number },
+  seed: number,
+  onProgress?: (done: number, total: number) => void,
+  est: EstimationOracle = estimationOracle(m),
+): number[][][] {
+  const values = sampleDiagramValuesReplicated(
+    {
+      oracle: est.oracle,
+      theta0: est.theta0,
+      drawTrain: (r) => r.int(m.populationSize),
+      drawTest: (r) => m.testSet[r.int(m.testSet.length)],
+    },
+    specs,
+    sizes.tuples,
+    seed,
+    sizes.batch,
+    sizes.replicates,
+    onProgress,
+    est.options,
+  );
+  exactTiedPair(specs, values, m);
+  return values;
 }

@@ -6,12 +6,11 @@
  * @module
  */
 import { coefficientTable } from "../diagrams/table.js";
-import { type EstimationOracle, estimationOracle, exactTiedPair } from "../harness/populationStats.js";
+import { type EstimationOracle, estimationOracle, sampleValuesAtInit } from "../harness/populationStats.js";
 import { chainMomentSamples, resummedChainTail } from "../predict/chainResummation.js";
 import { evaluateSeries, type EstimatedSeries, seriesFromValues, type SeriesSpec } from "../predict/estimateSeries.js";
 import { bilinearQuadrature } from "../predict/lanczosNodes.js";
 import { odeFitWithUncertainty } from "../predict/odeFit.js";
-import { sampleDiagramValuesReplicated } from "../predict/replicatedValues.js";
 import { chainTail, fromHalves } from "../predict/resummedCorrection.js";
 import { stepCount } from "../schedule/schedule.js";
 import type { Estimate } from "../stats/estimate.js";
@@ -59,22 +58,7 @@ export function predictMainJob(c: MainJobConfig, setup: ModelSetup, onProgress?:
   const est = estimationOracle(setup);
   // Tie classes are replicated `batch` times per tuple (one datum each); untied parts are
   // exact population means where the oracle makes that cheap, else batch means.
-  const values = sampleDiagramValuesReplicated(
-    {
-      oracle: est.oracle,
-      theta0: est.theta0,
-      drawTrain: (r) => r.int(setup.populationSize),
-      drawTest: (r) => setup.testSet[r.int(setup.testSet.length)],
-    },
-    specs,
-    c.tuples,
-    rng.int(2 ** 31),
-    c.batch,
-    c.batch,
-    onProgress,
-    est.options,
-  );
-  exactTiedPair(specs, values, setup);
+  const values = sampleValuesAtInit(setup, specs, { tuples: c.tuples, batch: c.batch, replicates: c.batch }, rng.int(2 ** 31), onProgress, est);
   const series: EstimatedSeries = seriesFromValues(
     specs.map((spec, i) => ({ spec, values: values[i], sign: (i === 0 ? 1 : -1) as 1 | -1 })),
     c.order,
