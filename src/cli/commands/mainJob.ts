@@ -153,6 +153,7 @@ async function runSimulation(config: MainJobConfig, io: CommandIO, setup: Return
       checkpoint: checkpointPath(outDir, config),
       onProgress: (d, t) => bar.update(d, t),
       shouldStop: stop.stopped,
+      onNotice: (line) => io.stderr(`${line}\n`),
       workers,
     });
   } finally {
