@@ -9,7 +9,7 @@
  * @module
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 
 /** Default cap on an input file (landscapes, checkpoints): 256 MiB. */
@@ -148,9 +148,27 @@ export function ensureWritableFolder(dir: string, what = "--out"): void {
   withFsErrors(dir, () => {
     const st = statIfExists(dir);
     if (st !== undefined && !st.isDirectory()) throw new FileSystemError(dir, `${what} must be a folder, but this is ${st.isFile() ? "a file" : kind(st)}`);
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
     probeWrite(dir);
   });
+}
+
+/**
+ * `mkdir -p`, one level at a time from the nearest existing ancestor. Hand-written because
+ * Node 20's `mkdirSync(…, { recursive: true })` never returns below some read-only pseudo
+ * file systems (e.g. `/proc/self/x`: it retries the parent forever); a plain mkdir fails there
+ * with an error that becomes one line.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  let p = resolve(dir);
+  while (statIfExists(p) === undefined) {
+    missing.push(p);
+    const parent = dirname(p);
+    if (parent === p) break;
+    p = parent;
+  }
+  for (const m of missing.reverse()) mkdirSync(m);
 }
 
 /**

@@ -18,6 +18,8 @@ import {
 } from "../../mainJob/mainJob.js";
 import { toCsv } from "../../harness/output.js";
 import { comparisonPlotSpec } from "../../mainJob/plot.js";
+import { partialMark } from "../../mainJob/compare.js";
+import { ensureWritableFolder } from "../../harness/safeFile.js";
 import { configOptimizer, OPTIMIZER_NAMES, type OptimizerName, setupForConfig } from "../../mainJob/optimizerSetup.js";
 import { renderSvg, svgToPng } from "../../plot/render.js";
 import { DEFAULT_SUBSTEPS, InvalidArgumentError, optimizerLabel, type Schedule, UsageError } from "../../index.js";
@@ -162,6 +164,16 @@ async function runSimulation(config: MainJobConfig, io: CommandIO, setup: Return
   }
 }
 
+/** A measured mean and its interval, or a dash where no run was averaged (all diverged). */
+function measuredCell(mean: number, ci95: number): string {
+  return Number.isFinite(mean) ? `${mean.toFixed(6)} ± ${Number.isFinite(ci95) ? ci95.toPrecision(2) : "—"}` : "— ± —";
+}
+
+/** Diverged runs at one η, with the earliest step (divergence rule: `SimulationResult.divergenceRule`). */
+function divergedCell(diverged: number, firstStep: number): string {
+  return diverged > 0 ? `${diverged} (first at step ${firstStep})` : "0";
+}
+
 function predictionTable(p: PredictionResult, order: number): string {
   const header = ["η", "ηT", ...Array.from({ length: order }, (_, k) => `order ${k + 1}`), "resummed", "ODE fit", "last term"];
   return formatTable(
@@ -217,16 +229,17 @@ export const simulate: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, OPTIONS, "simulate");
     const { config, json, outDir, workers } = configFromFlags(values, "simulate");
+    ensureWritableFolder(outDir);
     const setup = await setupWithMessage(config, io);
     const s = await runSimulation(config, io, setup, outDir, workers);
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), simulation: s }, null, 2) + "\n");
     else {
       io.stdout(
-        `${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
+        `${s.interrupted ? `${partialMark(s) ?? "PARTIAL"}: ` : ""}${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
           `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s\n` +
           formatTable(
             ["η", "ηT", "mean", "95% CI", "runs", "diverged"],
-            s.rows.map((r) => [String(r.eta), r.etaT.toPrecision(3), r.mean.toFixed(6), `± ${r.ci95.toPrecision(2)}`, String(r.runs), r.diverged > 0 ? `${r.diverged} (first at step ${r.firstDivergedStep})` : "0"]),
+            s.rows.map((r) => [String(r.eta), r.etaT.toPrecision(3), Number.isFinite(r.mean) ? r.mean.toFixed(6) : "—", Number.isFinite(r.ci95) ? `± ${r.ci95.toPrecision(2)}` : "—", String(r.runs), divergedCell(r.diverged, r.firstDivergedStep)]),
           ),
       );
     }
@@ -245,32 +258,39 @@ export const compare: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, OPTIONS, "compare");
     const { config, json, outDir, workers } = configFromFlags(values, "compare");
+    const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
+    ensureWritableFolder(dir); // before minutes of prediction, not after
     const setup = await setupWithMessage(config, io);
     const p = runPrediction(config, io, setup);
     const s = await runSimulation(config, io, setup, outDir, workers);
+    if (s.runsDone === 0) {
+      io.stderr(`interrupted before any run finished: nothing written; rerun the same command to start\n`);
+      return 130;
+    }
     const cmp = compareMainJob(p, s, config.order);
-    const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
-    const title = `${config.data} ${config.model}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
+    const partial = partialMark(s);
+    const title = `${partial === null ? "" : `${partial} — `}${config.data} ${config.model}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
     const svg = await renderSvg(comparisonPlotSpec(p, s, config.order, title));
     writeOutput(join(dir, "plot.svg"), svg);
     writeOutput(join(dir, "plot.png"), svgToPng(svg));
     writeOutput(join(dir, "comparison.json"), JSON.stringify({ config, prediction: p, simulation: s, comparison: cmp }, null, 2));
     writeOutput(join(dir, "comparison.csv"), toCsv(cmp.rows));
     writeOutput(join(dir, "verdict.txt"), cmp.verdict + "\n");
-    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds }, null, 2) + "\n");
+    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, partial: cmp.partial, runsDone: s.runsDone, runsRequested: s.runsRequested, divergenceRule: s.divergenceRule, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds }, null, 2) + "\n");
     else {
       io.stdout(
         `${title}\nprediction: ${p.seconds.toFixed(1)} s for the whole η grid; simulation: ${s.runsDone} paired runs in ${s.seconds.toFixed(1)} s\n` +
           formatTable(
-            ["η", "ηT", `order ${config.order} (± se)`, "order 1", "measured (95% CI)", "within", "runs"],
+            ["η", "ηT", `order ${config.order} (± se)`, "order 1", "measured (95% CI)", "within", "runs", "diverged"],
             cmp.rows.map((r) => [
               String(r.eta),
               (r.etaT as number).toPrecision(3),
               `${(r[`order${config.order}`] as number).toFixed(6)} ± ${(r[`order${config.order}Se`] as number).toPrecision(2)}`,
               (r.order1 as number).toFixed(6),
-              `${(r.measured as number).toFixed(6)} ± ${(r.measuredCi95 as number).toPrecision(2)}`,
+              measuredCell(r.measured as number, r.measuredCi95 as number),
               r.withinInterval === true ? "yes" : "no",
               String(r.runs),
+              divergedCell(r.diverged as number, r.firstDivergedStep as number),
             ]),
           ) +
           `verdict: ${cmp.verdict}\nwrote ${dir}/ (plot.svg, plot.png, comparison.csv, comparison.json, verdict.txt)\n`,
