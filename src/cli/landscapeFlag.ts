@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readRegularFile } from "../harness/safeFile.js";
 import { BUILTIN_LANDSCAPES, parsePolynomialLandscape, type PolynomialLandscape, UsageError } from "../index.js";
 import { EXPERIMENTS } from "../figures/registry.js";
 import { didYouMean } from "./suggest.js";
@@ -19,13 +20,17 @@ function notALandscape(value: string, command: string): string {
   return `--landscape ${JSON.stringify(value)}: ${command} needs ${kind}; ${why} (${list})`;
 }
 
+/** Cap on a landscape file: 16 MiB (a polynomial landscape is a few kilobytes). */
+const MAX_LANDSCAPE_BYTES = 16 * 1024 * 1024;
+
 /** Reads `--landscape <file.json>` into a polynomial landscape (user mistakes → UsageError). */
 export function polynomialLandscapeFromFlag(value: string | undefined, command: string): { name: string; landscape: PolynomialLandscape } {
   if (value === undefined) throw new UsageError(`--landscape is required (a polynomial landscape JSON file${command === "series" ? " or a built-in landscape" : ""})`);
   if (!existsSync(value)) throw new UsageError(notALandscape(value, command));
+  const text = readRegularFile(value, "--landscape", MAX_LANDSCAPE_BYTES); // /dev/zero, a FIFO, a folder → one line
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(value, "utf8"));
+    json = JSON.parse(text);
   } catch (e) {
     throw new UsageError(`${value}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }

@@ -1,4 +1,5 @@
 import { BudgetExceededError, DivisionByZeroError, InsufficientSamplesError, InvalidArgumentError, MissingPackageError, UsageError } from "../index.js";
+import { FileSystemError, fsErrorLine, isFsError } from "../harness/safeFile.js";
 import type { Command, CommandIO } from "./command.js";
 import { commandHelp, generalHelp } from "./help.js";
 import { didYouMean } from "./suggest.js";
@@ -56,6 +57,11 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     return await cmd.run(args.slice(1), io);
   } catch (e) {
     if (debug) io.stderr(`${e instanceof Error ? e.stack : String(e)}\n`);
+    // Any file-system error (a bad --out, a full disk, a read-only folder): one line with the path.
+    if (e instanceof FileSystemError || isFsError(e)) {
+      io.stderr(`sgd-diagrams ${cmd.name}: ${(e instanceof FileSystemError ? e : fsErrorLine(e)).message}\n`);
+      return 2;
+    }
     if (e instanceof UsageError || e instanceof InvalidArgumentError) {
       io.stderr(`sgd-diagrams ${cmd.name}: ${e.message} (see: sgd-diagrams ${cmd.name} --help)\n`);
       return 2;

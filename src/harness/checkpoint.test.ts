@@ -70,20 +70,25 @@ describe("checkpoints", () => {
     expect(JSON.parse(readFileSync(join(dir, CHECKPOINT_FILE), "utf8")).format).toBe(CHECKPOINT_VERSION);
     expect(Checkpoint.open(dir, { v: 1 }).get("x")).toEqual([1]);
   });
-  test("run logs: resume in order, drop a torn last line, start over on an older (headerless) log", () => {
+  test("run logs: resume by run, repair a torn last line, start over on an older (headerless) log", () => {
     const path = join(mkdtempSync(join(tmpdir(), "cp-")), "sub", "runs.jsonl");
-    expect(openRunLog(path)).toEqual([]);
+    const runs = (m: Map<number, unknown>) => [...m.entries()];
+    expect(runs(openRunLog(path))).toEqual([]);
     appendRunLog(path, 0, ["a"]);
     appendRunLog(path, 1, ["b"]);
-    expect(openRunLog(path)).toEqual([["a"], ["b"]]);
+    expect(runs(openRunLog(path))).toEqual([[0, ["a"]], [1, ["b"]]]);
+    expect(runs(openRunLog(path, { runs: 1 }))).toEqual([[0, ["a"]]]);
+    const notices: string[] = [];
     writeFileSync(path, readFileSync(path, "utf8") + '{"run":2,"resu');
-    expect(openRunLog(path)).toEqual([["a"], ["b"]]);
+    expect(runs(openRunLog(path, { onNotice: (l) => notices.push(l) }))).toEqual([[0, ["a"]], [1, ["b"]]]);
+    expect(notices).toHaveLength(1);
+    expect(readFileSync(path, "utf8").endsWith('"results":["b"]}\n')).toBe(true);
     // A version-1 log (no header, runs from the old seeds) is never mixed with new runs.
     writeFileSync(path, '{"run":0,"results":["old"]}\n{"run":1,"results":["old"]}\n');
-    expect(openRunLog(path)).toEqual([]);
+    expect(runs(openRunLog(path))).toEqual([]);
     appendRunLog(path, 0, ["new"]);
-    expect(openRunLog(path)).toEqual([["new"]]);
-    expect(openRunLog(undefined)).toEqual([]);
+    expect(runs(openRunLog(path))).toEqual([[0, ["new"]]]);
+    expect(runs(openRunLog(undefined))).toEqual([]);
   });
   test("run draws: a function of (seed, family, run) alone; families and runs are independent streams", () => {
     const a = drawRun(7, "fig", 3, 20, 1000);

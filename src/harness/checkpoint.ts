@@ -5,10 +5,12 @@
  *
  * @module
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { fnv1aHex } from "../stats/hash.js";
 import { namedSeed } from "../stats/seeds.js";
 import type { ExperimentContext } from "./experiment.js";
+import { readRegularFile, withFsErrors, writeFileAtomic } from "./safeFile.js";
 
 /** File name of the checkpoint inside an experiment's output folder. */
 export const CHECKPOINT_FILE = "checkpoint.json";
@@ -20,6 +22,12 @@ export const CHECKPOINT_FILE = "checkpoint.json";
  * Version 2: named seed sub-streams; mergeable sums as (n, mean, m2).
  */
 export const CHECKPOINT_VERSION = 2;
+
+/**
+ * Version of the run logs ({@link openRunLog}); 3 = {@link CHECKPOINT_VERSION} 2 plus a
+ * checksum on every record (older logs are recomputed, never mixed).
+ */
+export const RUN_LOG_VERSION = 3;
 
 interface CheckpointFile {
   readonly format: typeof CHECKPOINT_VERSION;
@@ -52,13 +60,14 @@ export class Checkpoint {
    * @param fresh - ignore what is on disk.
    */
   static open(dir: string, fingerprint: unknown, fresh = false): Checkpoint {
-    mkdirSync(dir, { recursive: true });
+    withFsErrors(dir, () => mkdirSync(dir, { recursive: true }));
     const file = join(dir, CHECKPOINT_FILE);
     const fp = JSON.stringify(fingerprint);
     let units: Record<string, unknown> = {};
     if (!fresh && existsSync(file)) {
+      const text = readRegularFile(file, "checkpoint"); // bounded; a folder or device → one line
       try {
-        const parsed = JSON.parse(readFileSync(file, "utf8")) as CheckpointFile;
+        const parsed = JSON.parse(text) as CheckpointFile;
         if (parsed.format === CHECKPOINT_VERSION && parsed.fingerprint === fp && typeof parsed.units === "object" && parsed.units !== null) units = parsed.units;
       } catch {
         units = {}; // a torn or foreign file: start over
@@ -78,10 +87,8 @@ export class Checkpoint {
   /** Stores a finished unit and writes the file (atomically: temp file + rename). */
   set<T>(key: string, value: T): T {
     this.#units[key] = value;
-    const tmp = `${this.#file}.tmp`;
     const body: CheckpointFile = { format: CHECKPOINT_VERSION, fingerprint: this.#fingerprint, units: this.#units };
-    writeFileSync(tmp, JSON.stringify(body));
-    renameSync(tmp, this.#file);
+    writeFileAtomic(this.#file, JSON.stringify(body));
     return value;
   }
 
@@ -97,40 +104,99 @@ export class Checkpoint {
   }
 }
 
-/** The first line of a run log: what it is and its {@link CHECKPOINT_VERSION}. */
-const RUN_LOG_HEADER = JSON.stringify({ format: "sgd-diagrams run log", version: CHECKPOINT_VERSION });
+/** The first line of a run log: what it is and its {@link RUN_LOG_VERSION}. */
+const RUN_LOG_HEADER = JSON.stringify({ format: "sgd-diagrams run log", version: RUN_LOG_VERSION });
+
+/** Options of {@link openRunLog}. */
+export interface RunLogOptions<T> {
+  /**
+   * Whether a stored `results` value is well formed (schema, finite numbers). A record that
+   * fails is dropped, the file repaired, and the run recomputed.
+   */
+  readonly validate?: (results: unknown) => results is T;
+  /** Only runs `0..runs−1` are returned (the file keeps the others for a later, larger `--runs`). */
+  readonly runs?: number;
+  /** Told, in one line, when the file was repaired or started over. */
+  readonly onNotice?: (line: string) => void;
+  /** Cap on the file's size (see {@link readRegularFile}). */
+  readonly maxBytes?: number;
+}
+
+/** A record's checksum: an edited value (a hand-edited 999, null or string) no longer matches it. */
+function recordSum(run: number, resultsJson: string): string {
+  return fnv1aHex(`${run}:${resultsJson}`);
+}
+
+function recordLine(run: number, results: unknown): string {
+  const json = JSON.stringify(results);
+  return `{"run":${run},"sum":"${recordSum(run, json)}","results":${json}}`;
+}
+
+/** The record of one line, or `null` for a torn, garbage, edited or ill-formed one. */
+function parseRecord<T>(line: string, validate: ((x: unknown) => x is T) | undefined): { run: number; results: T } | null {
+  let rec: unknown;
+  try {
+    rec = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof rec !== "object" || rec === null || Array.isArray(rec)) return null;
+  const { run, sum, results } = rec as { run?: unknown; sum?: unknown; results?: unknown };
+  if (typeof run !== "number" || !Number.isSafeInteger(run) || run < 0) return null;
+  if (typeof sum !== "string" || sum !== recordSum(run, JSON.stringify(results))) return null;
+  if (results === undefined || (validate !== undefined && !validate(results))) return null;
+  return { run, results: results as T };
+}
 
 /**
  * Opens a *run log*, the checkpoint of a long list of runs: JSON lines, a header and then one
- * `{ run, results }` per finished run, appended as runs finish (a whole-file rewrite per run, as
- * {@link Checkpoint.set} does, would be quadratic in the number of runs). Returns the results of
- * runs `0, 1, …` in order; a torn last line (an interruption) is dropped and redone. A file
- * without this version's header (an older checkpoint, or something else) is started over.
+ * `{ run, sum, results }` per finished run, appended as runs finish (a whole-file rewrite per
+ * run, as {@link Checkpoint.set} does, would be quadratic in the number of runs).
+ *
+ * Every record is checked (JSON, schema via `validate`, its checksum `sum`); only valid records
+ * are kept, one per run. When a record was dropped (a torn line from a kill or a full disk,
+ * garbage, an edited value) or repeated, the file is rewritten atomically with the valid
+ * records only and `onNotice` is told so in one line — so later appends never follow a bad
+ * line, and the file holds each run once. A file without this version's header (an older
+ * checkpoint, or something else) is started over. Returns the valid runs below `runs` by index.
  */
-export function openRunLog<T>(path: string | undefined): T[] {
-  const done: T[] = [];
+export function openRunLog<T>(path: string | undefined, options: RunLogOptions<T> = {}): Map<number, T> {
+  const done = new Map<number, T>();
   if (path === undefined) return done;
-  const lines = existsSync(path) ? readFileSync(path, "utf8").split("\n") : [];
+  const text = existsSync(path) ? readRegularFile(path, "checkpoint", options.maxBytes) : "";
+  const lines = text.split("\n");
   if (lines[0] !== RUN_LOG_HEADER) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, RUN_LOG_HEADER + "\n");
+    if (text.trim() !== "") options.onNotice?.(`checkpoint ${path} has another format (older code?): its runs are recomputed`);
+    withFsErrors(path, () => mkdirSync(dirname(path), { recursive: true }));
+    writeFileAtomic(path, RUN_LOG_HEADER + "\n");
     return done;
   }
+  const all = new Map<number, string>();
+  let dropped = 0;
+  let repeated = 0;
   for (const line of lines.slice(1)) {
     if (line.trim() === "") continue;
-    try {
-      const rec = JSON.parse(line) as { run: number; results: T };
-      if (rec.run === done.length) done.push(rec.results);
-    } catch {
-      break; // a torn last line from an interruption: drop it and redo that run
+    const rec = parseRecord(line, options.validate);
+    if (rec === null) dropped++;
+    else if (all.has(rec.run)) repeated++;
+    else {
+      all.set(rec.run, line);
+      if (options.runs === undefined || rec.run < options.runs) done.set(rec.run, rec.results);
+    }
+  }
+  if (dropped > 0 || repeated > 0 || !text.endsWith("\n")) {
+    const kept = [...all.keys()].sort((a, b) => a - b).map((r) => all.get(r)!);
+    writeFileAtomic(path, [RUN_LOG_HEADER, ...kept].join("\n") + "\n");
+    if (dropped > 0 || repeated > 0) {
+      options.onNotice?.(`repaired checkpoint ${path}: dropped ${dropped} invalid or torn record(s) and ${repeated} repeated one(s), kept ${kept.length} valid run(s)`);
     }
   }
   return done;
 }
 
-/** Appends finished run `run` to a run log opened with {@link openRunLog}. */
+/** Appends finished run `run` to a run log opened with {@link openRunLog} (one-line errors, e.g. a full disk). */
 export function appendRunLog<T>(path: string | undefined, run: number, results: T): void {
-  if (path !== undefined) appendFileSync(path, JSON.stringify({ run, results }) + "\n");
+  if (path !== undefined) withFsErrors(path, () => appendFileSync(path, recordLine(run, results) + "\n"));
 }
 
 /**

@@ -11,7 +11,15 @@ import type { SimulationResult } from "./simulate.js";
 export interface ComparisonResult {
   readonly rows: readonly Record<string, number | string | boolean>[];
   readonly verdict: string;
+  /** Never `true` for a {@link ComparisonResult.partial} comparison. */
   readonly pass: boolean;
+  /** Fewer runs than asked for (an interrupted simulation): the verdict starts with PARTIAL. */
+  readonly partial: boolean;
+}
+
+/** The mark of outputs computed from an interrupted simulation, e.g. `"PARTIAL (788/4000 runs)"`. */
+export function partialMark(s: Pick<SimulationResult, "runsDone" | "runsRequested">): string | null {
+  return s.runsDone < s.runsRequested ? `PARTIAL (${s.runsDone}/${s.runsRequested} runs)` : null;
 }
 
 /**
@@ -21,7 +29,7 @@ export interface ComparisonResult {
 export function compareMainJob(p: PredictionResult, s: SimulationResult, order: number, etaTMax = 0.5): ComparisonResult {
   const rows = p.rows.map((pr, i) => {
     const sr = s.rows[i];
-    const rec: Record<string, number | string | boolean> = { eta: pr.eta, etaT: pr.etaT, measured: sr.mean, measuredCi95: sr.ci95, runs: sr.runs, diverged: sr.diverged };
+    const rec: Record<string, number | string | boolean> = { eta: pr.eta, etaT: pr.etaT, measured: sr.mean, measuredCi95: sr.ci95, runs: sr.runs, diverged: sr.diverged, firstDivergedStep: sr.firstDivergedStep };
     for (let k = 1; k <= order; k++) {
       rec[`order${k}`] = pr.polynomial[k].value;
       rec[`order${k}Se`] = pr.polynomial[k].stderr;
@@ -43,8 +51,10 @@ export function compareMainJob(p: PredictionResult, s: SimulationResult, order: 
   const small = rows.filter((r) => (r.etaT as number) <= etaTMax + 1e-12);
   const inside = small.filter((r) => r.withinInterval === true).length;
   const better = small.filter((r) => r.betterThanOrder1 === true).length;
-  const pass = small.length > 0 && inside === small.length && better === small.length;
+  const partial = partialMark(s);
+  const pass = partial === null && small.length > 0 && inside === small.length && better === small.length;
   const verdict =
+    (partial === null ? "" : `${partial}: `) +
     `order-${order} ${p.quantity} prediction within the 95% interval for ${inside}/${small.length} η with ηT ≤ ${etaTMax}, ` +
     `closer than order 1 for ${better}/${small.length}; over all η: within for ${rows.filter((r) => r.withinInterval === true).length}/${rows.length}`;
   const unresolved = small.filter((r) => r.orderDifferenceResolved === false).length;
@@ -52,6 +62,8 @@ export function compareMainJob(p: PredictionResult, s: SimulationResult, order: 
     unresolved > 0 ? `at ${unresolved}/${small.length} of those η, orders 1 and ${order} differ by less than the combined 95% interval (measurement and prediction; there "closer" is decided by noise)` : "",
     s.controlVariate ? "measured means use zero-mean control variates from each run's training set at θ0 (unbiased; see controlVariates)" : "",
   ].filter((x) => x !== "");
-  return { rows, verdict: notes.length === 0 ? verdict : `${verdict}\nnote: ${notes.join("; ")}`, pass };
+  const diverged = rows.filter((r) => (r.diverged as number) > 0).length;
+  if (diverged > 0) notes.push(`runs diverged at ${diverged}/${rows.length} η (${s.divergenceRule}); they are counted, not averaged in`);
+  return { rows, verdict: notes.length === 0 ? verdict : `${verdict}\nnote: ${notes.join("; ")}`, pass, partial: partial !== null };
 }
 

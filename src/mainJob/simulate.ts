@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { InvalidArgumentError } from "../errors.js";
 import { appendRunLog, openRunLog } from "../harness/checkpoint.js";
+import { withFsErrors } from "../harness/safeFile.js";
 import { controlledValue, firstOrderWeight } from "../harness/controlVariates.js";
 import { drawRun } from "../harness/model.js";
 import { setVariates } from "../harness/populationStats.js";
@@ -45,6 +46,8 @@ export interface SimulationResult {
   readonly runsRequested: number;
   readonly resumedFrom: number;
   readonly interrupted: boolean;
+  /** When a run counts as diverged at an η ({@link DIVERGENCE_RULE}). */
+  readonly divergenceRule: string;
   readonly seconds: number;
 }
 
@@ -55,13 +58,16 @@ export interface SimulateMainJobOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Asked before each chunk of runs; `true` stops (finished runs stay in the checkpoint). */
   readonly shouldStop?: () => boolean;
+  /** Told, in one line, when the checkpoint was repaired or started over. */
+  readonly onNotice?: (line: string) => void;
 }
 
 /**
  * Simulates `c.runs` paired runs (each: a training set of N i.i.d. draws from the data set,
  * trained at every η), appending each finished run to `checkpoint` (JSON lines) so that an
  * interrupted simulation resumes where it stopped. Runs are seeded by their index, so the
- * result does not depend on how often it was interrupted.
+ * result does not depend on how often it was interrupted; exactly runs `0..c.runs−1` are used,
+ * whatever else the checkpoint holds.
  *
  * A setup with batched training ({@link ModelSetup.trainRuns}) trains chunks of
  * {@link simulationChunkSize} runs at once ({@link simulationChunks}); each run of a chunk is
@@ -70,8 +76,8 @@ export interface SimulateMainJobOptions {
 export function simulateMainJob(c: MainJobConfig, setup: ModelSetup, options: SimulateMainJobOptions = {}): SimulationResult {
   if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
   const t0 = performance.now();
-  const state = { done: openRunLog<RunResult[]>(options.checkpoint), interrupted: false };
-  const resumedFrom = state.done.length;
+  const state = { done: openRuns(c, options), interrupted: false };
+  const resumedFrom = state.done.size;
   for (const _ of simulationSteps(c, setup, options, state));
   return summarise(c, setup, state.done, resumedFrom, state.interrupted, t0);
 }
@@ -80,10 +86,39 @@ export function simulateMainJob(c: MainJobConfig, setup: ModelSetup, options: Si
 async function simulateMainJobAsync(c: MainJobConfig, setup: ModelSetup, options: SimulateMainJobOptions): Promise<SimulationResult> {
   if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
   const t0 = performance.now();
-  const state = { done: openRunLog<RunResult[]>(options.checkpoint), interrupted: false };
-  const resumedFrom = state.done.length;
+  const state = { done: openRuns(c, options), interrupted: false };
+  const resumedFrom = state.done.size;
   for (const _ of simulationSteps(c, setup, options, state)) await new Promise((resolve) => setImmediate(resolve));
   return summarise(c, setup, state.done, resumedFrom, state.interrupted, t0);
+}
+
+/** The checkpoint's valid runs below `c.runs` (repaired and reported, see {@link openRunLog}). */
+function openRuns(c: MainJobConfig, options: SimulateMainJobOptions): Map<number, RunResult[]> {
+  return openRunLog<RunResult[]>(options.checkpoint, { validate: runResultsValidator(c), runs: c.runs, onNotice: options.onNotice });
+}
+
+/**
+ * Whether a stored value is the results of one run of `c`: one result per η of `c.etas`, in
+ * order, each with finite losses or a non-negative integer divergence step.
+ */
+export function runResultsValidator(c: Pick<MainJobConfig, "etas">): (x: unknown) => x is RunResult[] {
+  const ok = (r: unknown, eta: number): boolean => {
+    if (typeof r !== "object" || r === null) return false;
+    const o = r as Record<string, unknown>;
+    if (o.eta !== eta) return false;
+    if (o.diverged !== undefined) return typeof o.diverged === "number" && Number.isSafeInteger(o.diverged) && o.diverged >= 0;
+    return typeof o.test === "number" && Number.isFinite(o.test) && typeof o.train === "number" && Number.isFinite(o.train);
+  };
+  return (x): x is RunResult[] => Array.isArray(x) && x.length === c.etas.length && x.every((r, i) => ok(r, c.etas[i]));
+}
+
+/**
+ * A run's results as stored: a loss that is not finite (a trainer that did not flag it) counts
+ * as diverged at the last step, so every stored record passes {@link runResultsValidator}.
+ */
+function normalised(c: MainJobConfig, results: RunResult[]): RunResult[] {
+  const T = stepCount(c.schedule);
+  return results.map((r) => (r.diverged === undefined && !(Number.isFinite(r.test) && Number.isFinite(r.train)) ? { eta: r.eta, diverged: T } : r));
 }
 
 /** Trains the remaining runs chunk by chunk, checkpointing each; yields after every chunk. */
@@ -91,18 +126,19 @@ function* simulationSteps(
   c: MainJobConfig,
   setup: ModelSetup,
   options: SimulateMainJobOptions,
-  state: { done: RunResult[][]; interrupted: boolean },
+  state: { done: Map<number, RunResult[]>; interrupted: boolean },
 ): Generator<void> {
-  for (const [from, to] of simulationChunks(state.done.length, c.runs, simulationChunkSize(c, setup))) {
+  for (const [from, to] of missingChunks((r) => state.done.has(r), c.runs, simulationChunkSize(c, setup))) {
     if (options.shouldStop?.() === true) {
       state.interrupted = true;
       return;
     }
     runChunk(c, setup, from, to).forEach((results, i) => {
-      state.done.push(results);
-      appendRunLog(options.checkpoint, from + i, results);
+      const res = normalised(c, results);
+      appendRunLog(options.checkpoint, from + i, res);
+      state.done.set(from + i, res);
     });
-    options.onProgress?.(to, c.runs);
+    options.onProgress?.(state.done.size, c.runs);
     yield;
   }
 }
@@ -136,13 +172,28 @@ export function simulationChunkSize(c: MainJobConfig, setup: ModelSetup): number
  * train together depends neither on the number of workers nor on where most resumptions start.
  */
 export function simulationChunks(start: number, runs: number, size: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let from = start; from < runs; ) {
-    const to = Math.min(runs, (Math.floor(from / size) + 1) * size);
-    out.push([from, to]);
-    from = to;
+  return [...missingChunks((r) => r < start, runs, size)];
+}
+
+/**
+ * The chunks of the runs below `runs` that `have` not been done, lazily (memory stays flat for
+ * any `--runs`): the blocks `[k·size, (k+1)·size)` cut to their missing runs, so a run trains
+ * with the same neighbours whichever runs a checkpoint already holds.
+ */
+export function* missingChunks(have: (run: number) => boolean, runs: number, size: number): Generator<[number, number]> {
+  for (let block = 0; block < runs; block += size) {
+    const end = Math.min(runs, block + size);
+    for (let r = block; r < end; ) {
+      if (have(r)) {
+        r++;
+        continue;
+      }
+      let to = r + 1;
+      while (to < end && !have(to)) to++;
+      yield [r, to];
+      r = to;
+    }
   }
-  return out;
 }
 
 /** Runs `from..to−1` ({@link runOne} each, or one batched call). */
@@ -158,11 +209,12 @@ export function runChunk(c: MainJobConfig, setup: ModelSetup, from: number, to: 
 
 /**
  * {@link simulateMainJob} across worker threads (one per core by default). Results do not
- * depend on the number of workers: run `r` is seeded by `r` alone, the chunks of runs trained
- * together are fixed ({@link simulationChunks}) and handed out whole, and runs are written to
- * the checkpoint in order as soon as they are contiguous. With one worker, or when the compiled
- * worker script is not available (running from TypeScript sources), runs on this thread,
- * yielding to the event loop between chunks so that `shouldStop` (Ctrl-C) takes effect.
+ * depend on the number of workers: run `r` is seeded by `r` alone and the chunks of runs
+ * trained together are fixed ({@link missingChunks}). Chunks are handed out one at a time to
+ * whichever worker is free (so memory does not grow with `--runs`), and each finished run is
+ * appended to the checkpoint at once. With one worker, or when the compiled worker script is
+ * not available (running from TypeScript sources), runs on this thread, yielding to the event
+ * loop between chunks so that `shouldStop` (Ctrl-C) takes effect.
  */
 export async function simulateMainJobParallel(
   c: MainJobConfig,
@@ -174,46 +226,55 @@ export async function simulateMainJobParallel(
   if (workers === 1 || !existsSync(script)) return simulateMainJobAsync(c, setup, options);
   if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
   const t0 = performance.now();
-  const done = openRunLog<RunResult[]>(options.checkpoint);
-  const resumedFrom = done.length;
-  const pending = new Map<number, RunResult[]>();
-  const chunks = simulationChunks(done.length, c.runs, simulationChunkSize(c, setup));
-  if (chunks.length === 0) return summarise(c, setup, done, resumedFrom, false, t0);
-  const shares = Array.from({ length: Math.min(workers, chunks.length) }, (_, w) => chunks.filter((_, i) => i % workers === w));
+  const done = openRuns(c, options);
+  const resumedFrom = done.size;
+  const chunks = missingChunks((r) => done.has(r), c.runs, simulationChunkSize(c, setup));
+  let next = chunks.next();
+  if (next.done === true) return summarise(c, setup, done, resumedFrom, false, t0);
   let interrupted = false;
   await new Promise<void>((resolve, reject) => {
-    let finished = 0;
-    const pool = shares.map((share) => new Worker(script, { workerData: { config: c, chunks: share } }));
+    const pool: Worker[] = [];
+    let idle = 0;
+    let settled = false;
+    const finish = (e?: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(poll);
+      Promise.all(pool.map((w) => w.terminate())).then(() => (e === undefined ? resolve() : reject(e)), reject);
+    };
     const poll = setInterval(() => {
-      if (options.shouldStop?.() === true && !interrupted) {
+      if (options.shouldStop?.() === true) {
         interrupted = true;
-        clearInterval(poll);
-        Promise.all(pool.map((w) => w.terminate())).then(() => resolve(), reject);
+        finish();
       }
     }, 100);
-    for (const w of pool) {
-      w.on("message", (m: { from?: number; results?: RunResult[][]; done?: boolean }) => {
-        if (m.done === true) {
-          if (++finished === pool.length) {
-            clearInterval(poll);
-            resolve();
-          }
-          return;
+    /** Gives `w` the next chunk, or finishes once every worker is idle and none is left. */
+    const feed = (w: Worker) => {
+      if (next.done === true) {
+        if (++idle === pool.length) finish();
+        return;
+      }
+      w.postMessage({ chunk: next.value });
+      next = chunks.next();
+    };
+    for (let k = 0; k < workers; k++) {
+      const w = new Worker(script, { workerData: { config: c } });
+      pool.push(w);
+      w.on("message", (m: { ready?: boolean; from?: number; results?: RunResult[][] }) => {
+        if (settled) return;
+        try {
+          m.results?.forEach((results, i) => {
+            const res = normalised(c, results);
+            appendRunLog(options.checkpoint, m.from! + i, res);
+            done.set(m.from! + i, res);
+          });
+          if (m.results !== undefined) options.onProgress?.(done.size, c.runs);
+          feed(w);
+        } catch (e) {
+          finish(e); // e.g. the disk filled up while appending: one line, workers stopped
         }
-        m.results!.forEach((results, i) => pending.set(m.from! + i, results));
-        while (pending.has(done.length)) {
-          const results = pending.get(done.length)!;
-          pending.delete(done.length);
-          appendRunLog(options.checkpoint, done.length, results);
-          done.push(results);
-        }
-        options.onProgress?.(done.length + pending.size, c.runs);
       });
-      w.on("error", (e) => {
-        clearInterval(poll);
-        void Promise.all(pool.map((x) => x.terminate()));
-        reject(e);
-      });
+      w.on("error", (e) => finish(e));
     }
   });
   return summarise(c, setup, done, resumedFrom, interrupted, t0);
@@ -233,43 +294,67 @@ export async function simulateMainJobParallel(
  * most of the spread over training sets. Costs one pass over the population (losses, or
  * directional derivatives along `G_S`).
  */
-export function controlVariates(c: MainJobConfig, setup: ModelSetup, runs: number, which: "train" | "test" | "trainSlope"): Float64Array {
-  const sets = Array.from({ length: runs }, (_, r) => runSpec(c, setup, r).trainSet);
+export function controlVariates(c: MainJobConfig, setup: ModelSetup, runs: number | readonly number[], which: "train" | "test" | "trainSlope"): Float64Array {
+  const indices = typeof runs === "number" ? Array.from({ length: runs }, (_, r) => r) : runs;
+  const sets = indices.map((r) => runSpec(c, setup, r).trainSet);
   return setVariates(setup, sets, which === "train" ? "loss" : which === "test" ? "test slope" : "train slope");
 }
 
-function summarise(c: MainJobConfig, setup: ModelSetup, done: RunResult[][], resumedFrom: number, interrupted: boolean, t0: number): SimulationResult {
+/**
+ * The divergence rule: a run diverged at η when its trainer flagged non-finite weights, or its
+ * final test or train loss is not finite or above {@link DIVERGENCE_FACTOR} times
+ * `max(1, L0)`, `L0` the test sample's loss at θ0. Such runs are counted per η (with the
+ * earliest step known: the trainer's, else the last step T) and never averaged in.
+ */
+export const DIVERGENCE_FACTOR = 100;
+
+/** The text of the divergence rule, for outputs. */
+export const DIVERGENCE_RULE = `non-finite weights or loss, or a final loss above ${DIVERGENCE_FACTOR}·max(1, loss at θ0)`;
+
+/** The loss bound of {@link DIVERGENCE_FACTOR} for a setup: from the test sample's mean loss at θ0. */
+export function divergenceBound(setup: Pick<ModelSetup, "oracle" | "theta0" | "testSet">): number {
+  let sum = 0;
+  for (const x of setup.testSet) sum += setup.oracle.directionalDerivative(setup.theta0, x, []);
+  const l0 = sum / setup.testSet.length;
+  return DIVERGENCE_FACTOR * (Number.isFinite(l0) ? Math.max(1, Math.abs(l0)) : 1);
+}
+
+function summarise(c: MainJobConfig, setup: ModelSetup, done: Map<number, RunResult[]>, resumedFrom: number, interrupted: boolean, t0: number): SimulationResult {
   const T = stepCount(c.schedule);
   const W = firstOrderWeight(c.schedule);
-  const none = done.length === 0;
-  const offsets = c.loss === "test" || none ? null : controlVariates(c, setup, done.length, "train");
-  const trainSlope = offsets === null ? null : controlVariates(c, setup, done.length, "trainSlope");
-  const slopes = c.loss === "train" || none ? null : controlVariates(c, setup, done.length, "test");
+  const runIds = [...done.keys()].filter((r) => r < c.runs).sort((a, b) => a - b);
+  const none = runIds.length === 0;
+  const bound = none ? Infinity : divergenceBound(setup);
+  const offsets = c.loss === "test" || none ? null : controlVariates(c, setup, runIds, "train");
+  const trainSlope = offsets === null ? null : controlVariates(c, setup, runIds, "trainSlope");
+  const slopes = c.loss === "train" || none ? null : controlVariates(c, setup, runIds, "test");
   const rows = c.etas.map((eta, i): SimulationRow => {
     const vals: number[] = [];
     let diverged = 0;
     let firstStep = Infinity;
-    for (const [r, run] of done.entries()) {
-      const res = run[i];
-      if (res.diverged !== undefined) {
+    for (const [k, r] of runIds.entries()) {
+      const res = done.get(r)![i];
+      const step = res.diverged ?? (Number.isFinite(res.test) && Number.isFinite(res.train) && Math.abs(res.test) <= bound && Math.abs(res.train) <= bound ? undefined : T);
+      if (step !== undefined) {
         diverged++;
-        firstStep = Math.min(firstStep, res.diverged);
+        firstStep = Math.min(firstStep, step);
         continue;
       }
-      const v = controlledValue(res, c.loss, eta * W, { trainOffset: offsets?.[r] ?? 0, testSlope: slopes?.[r] ?? 0, trainSlope: () => trainSlope?.[r] ?? 0 });
+      const v = controlledValue(res, c.loss, eta * W, { trainOffset: offsets?.[k] ?? 0, testSlope: slopes?.[k] ?? 0, trainSlope: () => trainSlope?.[k] ?? 0 });
       if (v !== null) vals.push(v);
     }
-    const m = meanInterval(vals);
+    const m = vals.length === 0 ? { mean: NaN, ci95: NaN, runs: 0 } : meanInterval(vals);
     return { eta, etaT: eta * T, mean: m.mean, ci95: m.ci95, runs: m.runs, diverged, firstDivergedStep: Number.isFinite(firstStep) ? firstStep : -1 };
   });
   return {
     quantity: c.loss,
     controlVariate: offsets !== null || slopes !== null,
     rows,
-    runsDone: done.length,
+    runsDone: runIds.length,
     runsRequested: c.runs,
     resumedFrom,
     interrupted,
+    divergenceRule: DIVERGENCE_RULE,
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -277,7 +362,7 @@ function summarise(c: MainJobConfig, setup: ModelSetup, done: RunResult[][], res
 /** Ensures the output folder and returns the checkpoint path for this config. */
 export function checkpointPath(outDir: string, c: MainJobConfig): string {
   const dir = join(outDir, "checkpoints");
-  mkdirSync(dir, { recursive: true });
+  withFsErrors(dir, () => mkdirSync(dir, { recursive: true }));
   return join(dir, `simulate-${simulationKey(c)}.jsonl`);
 }
 

@@ -10,12 +10,15 @@ import { setupForConfig } from "./optimizerSetup.js";
 
 interface Job {
   readonly config: MainJobConfig;
-  /** `[from, to)` run ranges, each trained as one chunk (`simulationChunks`). */
-  readonly chunks: readonly (readonly [number, number])[];
 }
 
 const job = workerData as Job;
 if (job.config.model !== "logistic") await initNumerics();
 const setup = setupForConfig(job.config);
-for (const [from, to] of job.chunks) parentPort!.postMessage({ from, results: runChunk(job.config, setup, from, to) });
-parentPort!.postMessage({ done: true });
+// One `[from, to)` chunk per message (`missingChunks`): the main thread hands out the next one
+// when this one is back, so nothing is queued per run and memory is flat in `--runs`.
+parentPort!.on("message", (m: { chunk: readonly [number, number] }) => {
+  const [from, to] = m.chunk;
+  parentPort!.postMessage({ from, results: runChunk(job.config, setup, from, to) });
+});
+parentPort!.postMessage({ ready: true });

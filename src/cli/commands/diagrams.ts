@@ -1,7 +1,7 @@
-import { writeFileSync } from "node:fs";
 import { coefficientTable, crossingKey, type DiagramRecord, makeDiagram, Polynomial, Rational, stepCount, symbolicForm } from "../../index.js";
 import { renderDiagramsSvg } from "../../plot/diagramSvg.js";
 import { UsageError } from "../../index.js";
+import { ensureWritableFile, writeFileAtomic } from "../../harness/safeFile.js";
 import type { Command } from "../command.js";
 import { choiceFlag, type FlagTable, parseFlags } from "../flags.js";
 import { orderFromFlag, scheduleFlags, scheduleFromFlags } from "../scheduleFlags.js";
@@ -26,11 +26,14 @@ export const diagrams: Command = {
     const schedule = scheduleFromFlags(values);
     const order = orderFromFlag(values.order);
     const loss = choiceFlag(values.loss, "--loss", ["test", "train"] as const, "test");
-    const rows = coefficientTable(schedule, order, loss, { includeZero: values.all === true });
-    if (values.svg !== undefined) writeFileSync(values.svg, renderDiagramsSvg(rows));
-    const T = stepCount(schedule);
     if (values.group === true && loss !== "test") throw new UsageError("--group (crossing symmetry) applies to --loss test only");
+    // The --svg path is checked before the (possibly long) computation, and the file is
+    // written only once the command has succeeded (never a file from a failed command).
+    if (values.svg !== undefined) ensureWritableFile(values.svg, "--svg");
+    const rows = coefficientTable(schedule, order, loss, { includeZero: values.all === true });
+    const T = stepCount(schedule);
     const groups = values.group === true ? crossingGroups(rows) : undefined;
+    if (values.svg !== undefined) writeFileAtomic(values.svg, renderDiagramsSvg(rows));
     if (values.json === true) {
       const polynomialVariables = symbolicForm(schedule)?.variables ?? null;
       io.stdout(JSON.stringify({ schedule: describeSchedule(schedule), T, loss, order, polynomialVariables, diagrams: rows, ...(groups ? { groups } : {}) }, null, 2) + "\n");

@@ -19,6 +19,8 @@ import {
 } from "../../mainJob/mainJob.js";
 import { toCsv } from "../../harness/output.js";
 import { comparisonPlotSpec } from "../../mainJob/plot.js";
+import { partialMark } from "../../mainJob/compare.js";
+import { ensureWritableFolder } from "../../harness/safeFile.js";
 import { configOptimizer, OPTIMIZER_NAMES, type OptimizerName, setupForConfig } from "../../mainJob/optimizerSetup.js";
 import { renderSvg, svgToPng } from "../../plot/render.js";
 import { DEFAULT_SUBSTEPS, InvalidArgumentError, optimizerLabel, type Schedule, sgdSchedule, UsageError } from "../../index.js";
@@ -173,12 +175,23 @@ async function runSimulation(config: MainJobConfig, io: CommandIO, setup: Return
       checkpoint: checkpointPath(outDir, config),
       onProgress: (d, t) => bar.update(d, t),
       shouldStop: stop.stopped,
+      onNotice: (line) => io.stderr(`${line}\n`),
       workers,
     });
   } finally {
     bar.stop();
     stop.dispose();
   }
+}
+
+/** A measured mean and its interval, or a dash where no run was averaged (all diverged). */
+function measuredCell(mean: number, ci95: number): string {
+  return Number.isFinite(mean) ? `${mean.toFixed(6)} ± ${Number.isFinite(ci95) ? ci95.toPrecision(2) : "—"}` : "— ± —";
+}
+
+/** Diverged runs at one η, with the earliest step (divergence rule: `SimulationResult.divergenceRule`). */
+function divergedCell(diverged: number, firstStep: number): string {
+  return diverged > 0 ? `${diverged} (first at step ${firstStep})` : "0";
 }
 
 /**
@@ -251,18 +264,19 @@ export const simulate: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, SIMULATE_FLAGS);
     const { config, json, outDir, workers } = configFromFlags(values, "simulate");
+    ensureWritableFolder(outDir);
     const setup = await setupWithMessage(config, io);
     const s = await runSimulation(config, io, setup, outDir, workers);
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), simulation: s }, null, 2) + "\n");
     else {
       io.stdout(
         titleLine(
-          `${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
+          `${s.interrupted ? `${partialMark(s) ?? "PARTIAL"}: ` : ""}${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
             `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s`,
         ) +
           formatTable(
             ["η", "ηT", "mean", "95% CI", "runs", "diverged"],
-            s.rows.map((r) => [String(r.eta), r.etaT.toPrecision(3), r.mean.toFixed(6), `± ${r.ci95.toPrecision(2)}`, String(r.runs), r.diverged > 0 ? `${r.diverged} (first at step ${r.firstDivergedStep})` : "0"]),
+            s.rows.map((r) => [String(r.eta), r.etaT.toPrecision(3), Number.isFinite(r.mean) ? r.mean.toFixed(6) : "—", Number.isFinite(r.ci95) ? `± ${r.ci95.toPrecision(2)}` : "—", String(r.runs), divergedCell(r.diverged, r.firstDivergedStep)]),
           ),
       );
     }
@@ -282,33 +296,40 @@ export const compare: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, COMPARE_FLAGS);
     const { config, json, outDir, workers } = configFromFlags(values, "compare");
+    const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
+    ensureWritableFolder(dir); // before minutes of prediction, not after
     const setup = await setupWithMessage(config, io);
     const p = runPrediction(config, io, setup);
     const s = await runSimulation(config, io, setup, outDir, workers);
+    if (s.runsDone === 0) {
+      io.stderr(`interrupted before any run finished: nothing written; rerun the same command to start\n`);
+      return 130;
+    }
     const cmp = compareMainJob(p, s, config.order);
-    const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
-    const title = `${config.data} ${config.model}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
+    const partial = partialMark(s);
+    const title = `${partial === null ? "" : `${partial} — `}${config.data} ${config.model}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
     const svg = await renderSvg(comparisonPlotSpec(p, s, config.order, title));
     writeOutput(join(dir, "plot.svg"), svg);
     writeOutput(join(dir, "plot.png"), svgToPng(svg));
     writeOutput(join(dir, "comparison.json"), JSON.stringify({ config, prediction: p, simulation: s, comparison: cmp }, null, 2));
     writeOutput(join(dir, "comparison.csv"), toCsv(cmp.rows));
     writeOutput(join(dir, "verdict.txt"), cmp.verdict + "\n");
-    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds }, null, 2) + "\n");
+    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, partial: cmp.partial, runsDone: s.runsDone, runsRequested: s.runsRequested, divergenceRule: s.divergenceRule, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds }, null, 2) + "\n");
     else {
       io.stdout(
         titleLine(title) +
           titleLine(`prediction: ${p.seconds.toFixed(1)} s for the whole η grid; simulation: ${s.runsDone} paired runs in ${s.seconds.toFixed(1)} s`) +
           formatTable(
-            ["η", "ηT", `order ${config.order} (± se)`, "order 1", "measured (95% CI)", "within", "runs"],
+            ["η", "ηT", `order ${config.order} (± se)`, "order 1", "measured (95% CI)", "within", "runs", "diverged"],
             cmp.rows.map((r) => [
               String(r.eta),
               (r.etaT as number).toPrecision(3),
               `${(r[`order${config.order}`] as number).toFixed(6)} ± ${(r[`order${config.order}Se`] as number).toPrecision(2)}`,
               (r.order1 as number).toFixed(6),
-              `${(r.measured as number).toFixed(6)} ± ${(r.measuredCi95 as number).toPrecision(2)}`,
+              measuredCell(r.measured as number, r.measuredCi95 as number),
               r.withinInterval === true ? "yes" : "no",
               String(r.runs),
+              divergedCell(r.diverged as number, r.firstDivergedStep as number),
             ]),
           ) +
           `verdict: ${cmp.verdict}\nwrote ${dir}/ (plot.svg, plot.png, comparison.csv, comparison.json, verdict.txt)\n`,

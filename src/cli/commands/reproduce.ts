@@ -5,6 +5,7 @@ import { UsageError } from "../../index.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../../harness/experiment.js";
 import { reportHtml, writeExperimentOutputs, type WrittenExperiment } from "../../harness/output.js";
 import { labelSelected } from "../../harness/model.js";
+import { ensureWritableFolder } from "../../harness/safeFile.js";
 import { EXPERIMENTS } from "../../figures/registry.js";
 import type { Command, CommandIO } from "../command.js";
 import { type FlagTable, intFlag, parseFlags } from "../flags.js";
@@ -95,7 +96,7 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
     if (selected.length === 0) throw new UsageError(`--models ${JSON.stringify(models.join(","))} matches no model of any experiment${quick ? " (--quick)" : ""} (reproduce --list${quick ? " --quick" : ""} shows the labels)`);
   }
   const outDir = resolve(out);
-  mkdirSync(outDir, { recursive: true });
+  ensureWritableFolder(outDir); // a file, a device or a read-only folder: one line, before any work
 
   let stopRequested = false;
   const onSigint = () => {
