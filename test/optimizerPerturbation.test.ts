@@ -1,5 +1,5 @@
 /**
- * applications.md §B and §E in exact arithmetic: direct perturbation of the GDC and
+ * docs/theory.md#batch-size-and-gdc, #momentum-and-hessian-update in exact arithmetic: direct perturbation of the GDC and
  * Hessian-preconditioned update rules (truncated series in η, exact averages over every
  * training set) on random polynomial landscapes.
  */
@@ -30,7 +30,7 @@ describe("the rule oracle agrees with the project's direct-perturbation oracle",
   });
 });
 
-describe("GDC (applications.md §B): GD on l + β·trĈ, β = η(N−1)/(4N), matches SGD through η²", () => {
+describe("GDC (docs/theory.md#batch-size-and-gdc): GD on l + β·trĈ, β = η(N−1)/(4N), matches SGD through η²", () => {
   for (const [N, M] of [
     [2, 3],
     [4, 2],
@@ -64,7 +64,7 @@ describe("GDC (applications.md §B): GD on l + β·trĈ, β = η(N−1)/(4N), ma
   });
 });
 
-describe("Hessian-preconditioned update (applications.md §E): θ ← θ − (η⁻¹ + λH_t)⁻¹ g_t", () => {
+describe("Hessian-preconditioned update (docs/theory.md#momentum-and-hessian-update): θ ← θ − (η⁻¹ + λH_t)⁻¹ g_t", () => {
   test.each([1, 2, 3])("leading effect +λη²T·G·E[H_x g_x] = λη²T(GHG + ½G·∇trC), T = N = %i", (T) => {
     const sgd = ruleTestLossSeries(L, T, T, 2, sgdRule);
     for (const lambda of [R(1), R(-3, 2), R(5, 7)]) {

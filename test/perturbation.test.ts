@@ -1,5 +1,5 @@
 /**
- * The built-in verification of theory.md §6: the diagram sum Σ_D coefficient(D)·value(D),
+ * The built-in verification of docs/theory.md#verification: the diagram sum Σ_D coefficient(D)·value(D),
  * in exact rationals, equals direct perturbation of the update rule with truncated power
  * series in η, averaged exactly over every training set (and every shuffle), on random
  * polynomial landscapes with a finite population — for every schedule, test and train.
@@ -63,7 +63,7 @@ describe("diagram sum = direct perturbation (exact rationals)", () => {
     const l = randomPolynomialLandscape({ dim: 2, populationSize: 2, maxDegree: 4, termsPerDatum: 4, seed: SEED });
     const direct = perturbationSeriesExact(l, sgdSchedule(2, { epochs: 2 }), 3, "test");
     const wrong = diagramSeries(l, sgdSchedule(2, { epochs: 2, shuffle: true }), 3, "test");
-    expect(wrong.map(String)).toEqual(direct.map(String)); // shuffling is invisible through η³ (applications.md §C)
+    expect(wrong.map(String)).toEqual(direct.map(String)); // shuffling is invisible through η³ (docs/theory.md#epochs-and-shuffling)
     const wrong4 = diagramSeries(l, sgdSchedule(2, { epochs: 2, shuffle: true }), 4, "test");
     const direct4 = perturbationSeriesExact(l, sgdSchedule(2, { epochs: 2 }), 4, "test");
     expect(wrong4.map(String)).not.toEqual(direct4.map(String)); // …and visible at η⁴

@@ -146,7 +146,7 @@ const C = (T: number, k: number) => {
   return r;
 };
 
-describe("closed forms (theory.md §4, applications.md §B–C)", () => {
+describe("closed forms (docs/theory.md#closed-forms, docs/theory.md#batch-size-and-gdc, #epochs-and-shuffling)", () => {
   test("vanilla SGD test loss through order 3, T = 1..7", () => {
     for (let T = 1; T <= 7; T++) {
       const rows = coefficientTable(sgdSchedule(T), 3, "test");
@@ -182,7 +182,7 @@ describe("closed forms (theory.md §4, applications.md §B–C)", () => {
     expect(histories(["(.(A)(A)(A))"], 1).mul(R(6))).toEqual(R(1));
   });
 
-  test("batch/epoch formula at order 2 (applications.md §B), several N, B, M", () => {
+  test("batch/epoch formula at order 2 (docs/theory.md#batch-size-and-gdc), several N, B, M", () => {
     for (const [n, B, M] of [
       [4, 1, 1],
       [4, 2, 1],
@@ -207,7 +207,7 @@ describe("closed forms (theory.md §4, applications.md §B–C)", () => {
     }
   });
 
-  test("GD minus SGD at equal steps: (M(N−1)/4)·G·∇trC (applications.md §B)", () => {
+  test("GD minus SGD at equal steps: (M(N−1)/4)·G·∇trC (docs/theory.md#batch-size-and-gdc)", () => {
     for (const [N, M] of [
       [3, 1],
       [4, 2],

@@ -12,7 +12,7 @@ export type LossKind = "test" | "train";
 
 /**
  * The exact coefficient of a diagram for a schedule: the number `c` such that the diagram
- * contributes `c · η^d · value(D)` to `E[s(θ_T)]` (theory.md §2–3), where `value(D)` is the
+ * contributes `c · η^d · value(D)` to `E[s(θ_T)]` (docs/theory.md#expansion-rule, #diagrams), where `value(D)` is the
  * expected contraction with tied nodes on one datum and untied nodes on independent data.
  *
  * `c = (−1)^d / |Aut(D)| · Σ_embeddings Π_nodes (1/|b_t|)·(edge weight) · (root weight)`;
@@ -78,7 +78,7 @@ export function familyParameters(s: Schedule): { N: number; B: number; E: number
 
 /**
  * Edge weight from a node at step `s` to its parent at step `t`: `r_s · w(t − s)` with
- * heavy-ball weights `w(Δ) = (1 − β^Δ)/(1 − β) = Σ_{j<Δ} β^j` (applications.md §E).
+ * heavy-ball weights `w(Δ) = (1 − β^Δ)/(1 − β) = Σ_{j<Δ} β^j` (docs/theory.md#momentum-and-hessian-update).
  */
 export function edgeWeightOf(s: Schedule): (from: number, to: number) => Rational {
   const T = stepCount(s);

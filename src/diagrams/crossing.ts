@@ -2,7 +2,7 @@ import { canonicalize } from "./canonical.js";
 import { childrenOf, type Diagram, makeDiagram } from "./diagram.js";
 
 /**
- * Crossing-symmetry class of a test-loss diagram (theory.md §3): for the test loss on
+ * Crossing-symmetry class of a test-loss diagram (docs/theory.md#diagrams): for the test loss on
  * i.i.d. data the root's tensor `∇^k l` has the same law as an untied training node's
  * `∇^{k+1} l` with one slot facing its parent, so diagrams that differ only in which untied
  * node is the root have equal values. The class key is the smallest canonical key over all

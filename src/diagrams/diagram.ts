@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../errors.js";
 
 /**
- * A diagram of the space-time expansion (theory.md §3): a rooted tree on nodes `0..d`
+ * A diagram of the space-time expansion (docs/theory.md#diagrams): a rooted tree on nodes `0..d`
  * (node 0 is the root, the measured function) plus a partition of the nodes into *ties*
  * (nodes evaluated on the same datum).
  *

@@ -1,5 +1,5 @@
 /**
- * Embeddings of a diagram into the space-time grid of a concrete schedule (theory.md §3),
+ * Embeddings of a diagram into the space-time grid of a concrete schedule (docs/theory.md#diagrams),
  * enumerated one by one — for pictures and as an independent check of the engine's counts.
  *
  * An embedding maps every non-root node to a cell (step `t`, training index `n ∈ b_t`) with

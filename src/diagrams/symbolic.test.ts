@@ -28,7 +28,7 @@ describe("symbolic coefficients", () => {
     });
   }
 
-  test("vanilla SGD order 3 as polynomials in T (theory.md §4)", () => {
+  test("vanilla SGD order 3 as polynomials in T (docs/theory.md#closed-forms)", () => {
     const s = sgdSchedule(10);
     const T = Polynomial.variable("T");
     const C = (k: number) => {

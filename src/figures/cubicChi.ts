@@ -1,5 +1,5 @@
 /**
- * Figure 5, non-Gaussian noise (applications.md §I): on `l_x(w) = w³ − w(x² − 1)` only the
+ * Figure 5, non-Gaussian noise (docs/theory.md#cubic-chi): on `l_x(w) = w³ − w(x² − 1)` only the
  * skewness diagram survives at order 3, `E l(w_T) = 8Tη³ + O(η⁵)`, while any Gaussian-noise
  * approximation predicts 0. The engine's exact series to order 7–9 closes the gap at larger
  * `η`, and the growth of its coefficients gives the radius of the η-series, beyond which the
@@ -134,7 +134,7 @@ export function makeCubicChiExperiment(sizes: { quick: CubicChiSizes; full: Cubi
   return {
     id: "cubic-chi",
     title: "Non-Gaussian noise: measured loss vs the skewness diagram 8Tη³, the Gaussian approximation 0, and the engine's higher orders",
-    figure: "figures 3 and 5 (applications.md §I)",
+    figure: "figures 3 and 5 (docs/theory.md#cubic-chi)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const S = ctx.quick ? sizes.quick : sizes.full;
       const cp = Checkpoint.open(ctx.outDir, { experiment: "cubic-chi", version: 1, seed: ctx.seed, sizes: S });

@@ -1,5 +1,5 @@
 /**
- * Figures 8 and 9 (applications.md §C): `E` epochs at `η/E` vs one epoch at `η` on the same
+ * Figures 8 and 9 (docs/theory.md#epochs-and-shuffling): `E` epochs at `η/E` vs one epoch at `η` on the same
  * `N = 10` Fashion-MNIST points (same `ηT`), measured as paired differences against the
  * engine's prediction — whose order-η² part is the corrected
  * `(N(E−1)/(2E))·η²·[GHG + ½G·∇trC]` (the GHG discretization term is real); the GD limit
@@ -150,7 +150,7 @@ async function compute(ctx: ExperimentContext, S: EpochSizes): Promise<Shared | 
   return { label: model.label, runs, layout, predicted, predictedShuffle, tiedChain, probe };
 }
 
-/** `(N(E−1)/(2E))·η²·G·E[H_x g_x]`, the corrected order-η² closed form of applications.md §C. */
+/** `(N(E−1)/(2E))·η²·G·E[H_x g_x]`, the corrected order-η² closed form of docs/theory.md#epochs-and-shuffling. */
 function closedForm(N: number, E: number, eta: number, tied: number): number {
   return ((N * (E - 1)) / (2 * E)) * eta * eta * tied;
 }
@@ -160,7 +160,7 @@ export function makeEpochsExperiment(sizes: { quick: EpochSizes; full: EpochSize
     id: "epochs",
     modelLabels: (quick) => [modelLabel(sizes[quick ? "quick" : "full"].model)],
     title: "E epochs at η/E vs one epoch at η (N = 10, Fashion logistic): measured paired differences vs the engine's prediction",
-    figure: "figure 8 (applications.md §C)",
+    figure: "figure 8 (docs/theory.md#epochs-and-shuffling)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const t0 = performance.now();
       const S = ctx.quick ? sizes.quick : sizes.full;
@@ -239,7 +239,7 @@ export function makeShufflingExperiment(sizes: { quick: EpochSizes; full: EpochS
     id: "shuffling",
     modelLabels: (quick) => [modelLabel(sizes[quick ? "quick" : "full"].model)],
     title: "Inter-epoch shuffling: shuffled minus unshuffled multi-epoch SGD, measured vs the engine (zero through η³)",
-    figure: "figure 9 (applications.md §C)",
+    figure: "figure 9 (docs/theory.md#epochs-and-shuffling)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const t0 = performance.now();
       const S = ctx.quick ? sizes.quick : sizes.full;

@@ -1,6 +1,6 @@
 /**
  * Figure 11, ODE vs SDE vs SGD on the Gaussian-fit ("distinguishing") landscape
- * (applications.md §F, §J): at `h = 0`, `SGD − SDE = −η³T/48 + O(η⁴)` — discretization (`+T/16`)
+ * (docs/theory.md#continuous-time, #gauss-fit): at `h = 0`, `SGD − SDE = −η³T/48 + O(η⁴)` — discretization (`+T/16`)
  * and skewness (`−T/12`) oppose without cancelling. Also the radius of the η-series from the
  * engine's exact coefficients, against SGD beyond it.
  *
@@ -281,7 +281,7 @@ export function makeGaussFitExperiment(sizes: { quick: GaussFitSizes; full: Gaus
   return {
     id: "gauss-fit",
     title: "ODE vs SDE vs SGD on the Gaussian fit: SGD − SDE = −η³T/48 (discretization and skewness oppose); the η-series' radius",
-    figure: "figures 3 and 11 (applications.md §F, §J)",
+    figure: "figures 3 and 11 (docs/theory.md#continuous-time, #gauss-fit)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const S = ctx.quick ? sizes.quick : sizes.full;
       const cp = Checkpoint.open(ctx.outDir, { experiment: "gauss-fit", version: 1, seed: ctx.seed, sizes: S });

@@ -1,5 +1,5 @@
 /**
- * Figure 6, GDC batch matching (applications.md §B): GD on `l + β·trĈ` with
+ * Figure 6, GDC batch matching (docs/theory.md#batch-size-and-gdc): GD on `l + β·trĈ` with
  * `β = η(N−1)/(4N)` behaves like SGD. SGD (one point per step), GD and GDC on `N = 10`
  * points for `T = 10` steps, η from 0.0025 to 0.1: (a) one init, (b) several inits,
  * (c) a β scan, (d) GD−SGD vs GDC−SGD over ≥ 8 (model, data, init) combinations on equal
@@ -381,7 +381,7 @@ export function makeGdcExperiment(sizes: { quick: GdcSizes; full: GdcSizes } = G
   return {
     id: "gdc",
     title: "GDC batch matching: GD on l + β·trĈ, β = η(N−1)/(4N), behaves like SGD (GDC−SGD ≪ GD−SGD)",
-    figure: "figure 6 (applications.md §B)",
+    figure: "figure 6 (docs/theory.md#batch-size-and-gdc)",
     modelLabels: (quick) => {
       const S = quick ? sizes.quick : sizes.full;
       return [S.main, ...S.combos, ...(S.optionalRuns >= 2 ? S.optionalCombos : [])].map(modelLabel);

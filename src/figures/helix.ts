@@ -1,5 +1,5 @@
 /**
- * Figure 12, the thermodynamic engine (applications.md §H): SGD on the helix drifts along a
+ * Figure 12, the thermodynamic engine (docs/theory.md#thermodynamic-engine): SGD on the helix drifts along a
  * valley of global minima at the rate the resummed entropic force predicts from the
  * landscape's measured moments; it goes round the valley made circular and climbs a tilted one.
  *
@@ -91,7 +91,7 @@ function merge(chunks: readonly Chunk[]): { times: number[]; z: { mean: number; 
 
 /**
  * The resummed first-order drift `E[θ_T − θ0] = −η W_T(ηH) G` (the untied chains of
- * applications.md §A summed; `W_T = P_T` continuous, `D_T` discrete), exact for the linear
+ * docs/theory.md#resummation summed; `W_T = P_T` continuous, `D_T` discrete), exact for the linear
  * part of the dynamics; along a flat direction it is `−ηT G`.
  */
 export function firstOrderDrift(G: ArrayLike<number>, H: ArrayLike<number>, eta: number, T: number, propagator: PropagatorKind = "continuous"): Float64Array {
@@ -243,7 +243,7 @@ export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes
   return {
     id: "helix",
     title: "Thermodynamic engine: SGD drifts along, circulates around and climbs a valley of minima",
-    figure: "figure 12 (applications.md §H)",
+    figure: "figure 12 (docs/theory.md#thermodynamic-engine)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const S = ctx.quick ? sizes.quick : sizes.full;
       const cp = Checkpoint.open(ctx.outDir, { experiment: "helix", version: 1, seed: ctx.seed, sizes: S });

@@ -1,9 +1,9 @@
 /**
- * Figure 14 (applications.md §G): learning curves beyond the radius of the η-series. For
+ * Figure 14 (docs/theory.md#autonomous-ode-fits): learning curves beyond the radius of the η-series. For
  * vanilla SGD with `T = N` up to 1000, the measured test loss vs η against the Taylor
  * polynomials of degree 1–3 and the autonomous-ODE fits of degree 1–3 built from the same
  * coefficients (measured at initialisation), and the order-3 polynomial with its untied chains
- * summed to all orders (applications.md §A).
+ * summed to all orders (docs/theory.md#resummation).
  *
  * @module
  */
@@ -170,7 +170,7 @@ export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: L
   return {
     id: "long-curves",
     title: "Long learning curves (T up to 1000): measured test loss vs η against polynomial and autonomous-ODE fits of degree 1–3 (and the resummed order 3)",
-    figure: "figure 14 (applications.md §G)",
+    figure: "figure 14 (docs/theory.md#autonomous-ode-fits)",
     modelLabels: (quick) => sizes[quick ? "quick" : "full"].models.map(modelLabel),
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const t0 = performance.now();

@@ -38,7 +38,7 @@ export interface LossVsEtaSizes {
   readonly batch: number;
   readonly replicates?: number;
   readonly testSize: number;
-  /** Sizes of the untied-chain resummation (applications.md §A). */
+  /** Sizes of the untied-chain resummation (docs/theory.md#resummation). */
   readonly chains: { readonly gradBatch: number; readonly hessBatch: number; readonly steps: number };
 }
 
@@ -267,7 +267,7 @@ function makeExperiment(kind: "test" | "gap", sizes: { quick: LossVsEtaSizes; fu
                 { name: isTest ? "test-vs-eta-residual" : "gap-vs-eta-residual", spec: grid(`${isTest ? "Test loss" : "Gap"} minus the order-1 prediction: the higher orders`, residualPanels, 3) },
               ],
         verdict,
-        // experiments.md's reference: order 3 (test) agrees through ηT ≈ 1, order 2 (gap) through ηT ≈ 0.5–1.
+        // the docs/theory.md#experiments reference: order 3 (test) agrees through ηT ≈ 1, order 2 (gap) through ηT ≈ 0.5–1.
         // 95% tests per model curve: allow one chance miss (or 10% of the curves).
         pass: data.partial ? null : b.n > 0 && curveMiss.length <= Math.max(1, Math.floor(0.1 * data.combos.length)),
         partial: data.partial,

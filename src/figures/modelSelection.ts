@@ -1,5 +1,5 @@
 /**
- * Figure 10, myopic model selection (applications.md §D): for each candidate model
+ * Figure 10, myopic model selection (docs/theory.md#overfitting-and-model-selection): for each candidate model
  * (architecture = input resolution of a logistic classifier, init, and — when available —
  * other architectures), measure the diagram values at initialisation, predict the test loss
  * after the planned training (10 epochs of SGD on 100 points; order 3 + autonomous-ODE fit),
@@ -228,7 +228,7 @@ export function makeModelSelectionExperiment(sizes: { quick: ModelSelectionSizes
   return {
     id: "model-selection",
     title: "Myopic model selection: rank models by the predicted test loss from statistics at init vs the rank after training",
-    figure: "figure 10 (applications.md §D)",
+    figure: "figure 10 (docs/theory.md#overfitting-and-model-selection)",
     modelLabels: (quick) => [...sizes[quick ? "quick" : "full"].candidates, ...sizes[quick ? "quick" : "full"].optionalCandidates].map(modelLabel),
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const t0 = performance.now();

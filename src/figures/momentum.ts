@@ -1,5 +1,5 @@
 /**
- * Figure 7 (applications.md §E): heavy-ball momentum and the Hessian-preconditioned update on
+ * Figure 7 (docs/theory.md#momentum-and-hessian-update): heavy-ball momentum and the Hessian-preconditioned update on
  * real data. Momentum predictions come from the engine's momentum schedule (edge weights
  * `η·(1−β^Δ)/(1−β)`); the Hessian update `θ ← θ − (η⁻¹ + λH_t)⁻¹g_t` adds a second node type
  * whose leading effect is `+λη²T·G·E[H_x g_x]` (checked against direct perturbation in exact
@@ -70,7 +70,7 @@ export function makeMomentumExperiment(sizes: { quick: MomentumSizes; full: Mome
     id: "momentum",
     modelLabels: (quick) => sizes[quick ? "quick" : "full"].models.map(modelLabel),
     title: "Heavy-ball momentum β ∈ {0, 0.5, 0.9}: measured test loss vs the engine's momentum-schedule predictions",
-    figure: "figure 7, left (applications.md §E)",
+    figure: "figure 7, left (docs/theory.md#momentum-and-hessian-update)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const t0 = performance.now();
       const S = ctx.quick ? sizes.quick : sizes.full;
@@ -221,7 +221,7 @@ export function makeInvHessExperiment(sizes: { quick: InvHessSizes; full: InvHes
     id: "invhess",
     modelLabels: (quick) => [modelLabel(sizes[quick ? "quick" : "full"].model)],
     title: "Hessian-preconditioned update θ ← θ − (η⁻¹ + λH_t)⁻¹g_t: measured vs SGD's series + λη²T·G·E[H_x g_x]",
-    figure: "figure 7, right (applications.md §E)",
+    figure: "figure 7, right (docs/theory.md#momentum-and-hessian-update)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const t0 = performance.now();
       const S = ctx.quick ? sizes.quick : sizes.full;

@@ -1,5 +1,5 @@
 /**
- * Resummation (applications.md §A) on a quadratic with noise: the η-series (polynomial in
+ * Resummation (docs/theory.md#resummation) on a quadratic with noise: the η-series (polynomial in
  * `ηT`) leaves the exact answer near `ηT ≈ 1`, while the resummed forms — propagators on the
  * edges of the chain and noise diagrams — stay right from `ηT = 0.01` to `100`.
  *
@@ -143,7 +143,7 @@ export function makeResummationExperiment(sizes: { quick: ResummationSizes; full
   return {
     id: "resummation",
     title: "Resummation on a noisy quadratic: polynomial vs resummed vs exact across ηT from 0.01 to 100",
-    figure: "applications.md §A (long-time predictions)",
+    figure: "docs/theory.md#resummation (long-time predictions)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const P = ctx.quick ? sizes.quick : sizes.full;
       const cp = Checkpoint.open(ctx.outDir, { experiment: "resummation", version: 1, seed: ctx.seed, sizes: P });

@@ -1,5 +1,5 @@
 /**
- * Figure 1, space-time pictures (theory.md §3): diagrams embedded in the grid of steps ×
+ * Figure 1, space-time pictures (docs/theory.md#diagrams): diagrams embedded in the grid of steps ×
  * training data, generated from the engine's diagrams and an enumeration of embeddings for
  * concrete schedules — one diagram with many embeddings, legal vs illegal embeddings,
  * shuffled vs unshuffled epochs, batches of 2. Every count is checked against the engine's
@@ -190,7 +190,7 @@ export function spacetimeVerdict(checks: readonly Check[]): { verdict: string; p
 export const spacetimeExperiment: Experiment = {
   id: "spacetime",
   title: "Space-time pictures: diagrams embedded in steps × data, generated from the engine and checked against its coefficients",
-  figure: "figure 1 (theory.md §2–3)",
+  figure: "figure 1 (docs/theory.md#expansion-rule, #diagrams)",
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const checks: Check[] = [];
     const sections: SpacetimeSection[] = [];

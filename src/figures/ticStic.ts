@@ -1,5 +1,5 @@
 /**
- * Figure 13, overfitting vs curvature (applications.md §D, §K): GD from the minimum of the test
+ * Figure 13, overfitting vs curvature (docs/theory.md#overfitting-and-model-selection, #mean-estimation): GD from the minimum of the test
  * loss in the mean-estimation family, test loss after a fixed `ηT` across `H ∈ [10⁻⁴, 4]`.
  * Takeuchi's TIC diverges as `H → 0`; its finite-time version STIC stays bounded and matches;
  * sharp and flat minima overfit less than medium ones (peak at `ηTH ≈ 1.2564`). The
@@ -43,7 +43,7 @@ export function makeTicSticExperiment(sizes: { quick: TicSticSizes; full: TicSti
   return {
     id: "tic-stic",
     title: "Overfitting vs curvature: TIC diverges at flat minima, STIC does not; STIC-regularised descent on λ",
-    figure: "figure 13 (applications.md §D, §K)",
+    figure: "figure 13 (docs/theory.md#overfitting-and-model-selection, #mean-estimation)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const P = ctx.quick ? sizes.quick : sizes.full;
       const cp = Checkpoint.open(ctx.outDir, { experiment: "tic-stic", version: 1, seed: ctx.seed, sizes: P });

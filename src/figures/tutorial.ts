@@ -190,7 +190,7 @@ ${table(
   embeddings, halved by the swap: \`T/2\`. This is the only noise term at order 2.
 
 Adding up (both untied diagrams have value \`G·H·G\`):
-\`η²(T(T−1)·G·H·G + (T/2)·M2:H)\` — the second-order term of theory.md §4.
+\`η²(T(T−1)·G·H·G + (T/2)·M2:H)\` — the second-order term of docs/theory.md#closed-forms.
 
 ## 5. Order 3, and a landscape where only one diagram survives
 
@@ -210,10 +210,10 @@ ${table(
   )}
 
 By value: \`C(T,3)·(4·G·H·H·G + 2·J[G,G,G])\` (the chains and \`H[H[g],g]\` are \`G·H·H·G\`),
-\`C(T,2)·((3/2)·J[M2,G] + tr(M2·H·H) + H:K:G)\` and \`(T/6)·J:M3\` — theory.md §4, and the paper's
+\`C(T,2)·((3/2)·J[M2,G] + tr(M2·H·H) + H:K:G)\` and \`(T/6)·J:M3\` — docs/theory.md#closed-forms, and the paper's
 counts "4, 2; 2, 2, 3; 1" (with the \`1/2!\` of two nodes on one step).
 
-**Cubic-chi** (applications.md §I): \`l_x(w) = w³ − w(x² − 1)\`, \`x ~ N(0, 1)\`, \`w0 = 0\`. At 0,
+**Cubic-chi** (docs/theory.md#cubic-chi): \`l_x(w) = w³ − w(x² − 1)\`, \`x ~ N(0, 1)\`, \`w0 = 0\`. At 0,
 \`∂l = 1 − x²\`, \`∂²l = 0\`, \`∂³l = 6\`, so \`G = 0\`, \`H = 0\`, \`J = 6\`, and every diagram with a mean
 gradient or a Hessian vanishes. Exact values of the order-3 diagrams (products of moments of \`x\`):
 

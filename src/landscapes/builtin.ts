@@ -1,6 +1,6 @@
 /**
  * The `Landscape` contract (a loss family plus its data distribution) and the built-in
- * landscapes of applications.md §H–K: `helix`, `cubic-chi`, `gauss-fit`, `mean-estimation`.
+ * landscapes of docs/theory.md#thermodynamic-engine, #cubic-chi, #gauss-fit, #mean-estimation: `helix`, `cubic-chi`, `gauss-fit`, `mean-estimation`.
  *
  * Losses are jax-js functions built with the ops re-exported by `src/numerics`; nothing here
  * imports `@jax-js/jax` directly.
@@ -33,7 +33,7 @@ export interface Sampler {
 
 /**
  * A finite distribution: row `i` of `data` has probability `weights[i]` (`Σ weights = 1`), so
- * every expectation is the weighted sum `E f(x) = Σ_i w_i f(x_i)` (theory.md §5, exact mode).
+ * every expectation is the weighted sum `E f(x) = Σ_i w_i f(x_i)` (docs/theory.md#exact-mode).
  */
 export interface Population {
   readonly kind: "population";
@@ -51,7 +51,7 @@ export interface Population {
 export type DataSource = Sampler | Population;
 
 /**
- * A loss family `l_x(θ)`, `θ ∈ R^P`, with its data distribution `D` (theory.md §1).
+ * A loss family `l_x(θ)`, `θ ∈ R^P`, with its data distribution `D` (docs/theory.md#setting).
  *
  * - `loss(θ, x)` is a jax-js {@link LossFunction}: `θ` has shape `[dim]`, `x` shape
  *   `[dataDim]`, the result is rank 0; it consumes both arguments (see `src/numerics/jax.ts`
@@ -62,7 +62,7 @@ export type DataSource = Sampler | Population;
  * - `quadrature`, when present, is a finite population whose weighted sums reproduce `D`'s
  *   expectations of every polynomial in `x` up to `quadrature.exactDegree` (Gauss–Hermite for
  *   standard normal data). All built-ins are polynomial in `x`, so moments such as `G`, `H`,
- *   `C`, `S`, `J` of theory.md §1 are exact sums over it.
+ *   `C`, `S`, `J` of docs/theory.md#setting are exact sums over it.
  * - `exactTestLoss(θ)`, when present, is `E_{x~D} l_x(θ)` in closed form (the test loss).
  */
 export interface Landscape {
@@ -120,7 +120,7 @@ function requireTheta(theta: ArrayLike<number>, dim: number, where: string): voi
 }
 
 /**
- * Gaussian fit (applications.md §J, the "distinguishing landscape"): fit `N(0, σ²)` to
+ * Gaussian fit (docs/theory.md#gauss-fit, the "distinguishing landscape"): fit `N(0, σ²)` to
  * standard normal data with `h = log σ²`,
  * `l_x(h) = ½(h + x² e^{−h}) − ½`, test loss `(h + e^{−h} − 1)/2`, init `h = 0`.
  *
@@ -152,7 +152,7 @@ export function gaussFit(): Landscape {
 }
 
 /**
- * Non-Gaussian noise (applications.md §I): `l_x(w) = w³ − w(x² − 1)`, `x ~ N(0, 1)`,
+ * Non-Gaussian noise (docs/theory.md#cubic-chi): `l_x(w) = w³ − w(x² − 1)`, `x ~ N(0, 1)`,
  * test loss `w³`, init `w = 0`.
  *
  * At `w = 0`: `G = 0`, `C = 2`, `S = −8`, `H = 0`, `J = 6`; only the skewness diagram survives,
@@ -184,14 +184,14 @@ export function cubicChi(): Landscape {
 /** Options of {@link helix}. */
 export interface HelixOptions {
   /**
-   * Tilt `α` of the added term `α·z` (applications.md §H: with small `α > 0` SGD climbs forever).
+   * Tilt `α` of the added term `α·z` (docs/theory.md#thermodynamic-engine: with small `α > 0` SGD climbs forever).
    * @defaultValue 0
    */
   readonly alpha?: number;
 }
 
 /**
- * The thermodynamic engine (applications.md §H): `θ = (u, v, z)`, `x ~ N(0, 1)`,
+ * The thermodynamic engine (docs/theory.md#thermodynamic-engine): `θ = (u, v, z)`, `x ~ N(0, 1)`,
  * `l_x(θ) = ½[u² + v² + (cos z·u + sin z·v)²] + x·(cos(z−π/4)·u + sin(z−π/4)·v) + α·z`,
  * init `u = v = z = 0`. The valley `u = v = 0` is a line of minima of the mean loss; the noise
  * axis lags the stiff Hessian axis by π/4 and both rotate with `z`.
@@ -255,7 +255,7 @@ export interface MeanEstimationOptions {
 }
 
 /**
- * The mean-estimation family (applications.md §K): 1-D `θ`, `x ~ N(0, 1)`,
+ * The mean-estimation family (docs/theory.md#mean-estimation): 1-D `θ`, `x ~ N(0, 1)`,
  * `l_x(θ) = ½Hθ² + xSθ + ½λθ²`.
  *
  * Moments at `θ`: `G = (H+λ)θ`, Hessian `H+λ`, `C = S²`, `J = 0`, `S_3 = 0` (Gaussian noise).

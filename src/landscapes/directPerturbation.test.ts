@@ -22,7 +22,7 @@ const strs = (xs: readonly Rational[]): string[] => xs.map(String);
 /** dim 2, M = 3, cubic and quartic terms, so that J and M3 are non-trivial. */
 const L = randomPolynomialLandscape({ dim: 2, populationSize: 3, maxDegree: 4, termsPerDatum: 4, seed: 42 });
 
-describe("perturbationSeries vs the closed forms of theory.md §4", () => {
+describe("perturbationSeries vs the closed forms of docs/theory.md#closed-forms", () => {
   test.each([1, 2, 3])("vanilla SGD test loss through η³, T = N = %i", (T) => {
     const s = closedFormScalars(populationMoments(L));
     const m = populationMoments(L);

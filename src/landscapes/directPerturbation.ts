@@ -15,7 +15,7 @@ import {
   seriesScale,
 } from "./truncatedSeries.js";
 
-/** Which function of the final weights is measured (theory.md §1). */
+/** Which function of the final weights is measured (docs/theory.md#setting). */
 export type MeasuredLoss = "test" | "train";
 
 /** Options of {@link perturbationSeries}; every field is optional. */
@@ -35,7 +35,7 @@ const DEFAULT_MAX_RUNS = 200_000;
 const WHERE = "perturbationSeries";
 
 /**
- * Direct perturbation of the update rule (theory.md §6): the coefficients `c_0..c_order`
+ * Direct perturbation of the update rule (docs/theory.md#verification): the coefficients `c_0..c_order`
  * of `E[s(θ_T)] = Σ_k c_k η^k + O(η^{order+1})`, computed without diagrams.
  *
  * The weights are truncated power series in `η`; every step applies the schedule's update
@@ -47,7 +47,7 @@ const WHERE = "perturbationSeries";
  * measured `s` is the test loss `E_{x} l_x(θ_T)` over the population, or the train loss
  * `(1/N) Σ_n l_{x_n}(θ_T)`.
  *
- * Note the sign convention: these are the plain coefficients of `η^k`; theory.md §2 writes
+ * Note the sign convention: these are the plain coefficients of `η^k`; docs/theory.md#expansion-rule writes
  * the same expansion as `Σ_d (−1)^d η^d c_d`.
  *
  * ## Method
@@ -281,7 +281,7 @@ function allPermutations(n: number): number[][] {
 }
 
 /**
- * Builds the batches straight from the schedule's definition (theory.md §1) rather than
+ * Builds the batches straight from the schedule's definition (docs/theory.md#setting) rather than
  * reusing the schedule module's helpers, so that the oracle stays independent.
  */
 function makePlan(s: Schedule): Plan {

@@ -1,5 +1,5 @@
 /**
- * Image classifiers on jax-js (experiments.md "Data and models"): multinomial logistic
+ * Image classifiers on jax-js (docs/theory.md#data-and-models): multinomial logistic
  * regression, a small LeNet and a small tanh MLP, each a per-datum loss `l_i(θ)` over the
  * images of an {@link ImageDataset}, with derivatives of every order by automatic
  * differentiation.
@@ -31,7 +31,7 @@ import { Rng } from "../stats/rng.js";
 import type { ImageDataset } from "./datasets.js";
 import type { DerivativeOracle } from "./derivativeOracle.js";
 
-/** The architectures of experiments.md. */
+/** The architectures of docs/theory.md#experiments. */
 export const IMAGE_MODEL_KINDS = ["logistic", "lenet", "mlp"] as const;
 export type ImageModelKind = (typeof IMAGE_MODEL_KINDS)[number];
 
@@ -524,7 +524,7 @@ type Params = (name: string, scaled?: boolean) => JaxArray;
 type LogitsFunction = (params: Params, pixels: JaxArray) => JaxArray;
 
 /**
- * Builds one of the image classifiers of experiments.md on `data` (see {@link ImageModel}).
+ * Builds one of the image classifiers of docs/theory.md#experiments on `data` (see {@link ImageModel}).
  *
  * @throws InvalidArgumentError for an unknown kind, a data set whose images are not 28×28,
  *   or bad options.

@@ -1,6 +1,6 @@
 /**
  * Loss families. Exact polynomial landscapes on finite populations, and the
- * direct-perturbation oracle that checks the diagram engine on them (theory.md §6).
+ * direct-perturbation oracle that checks the diagram engine on them (docs/theory.md#verification).
  */
 export {
   type Monomial,

@@ -7,7 +7,7 @@ const CLASSES = 10;
 
 /**
  * Multinomial logistic regression on an image data set, in float64 with analytic
- * derivatives of every order (experiments.md "Models"):
+ * derivatives of every order (docs/theory.md#data-and-models):
  * `z = s·W·x̃` with `x̃ = (pixels, 1)`, `s = √(2/(fan_in + fan_out))` (the layer's Xavier
  * scale inside the model, so that θ's entries are standard normal at Xavier init and a
  * scalar η is a natural metric), loss `l = logsumexp(z) − z_y`, zero init.
@@ -35,7 +35,7 @@ export class LogisticModel implements DerivativeOracle<number> {
   }
 
   /**
-   * Seed 0: the zero init of experiments.md. Seed `k ≥ 1`: standard-normal weights from seed
+   * Seed 0: the zero init of docs/theory.md#experiments. Seed `k ≥ 1`: standard-normal weights from seed
    * `k` (the Xavier init of this parameterization, whose scale is inside the model).
    */
   theta0(seed = 0): Float64Array {

@@ -13,7 +13,7 @@ export interface Monomial {
 
 /**
  * An exact polynomial loss family on a finite population with uniform weights
- * (theory.md §1, §6): datum `x` (an index into `population`) has the loss
+ * (docs/theory.md#setting, #verification): datum `x` (an index into `population`) has the loss
  * `l_x(θ) = Σ_{m ∈ population[x]} m.coef · Π_i θ_i^{m.powers[i]}`, and training starts at
  * `theta0`. Every derivative of every order is exact, which makes these landscapes the
  * reference on which the diagram sum is checked against direct perturbation.
@@ -217,7 +217,7 @@ export function gradientAt(datum: readonly Monomial[], theta: readonly Rational[
 
 /**
  * `∇^{k+1} l_x(θ)[v_1, …, v_k, ·]`: the `(k+1)`-th derivative tensor contracted with `k`
- * vectors in its first `k` slots, leaving a vector (theory.md §5: a node with children
+ * vectors in its first `k` slots, leaving a vector (docs/theory.md#estimators: a node with children
  * vectors `v_1..v_k`). With `k = 0` it is the gradient.
  *
  * ## Method
@@ -239,7 +239,7 @@ export function contractDerivative(
 
 /**
  * `∇^k l_x(θ)[v_1, …, v_k]` (a scalar): the `k`-th derivative tensor contracted in every
- * slot (theory.md §5: the root with children vectors `v_1..v_k`). With `k = 0` it is `l_x(θ)`.
+ * slot (docs/theory.md#estimators: the root with children vectors `v_1..v_k`). With `k = 0` it is `l_x(θ)`.
  * @throws InvalidArgumentError when a vector or monomial has the wrong length.
  */
 export function contractDerivativeScalar(

@@ -26,10 +26,10 @@ export interface PredictionRow {
   readonly polynomial: readonly Estimate[];
   /** `|c_k η^k| / |Σ_{j≥1} c_j η^j|` for the last included order (how far from converged). */
   readonly lastTermRatio: number;
-  /** Autonomous-ODE extrapolation (applications.md §G) with a 95% band. */
+  /** Autonomous-ODE extrapolation (docs/theory.md#autonomous-ode-fits) with a 95% band. */
   readonly ode: { value: number; lower: number; upper: number; form: string };
   /**
-   * Resummed prediction (applications.md §A): the order-`order` polynomial with its untied
+   * Resummed prediction (docs/theory.md#resummation): the order-`order` polynomial with its untied
    * chains replaced by their sum to all orders, `−G·H⁻¹(I − (I − ηH)^T)·G` (vanilla SGD, test
    * loss); null where not available.
    */

@@ -49,7 +49,7 @@ function nestJvp(f: (theta: JaxArray) => JaxArray, directions: readonly JaxArray
 /**
  * Builds `(θ, x, v_1..v_k) ↦ ∇^{k+1} l_x(θ)[v_1, …, v_k, ·]`, a vector of shape `[P]`:
  * forward-over-reverse, `k` nested `jvp`s of `grad l_x`, so no `P^k` tensor is ever formed
- * (theory.md §5: a diagram node with children `v_1..v_k`). `k = 0` is the gradient, `k = 1`
+ * (docs/theory.md#estimators: a diagram node with children `v_1..v_k`). `k = 0` is the gradient, `k = 1`
  * a Hessian-vector product.
  *
  * @throws InvalidArgumentError if `k` is not an integer in `[0, MAX_DIRECTIONAL_ORDER]`.
@@ -69,7 +69,7 @@ export function directionalGradientFn(loss: LossFunction, k: number): Directiona
 }
 
 /**
- * Builds `(θ, x, v_1..v_k) ↦ ∇^k l_x(θ)[v_1, …, v_k]`, a scalar (theory.md §5: the root of a
+ * Builds `(θ, x, v_1..v_k) ↦ ∇^k l_x(θ)[v_1, …, v_k]`, a scalar (docs/theory.md#estimators: the root of a
  * diagram), by `k` nested `jvp`s of the loss. `k = 0` is the loss value.
  *
  * @throws InvalidArgumentError if `k` is not an integer in `[0, MAX_DIRECTIONAL_ORDER]`.

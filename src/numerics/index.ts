@@ -42,7 +42,7 @@ export {
 } from "./directional.js";
 export { LossOracle, type LossOracleOptions } from "./oracles.js";
 
-// Landscapes may not import `stats` directly (architecture.md §2), but their samplers need
+// Landscapes may not import `stats` directly (README.md#layout), but their samplers need
 // the seeded generator and the normal quadrature, and moment estimates are `Estimate`s;
 // numerics re-exports them.
 export { MeanAccumulator, type Estimate } from "../stats/estimate.js";

@@ -41,7 +41,7 @@ export interface LossOracleOptions {
 type Kind = "gradient" | "derivative";
 
 /**
- * Derivative oracles for a loss family `l_x(θ)` (theory.md §1, §5), all by automatic
+ * Derivative oracles for a loss family `l_x(θ)` (docs/theory.md#setting, #estimators), all by automatic
  * differentiation with jax-js, never forming a `P^k` tensor:
  *
  * - `∇^k l_x(θ)[v_1..v_k]` (a number): {@link LossOracle.directionalDerivative}; `k = 0` is the loss;

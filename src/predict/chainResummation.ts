@@ -1,5 +1,5 @@
 /**
- * Untied chains of vanilla SGD summed to all orders from HVPs only (applications.md §A), as an
+ * Untied chains of vanilla SGD summed to all orders from HVPs only (docs/theory.md#resummation), as an
  * unbiased estimate with an honest error bar.
  *
  * The untied chains of one epoch of batch-1 SGD (`T` steps, test loss) sum to

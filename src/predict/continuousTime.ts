@@ -1,6 +1,6 @@
 /**
- * ODE and SDE versions of the order-3 closed form of vanilla SGD (theory.md §4,
- * applications.md §F) for one-dimensional landscapes, from exact moments.
+ * ODE and SDE versions of the order-3 closed form of vanilla SGD (docs/theory.md#closed-forms,
+ * docs/theory.md#continuous-time) for one-dimensional landscapes, from exact moments.
  *
  * - SGD: `l − ηT G² + η²(2C(T,2) GHG + (T/2) M2 H) − η³(C(T,3)(4GH²G + 2JG³)
  *   + C(T,2)((3/2)J M2 G + M2 H² + H K G) + (T/6) J M3)`;

@@ -21,7 +21,7 @@ export interface CurvePoint {
   readonly eta: number;
   /** Polynomial predictions of orders 0..order (index k uses c_0..c_k), with standard errors. */
   readonly poly: readonly Estimate[];
-  /** Autonomous-ODE fit of degree `min(3, order)` with a 95% band (applications.md §G). */
+  /** Autonomous-ODE fit of degree `min(3, order)` with a 95% band (docs/theory.md#autonomous-ode-fits). */
   readonly ode: { readonly value: number; readonly lower: number; readonly upper: number };
 }
 

@@ -24,7 +24,7 @@ export interface SeriesSpec {
 }
 
 /**
- * Per-tuple unbiased values of diagrams (theory.md §5): a *tuple* is a set of independent
+ * Per-tuple unbiased values of diagrams (docs/theory.md#estimators): a *tuple* is a set of independent
  * data, one per tie class (and a test datum for a test-loss root), so every diagram's
  * value on a tuple is an unbiased estimate of its expected contraction — distinct classes
  * never share a sample (a U-statistic), and `E[g]·E[g]` is never estimated by `|mean g|²`.

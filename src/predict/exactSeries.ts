@@ -22,7 +22,7 @@ export interface ExactSeriesResult {
 
 /**
  * The η-series of the expected test or train loss after a schedule, on a polynomial
- * landscape with a finite population, in exact rationals (theory.md §5 "exact mode"):
+ * landscape with a finite population, in exact rationals (docs/theory.md#exact-mode):
  * `c_k = Σ_{diagrams of order k} coefficient(D)·value(D)`.
  * @throws InvalidArgumentError unless `0 ≤ order ≤ 6`.
  */

@@ -96,7 +96,7 @@ test("exactDiagramValue equals brute force over all class → datum maps", () =>
 });
 
 /**
- * The expansion rule of theory.md §2 written out by brute force over labeled histories:
+ * The expansion rule of docs/theory.md#expansion-rule written out by brute force over labeled histories:
  * `d` labeled nodes each get a step (weight `1/d!`, which sums to `Π_t 1/d_t!` per count
  * vector), a member of that step's batch (`1/|b_t|`), and a parent at a strictly later step
  * or the root; the train root is an index `n` (`1/N`). Same index ⇒ tied. Then

@@ -13,7 +13,7 @@ import {
 const MAX_ASSIGNMENTS = 1_000_000;
 
 /**
- * The exact expected value of a diagram on a finite population (theory.md §2 step 5, §5),
+ * The exact expected value of a diagram on a finite population (docs/theory.md#expansion-rule (step 5), #estimators),
  * with no factors of `η`: the pure tensor contraction, averaged over the data.
  *
  * Every tie class draws one datum uniformly from the population, classes independently (so

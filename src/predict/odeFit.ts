@@ -1,6 +1,6 @@
 /**
  * Learning curves beyond the radius of the η-series: autonomous-ODE extrapolation of a
- * Taylor polynomial (applications.md §G), with uncertainty bands by resampling.
+ * Taylor polynomial (docs/theory.md#autonomous-ode-fits), with uncertainty bands by resampling.
  *
  * @module
  */
@@ -74,7 +74,7 @@ export interface OdeFit {
 
 /**
  * Fits the autonomous ODE `y' = f(y)` of the given degree whose solution from `y(0) = c0` has
- * the Taylor coefficients `c0, c1, …, c_deg` (applications.md §G, **corrected**: the `c_k` are
+ * the Taylor coefficients `c0, c1, …, c_deg` (docs/theory.md#autonomous-ode-fits, **corrected**: the `c_k` are
  * Taylor coefficients `y^{(k)}(0)/k!`, not derivatives), and returns the solution.
  *
  * - degree 1, `y' = a`: `a = c1`, `y = c0 + c1η`;
@@ -393,7 +393,7 @@ export interface OdeFitUncertainty {
 }
 
 /**
- * Uncertainty band of {@link odeFit} (applications.md §G): draws `samples` coefficient vectors
+ * Uncertainty band of {@link odeFit} (docs/theory.md#autonomous-ode-fits): draws `samples` coefficient vectors
  * `c_k + stderr_k·z_k` (`z_k` independent standard normals from the seeded {@link Rng}), fits
  * each, and reports per `η` the central fit, the mean, and the 2.5%, 50% and 97.5% quantiles.
  *

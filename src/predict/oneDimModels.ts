@@ -1,6 +1,5 @@
 /**
- * Hand-coded one-dimensional versions of the built-in synthetic landscapes (applications.md
- * §I–K): exact derivative polynomials at `θ0` for the engine's series, and float64 gradients
+ * Hand-coded one-dimensional versions of the built-in synthetic landscapes (docs/theory.md#cubic-chi, #gauss-fit, #mean-estimation): exact derivative polynomials at `θ0` for the engine's series, and float64 gradients
  * for fast simulation. Tests check both against the jax-js oracle of the built-in landscapes.
  * Pure (no jax-js), so that the explorer page can bundle them.
  *
@@ -74,7 +73,7 @@ export function quadraticModel(H: Rational, S: Rational, a: Rational): OneDimMod
   };
 }
 
-/** The moments of theory.md §1 at `θ0`, exact. */
+/** The moments of docs/theory.md#setting at `θ0`, exact. */
 export interface OneDimMoments {
   readonly G: Rational;
   readonly H: Rational;

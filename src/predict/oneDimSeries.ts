@@ -7,7 +7,7 @@
  * tie classes: `value(D) = ∂^k s(θ0) · Π_classes E_x[Π_{v ∈ class} ∂^{k_v+1} l_x(θ0)]`, where `k_v`
  * is node `v`'s number of children, `k` the root's, and untied nodes are classes of one. Each
  * class expectation is a moment of `x`, `E[x^{2m}] = (2m − 1)!!`, so every value is an exact
- * rational (theory.md §5, "exact mode").
+ * rational (docs/theory.md#exact-mode).
  *
  * @module
  */

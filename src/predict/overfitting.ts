@@ -1,6 +1,6 @@
 /**
  * Overfitting and generalization gap of gradient descent started at a minimum
- * (applications.md §D: TIC and its finite-time version STIC).
+ * (docs/theory.md#overfitting-and-model-selection: TIC and its finite-time version STIC).
  *
  * @module
  */
@@ -24,7 +24,7 @@ export interface GdOverfittingResult {
 
 /**
  * Overfitting and generalization gap of GD for `T` steps on `N` training points, started at
- * a non-degenerate minimum of the test loss (applications.md §D; `+o(η²)`):
+ * a non-degenerate minimum of the test loss (docs/theory.md#overfitting-and-model-selection; `+o(η²)`):
  *
  * - overfitting `= (1/2N) tr(C (I − e^{−ηTH})² H^{-1}) = (η/2N) Σ_μ C̃_μμ k_μ P_T(k_μ)²`;
  * - gap `= (1/N) tr(C (I − e^{−ηTH}) H^{-1}) = (η/N) Σ_μ C̃_μμ P_T(k_μ)`

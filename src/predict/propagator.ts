@@ -1,6 +1,6 @@
 /**
  * Time sums and integrals of propagators: the scalar weights of resummed diagrams
- * (applications.md §A, §D, §H), continuous and exact-discrete, stable at zero decay.
+ * (docs/theory.md#resummation, #overfitting-and-model-selection, #thermodynamic-engine), continuous and exact-discrete, stable at zero decay.
  *
  * A mode with per-step decay `k` (an eigenvalue of `ηH`) is propagated over `Δ` steps by
  * `(1 − k)^Δ` (exact, discrete) or `e^{−kΔ}` (continuous). Summing such factors over the
@@ -12,7 +12,7 @@
 import { InvalidArgumentError } from "../errors.js";
 
 /**
- * `P_T(s) = ∫_0^T e^{−st} dt = (1 − e^{−Ts})/s`, with `P_T(0) = T` (applications.md §A, §H).
+ * `P_T(s) = ∫_0^T e^{−st} dt = (1 − e^{−Ts})/s`, with `P_T(0) = T` (docs/theory.md#resummation, #thermodynamic-engine).
  *
  * The continuous propagator sum: the resummed weight of one edge whose time is free in
  * `[0, T]`. For `T = ∞`: `1/s` when `s > 0`, `+∞` when `s ≤ 0`.
@@ -40,7 +40,7 @@ export function propagatorIntegral(s: number, T: number): number {
 
 /**
  * `D_T(k) = Σ_{j=0}^{T−1} (1 − k)^j = (1 − (1 − k)^T)/k`, with `D_T(0) = T`: the exact
- * discrete propagator sum (applications.md §A: `H^{-1}(I − (I − ηH)^T) = η·D_T(ηH)`).
+ * discrete propagator sum (docs/theory.md#resummation: `H^{-1}(I − (I − ηH)^T) = η·D_T(ηH)`).
  *
  * For `T = ∞`: `1/k` when `0 < k < 2`, `+∞` when `k ≤ 0`, and NaN when `k ≥ 2` (the partial sums
  * oscillate without a limit).
@@ -96,7 +96,7 @@ export function combinedDecay(...ks: readonly number[]): number {
 
 /**
  * `∫∫_{u, v ≥ 0, u + v ≤ T} e^{−au − bv} du dv = ∫_0^T e^{−a(T−t)} P_t(b) dt = (P_T(a) − P_T(b))/(b − a)`:
- * the continuous weight of two nested propagators (applications.md §H).
+ * the continuous weight of two nested propagators (docs/theory.md#thermodynamic-engine).
  *
  * A quantity created at time `s` decays at rate `b` until time `t > s`, where it is turned into
  * a second quantity that decays at rate `a` until `T` (in §H: the noise covariance `C` of a mode
@@ -133,7 +133,7 @@ export function nestedPropagatorIntegral(a: number, b: number, T: number): numbe
 
 /**
  * `Σ_{t=0}^{T−1} (1 − a)^{T−1−t} D_t(b) = Σ_{i, j ≥ 0, i + j ≤ T−2} (1 − a)^i (1 − b)^j`:
- * the exact discrete version of {@link nestedPropagatorIntegral} (applications.md §H).
+ * the exact discrete version of {@link nestedPropagatorIntegral} (docs/theory.md#thermodynamic-engine).
  *
  * Noise injected at steps `s < t` accumulates with per-step factor `1 − b` (use
  * {@link combinedDecay} for a mode pair) and is converted at step `t` into a quantity that

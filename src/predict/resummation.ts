@@ -1,5 +1,5 @@
 /**
- * Resummed ("renormalized") long-time predictions in float64 (applications.md §A, §H):
+ * Resummed ("renormalized") long-time predictions in float64 (docs/theory.md#resummation, #thermodynamic-engine):
  * families of diagrams summed in closed form in an eigenbasis of `ηH`, so that predictions
  * stay bounded as `ηT` grows where the raw η-series diverges.
  *
@@ -34,7 +34,7 @@ import {
 import { type ResummationOptions, resolvePropagator } from "./propagator.js";
 
 /**
- * The resummed order-1 term of the expected loss (applications.md §A): the untied chains
+ * The resummed order-1 term of the expected loss (docs/theory.md#resummation): the untied chains
  * `G·(I − ηH)^{T−t−1}η·G` summed over `t`,
  *
  * - discrete (exact on a quadratic): `−G·H^{-1}(I − (I − ηH)^T)·G = −η Σ_μ G̃_μ² D_T(k_μ)`;
@@ -73,7 +73,7 @@ export function resummedFirstOrder(
 }
 
 /**
- * The resummed leading noise term of vanilla SGD (applications.md §A):
+ * The resummed leading noise term of vanilla SGD (docs/theory.md#resummation):
  * `½ Σ_{μν} C̃_{μν} P_T(k_μ + k_ν) (ηHη)~_{μν}`.
  *
  * For scalar `η`, `(ηHη)~ = η² diag(h)` is diagonal in the eigenbasis, so the sum is
@@ -118,7 +118,7 @@ export function resummedNoise(
 }
 
 /**
- * The resummed skewness diagram (applications.md §A, **corrected** normalisation):
+ * The resummed skewness diagram (docs/theory.md#resummation, **corrected** normalisation):
  * `−(η³/6) Σ_{μνλ} S̃_{μνλ} J̃_{μνλ} P_T(k_μ + k_ν + k_λ)`, with
  * `P_T(s) = (1 − e^{−Ts})/s` and `k` the eigenvalues of `ηH`.
  *
@@ -172,7 +172,7 @@ export function resummedSkewness(
 }
 
 /**
- * The resummed entropic drift of the weights (applications.md §H, **corrected**):
+ * The resummed entropic drift of the weights (docs/theory.md#thermodynamic-engine, **corrected**):
  * `E[θ_T − θ0]^ξ = −½ η³ Σ_{μο} C̃_{μο} J̃_{μοξ} Q_T(k_ξ; k_μ + k_ο)` in the eigenbasis, returned
  * in the original coordinates, where
  * `Q_T(a; b) = ∫_0^T e^{−a(T−t)} P_t(b) dt = (P_T(a) − P_T(b))/(b − a)`

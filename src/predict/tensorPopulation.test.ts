@@ -10,7 +10,7 @@ describe("diagram values from measured per-datum tensors", () => {
   beforeAll(async () => {
     await initNumerics();
   });
-  test("helix moments at θ = 0 (applications.md §H) and the un-resummed drift η³T(T−1)/4", () => {
+  test("helix moments at θ = 0 (docs/theory.md#thermodynamic-engine) and the un-resummed drift η³T(T−1)/4", () => {
     const pop = measureTensors(helix());
     const m = populationMoments(pop);
     expect(Array.from(m.H)).toBeAllclose([2, 0, 0, 0, 1, 0, 0, 0, 0], { atol: 1e-12 });

@@ -5,7 +5,7 @@
  * For a handful of weights (the helix has `P = 3`) the gradient, Hessian and third-derivative
  * tensors of every population member are cheap to form, and every diagram of order ≤ 3 is a
  * contraction of them: the quadrature makes the expectation exact for losses polynomial in
- * the datum (theory.md §5, exact mode).
+ * the datum (docs/theory.md#exact-mode).
  *
  * @module
  */

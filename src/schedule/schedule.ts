@@ -2,7 +2,7 @@ import { Rational } from "../algebra/rational.js";
 import { InvalidArgumentError, requireInt } from "../errors.js";
 
 /**
- * A training schedule (theory.md §1): `T` steps, step `t` averaging the gradients of the
+ * A training schedule (docs/theory.md#setting): `T` steps, step `t` averaging the gradients of the
  * training indices in its batch `b_t ⊆ {0..N-1}`.
  *
  * - `sgd`: `epochs` passes over `N` points in consecutive batches of size `batch`
@@ -12,7 +12,7 @@ import { InvalidArgumentError, requireInt } from "../errors.js";
  * - `custom`: an explicit list of batches.
  *
  * Optional for every kind:
- * - `momentum` β ∈ [0, 1): heavy ball `v ← βv − η g`, `θ ← θ + v` (applications.md §E);
+ * - `momentum` β ∈ [0, 1): heavy ball `v ← βv − η g`, `θ ← θ + v` (docs/theory.md#momentum-and-hessian-update);
  * - `etaScale`: per-step learning rates `η_t = η·etaScale[t]` (length `T`).
  */
 export type Schedule = SgdSchedule | GdSchedule | CustomSchedule;

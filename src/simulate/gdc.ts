@@ -1,5 +1,5 @@
 /**
- * The GDC regularizer (applications.md §B): gradient descent on `l̃ = l + β·tr Ĉ(θ)` with
+ * The GDC regularizer (docs/theory.md#batch-size-and-gdc): gradient descent on `l̃ = l + β·tr Ĉ(θ)` with
  * `β = η(N−1)/(4N)` matches SGD's expected test loss to order `η²` — large-batch training
  * that behaves like small-batch SGD. Library functions usable in any training loop.
  *
@@ -9,7 +9,7 @@ import { InvalidArgumentError, requireFinite, requireInt } from "../errors.js";
 import type { DerivativeOracle } from "../landscapes/derivativeOracle.js";
 
 /**
- * The theoretical GDC coefficient `β = η(N−1)/(4N)` (applications.md §B): with it, GD on `N`
+ * The theoretical GDC coefficient `β = η(N−1)/(4N)` (docs/theory.md#batch-size-and-gdc): with it, GD on `N`
  * points for `T` steps on `l + β·trC` has SGD's (one sample per step, same `T`) expected test
  * loss through `η²`, because GD − SGD `= T((N−1)/(4N))·η²·G·∇trC + o(η²)`.
  *
@@ -55,8 +55,7 @@ export function splitHalves<X>(batch: readonly X[], where: string): [readonly X[
  *
  * ## Method
  * For i.i.d. data, `E[H0 g0] = (2/B)·E[H_x g_x] + (1 − 2/B)·H G` and `E[H0 g1] = H G`, so
- * `E[B·H0(g0 − g1)] = 2(E[H_x g_x] − H G) = ∇trC` (`½∇trC = E[H_x g_x] − HG`, applications.md
- * §B). Add it to the batch-mean gradient in your own loop:
+ * `E[B·H0(g0 − g1)] = 2(E[H_x g_x] − H G) = ∇trC` (`½∇trC = E[H_x g_x] − HG`, docs/theory.md#batch-size-and-gdc). Add it to the batch-mean gradient in your own loop:
  * `θ ← θ − η·(ḡ + gdcRegularizerGradient(oracle, θ, batch, gdcBeta(η, N)))`.
  *
  * @param batch - the data of the step, even length `B ≥ 2` (for GD: the whole training set).
@@ -130,7 +129,7 @@ export interface GdcExtraOptions {
 
 /**
  * The extra gradient GDC adds to a step of your own training loop: `β·∇trĈ(θ)` on `batch`, with
- * `β = betaScale·η(N−1)/(4N)` (applications.md §B). Gradient descent with
+ * `β = betaScale·η(N−1)/(4N)` (docs/theory.md#batch-size-and-gdc). Gradient descent with
  * `θ ← θ − η·(ḡ + gdcExtraGradient(oracle, θ, batch, η, N))` on `N` points (`batch` = all of
  * them, or any batch — "as a regularizer for any batch size") has, at `betaScale = 1` and
  * batch `N`, SGD's expected test loss to order `η²`.

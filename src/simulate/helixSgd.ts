@@ -1,5 +1,5 @@
 /**
- * Vanilla SGD on the helix ("thermodynamic engine", applications.md §H) in float64 with a
+ * Vanilla SGD on the helix ("thermodynamic engine", docs/theory.md#thermodynamic-engine) in float64 with a
  * hand-coded gradient, vectorised over independent runs.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The Hessian-preconditioned update of applications.md §E,
+ * The Hessian-preconditioned update of docs/theory.md#momentum-and-hessian-update,
  * `θ ← θ − (η^{-1} + λ∇²l_t)^{-1}∇l_t = θ − η(I + ληH_t)^{-1} g_t`, with `g_t`, `H_t` the
  * batch gradient and Hessian of step `t` (the same data). To leading order it adds
  * `+λη²·H_t g_t` to the SGD step — a second node type (a same-datum Hessian inserted in the

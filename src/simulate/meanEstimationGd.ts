@@ -1,5 +1,5 @@
 /**
- * Full-batch gradient descent on the mean-estimation family (applications.md §D, §K),
+ * Full-batch gradient descent on the mean-estimation family (docs/theory.md#overfitting-and-model-selection, #mean-estimation),
  * `l_x(θ) = ½Hθ² + xSθ (+ ½λθ²)`, `x ~ N(0, 1)`, with an optional learned `λ` (the
  * STIC-regularised descent), in float64 and vectorised over independent training sets.
  *

@@ -1,6 +1,6 @@
 /**
  * Vanilla SGD on one-dimensional landscapes in float64, with common random numbers across
- * learning rates, and the Euler–Maruyama SDE that matches its noise (applications.md §F).
+ * learning rates, and the Euler–Maruyama SDE that matches its noise (docs/theory.md#continuous-time).
  *
  * @module
  */
@@ -61,7 +61,7 @@ export interface OneDimSde {
 /**
  * One SGD step's worth of the SDE (`Δτ = η`) by Euler–Maruyama with `increments.length = α`
  * sub-steps: `θ ← θ − (η/α)G(θ) − (η/√α)·√C(θ)·z_i` — the time refined `α`-fold at `η/α` with the
- * noise scaled by `√α` (applications.md §F), so that the per-step noise variance stays `η²C`.
+ * noise scaled by `√α` (docs/theory.md#continuous-time), so that the per-step noise variance stays `η²C`.
  *
  * @param increments - `α` standard normal increments `z_i`.
  */

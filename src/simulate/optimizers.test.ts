@@ -1,5 +1,5 @@
 /**
- * The continuous-time optimizers (applications.md §F): gradient flow (`ode`) and the SGD-matched
+ * The continuous-time optimizers (docs/theory.md#continuous-time): gradient flow (`ode`) and the SGD-matched
  * SDE (`sde`, Euler–Maruyama with √α-scaled noise) in the generic θ-space trainer.
  */
 import { describe, expect, test } from "vitest";

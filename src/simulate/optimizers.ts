@@ -1,5 +1,5 @@
 /**
- * Optimizers beyond plain SGD (applications.md §B, §E, §F) as values that trainers interpret:
+ * Optimizers beyond plain SGD (docs/theory.md#batch-size-and-gdc, #momentum-and-hessian-update, #continuous-time) as values that trainers interpret:
  * the SGD family of a {@link Schedule}, GDC (GD plus the `β·trC` regularizer), the
  * Hessian-preconditioned update, and the continuous-time limits (gradient flow and the
  * SGD-matched SDE); and a generic trainer over any {@link DerivativeOracle}.
@@ -19,7 +19,7 @@ import { momentumOf, realiseBatches, stepRates } from "./trainingSteps.js";
  * An update rule with its batches:
  * - `sgd`: the SGD family of `schedule` (batches, epochs, shuffling, GD, momentum, per-step rates);
  * - `gdc`: the batches of `schedule` (normally GD on all `N`) with the GDC direction
- *   `ḡ + β·∇trĈ` (split-half: `∇trĈ = B·H0(g0 − g1)`), `β = betaScale·η(N−1)/(4N)` (applications.md §B; `betaScale = 1` is
+ *   `ḡ + β·∇trĈ` (split-half: `∇trĈ = B·H0(g0 − g1)`), `β = betaScale·η(N−1)/(4N)` (docs/theory.md#batch-size-and-gdc; `betaScale = 1` is
  *   the theoretical β, 0 is plain GD); `estimator` picks the unbiased covariance estimate
  *   (default `"split-half"`, see {@link CovarianceEstimator});
  * - `hessian`: `θ ← θ − η_t(I + λη_t H_t)^{-1} g_t` on the batches of `schedule` (§E);
@@ -152,7 +152,7 @@ export function validateOptimizer(o: Optimizer, where: string): void {
  *
  * with `g_n` the per-sample gradients and `ḡ` their mean. The noise term has covariance
  * `(η²/α)·noiseFactor·C_N(θ)`, `C_N = (1/N)Σ_n (g_n − ḡ)(g_n − ḡ)ᵀ`, without forming a `P × P`
- * matrix — the time refined `α`-fold with the noise scaled by `√α` (applications.md §F), as
+ * matrix — the time refined `α`-fold with the noise scaled by `√α` (docs/theory.md#continuous-time), as
  * `eulerMaruyamaStep` (oneDimSgd.ts) in one dimension. `N` standard normals are drawn from `rng` per
  * sub-step when `noiseFactor > 0` (none otherwise).
  *

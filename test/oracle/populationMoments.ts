@@ -1,6 +1,6 @@
 /**
- * Exact moments of a polynomial landscape's derivative tensors at θ0 (theory.md §1), as
- * dense nested arrays, and the contractions that appear in the closed forms of theory.md §4.
+ * Exact moments of a polynomial landscape's derivative tensors at θ0 (docs/theory.md#setting), as
+ * dense nested arrays, and the contractions that appear in the closed forms of docs/theory.md#closed-forms.
  * Test-only: built from the per-datum derivative helpers by contracting with basis vectors.
  */
 import { Rational } from "../../src/algebra/rational.js";
@@ -83,7 +83,7 @@ export function indexSum(P: number, arity: number, term: (idx: number[]) => Rati
   return total;
 }
 
-/** The scalars of the vanilla-SGD closed forms (theory.md §4). */
+/** The scalars of the vanilla-SGD closed forms (docs/theory.md#closed-forms). */
 export function closedFormScalars(m: PopulationMoments) {
   const P = m.G.length;
   const { G, H, J, M2, M3, K } = m;

@@ -95,7 +95,7 @@ export const sgdRule: UpdateRule = (t, theta, data, ctx) => ser.sub(theta, ser.e
 export const gdRule: UpdateRule = (_t, theta, data, ctx) => ser.sub(theta, ser.etaPow(1, ser.mean(data.map((x) => ctx.grad(x, theta)))));
 
 /**
- * GDC with `β = betaScale·η(N−1)/(4N)`, written from applications.md §B:
+ * GDC with `β = betaScale·η(N−1)/(4N)`, written from docs/theory.md#batch-size-and-gdc:
  * `θ ← θ − η[(g0+g1)/2 + 2β(N/2)·H0(g0 − g1)]` (halves: first and second `N/2` points).
  */
 export function gdcRule(betaScale: Rational): UpdateRule {

@@ -4,7 +4,7 @@ import { enumerateOrderedPartitions } from "../../combinatorics/setPartitions.js
 import type { DiagramStructure } from "../structure.js";
 
 /**
- * Embedding counts for the batch/epoch family of schedules (theory.md §2–3).
+ * Embedding counts for the batch/epoch family of schedules (docs/theory.md#expansion-rule, #diagrams).
  *
  * Steps are `t = e·N_b + j` (epoch `e < E`, batch `j < N_b`, `N = N_b·B`). A node at step
  * `t` on index `n` needs `n` in batch `j` and has weight `1/B`. Parents are strictly later.
