@@ -5,6 +5,7 @@
  * @module
  */
 import { confidenceInterval95, type Estimate } from "../stats/estimate.js";
+import { STYLE_CONFIG } from "./style.js";
 
 /** A JSON-safe data row for a plot. */
 export type PlotRow = Record<string, string | number | boolean | null>;
@@ -16,7 +17,7 @@ export function frame(title: string, width = 520, height = 320): Record<string, 
     title,
     width,
     height,
-    config: { font: "DejaVu Sans, sans-serif", axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 320 } },
+    config: STYLE_CONFIG,
   };
 }
 

@@ -5,13 +5,14 @@
  * @module
  */
 import { bandLayer, lineLayer, measuredLayers, type PlotRow } from "./plotSpecs.js";
+import { paddedDomain, STYLE_CONFIG } from "./style.js";
 
 /** Top-level fields of a concatenated figure. */
 export function figure(title: string, body: Record<string, unknown>): object {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
-    config: { font: "DejaVu Sans, sans-serif", axis: { labelFontSize: 10, titleFontSize: 11 }, legend: { labelFontSize: 10, labelLimit: 360 } },
+    config: STYLE_CONFIG,
     ...body,
   };
 }
@@ -33,8 +34,7 @@ export function curvePanel(
   bandRows: readonly PlotRow[] = [],
   size: { width: number; height: number } = { width: 300, height: 220 },
 ): object {
-  const xv = [...measuredRows, ...predictedRows].map((r) => Number(r[x.field])).filter(Number.isFinite);
-  const domain = xv.length > 0 ? [Math.min(...xv), Math.max(...xv)] : undefined;
+  const domain = paddedDomain([...measuredRows, ...predictedRows].map((r) => Number(r[x.field])), x.log === true);
   const xs = { field: x.field, title: x.title, scale: { ...(x.log === true ? { type: "log" } : {}), ...(domain === undefined ? {} : { domain, nice: false }) } };
   const y = { field: "value", title: yTitle, scale: { zero: false } };
   const layers: object[] = [];

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { MissingPackageError } from "../errors.js";
+import { styled } from "./style.js";
 
 type Resvg = typeof import("@resvg/resvg-js");
 let resvg: Resvg | undefined;
@@ -24,10 +25,11 @@ function loadResvg(): Resvg {
 
 /**
  * Renders a Vega-Lite spec to a static SVG document, headlessly (vega's View with no
- * renderer; text is measured without a canvas, so sizes are estimates).
+ * renderer; text is measured without a canvas, so sizes are estimates), in the house style
+ * ({@link styled}) so every figure shares it.
  */
 export async function renderSvg(spec: object): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec as TopLevelSpec).spec), { renderer: "none" });
+  const view = new vega.View(vega.parse(compile(styled(spec) as TopLevelSpec).spec), { renderer: "none" });
   try {
     return await view.toSVG();
   } finally {
