@@ -58,7 +58,8 @@ export async function writeExperimentOutputs(
   const sub = join(dir, experiment.id);
   mkdirSync(sub, { recursive: true });
   const partial = result.partial === true;
-  const data = {
+  // What data.json and the index share about the experiment and its verdict.
+  const head = {
     id: experiment.id,
     title: experiment.title,
     figure: experiment.figure,
@@ -67,9 +68,8 @@ export async function writeExperimentOutputs(
     partial,
     command: options.command,
     seconds: options.seconds,
-    details: result.details ?? {},
-    rows: result.rows,
   };
+  const data = { ...head, details: result.details ?? {}, rows: result.rows };
   writeFileSync(join(sub, "data.json"), JSON.stringify(data, null, 1) + "\n");
   writeFileSync(join(sub, "data.csv"), toCsv(result.rows));
   const verdictLine = `${partial ? "PARTIAL " : ""}${result.pass === true ? "REPRODUCED" : result.pass === false ? "NOT REPRODUCED" : "ILLUSTRATION"}: ${result.verdict}\n`;
@@ -86,14 +86,7 @@ export async function writeExperimentOutputs(
     plots.push({ name: plot.name, svg: `${experiment.id}/${plot.name}.svg`, png });
   }
   return {
-    id: experiment.id,
-    title: experiment.title,
-    figure: experiment.figure,
-    verdict: result.verdict,
-    pass: result.pass,
-    partial,
-    command: options.command,
-    seconds: options.seconds,
+    ...head,
     files: { data: `${experiment.id}/data.json`, csv: `${experiment.id}/data.csv`, verdict: `${experiment.id}/verdict.txt`, plots },
   };
 }
