@@ -9,12 +9,10 @@
 import { InvalidArgumentError, requireInt } from "../errors.js";
 import {
   completePolicy,
-  constant,
   dataMatrix,
   directionalDerivativeFn,
   directionalGradientFn,
   jit,
-  lax,
   LossOracle,
   MAX_DIRECTIONAL_ORDER,
   np,
@@ -30,17 +28,26 @@ import {
 import { Rng } from "../stats/rng.js";
 import type { ImageDataset } from "./datasets.js";
 import type { DerivativeOracle } from "./derivativeOracle.js";
+import { lenetArchitecture, logisticArchitecture, mlpArchitecture } from "./imageArchitectures.js";
+import { imageBatchLoss } from "./imageBatchLoss.js";
+import {
+  IMAGE_DATUM_FEATURES,
+  IMAGE_MODEL_KINDS,
+  PIXELS,
+  type BatchLossFunction,
+  type ImageModelKind,
+  type LogitsFunction,
+  type ParameterBlock,
+} from "./imageModelTypes.js";
 
-/** The architectures of docs/theory.md#experiments. */
-export const IMAGE_MODEL_KINDS = ["logistic", "lenet", "mlp"] as const;
-export type ImageModelKind = (typeof IMAGE_MODEL_KINDS)[number];
-
-/** Number of classes of MNIST and Fashion-MNIST. */
-export const IMAGE_CLASSES = 10;
-const SIDE = 28;
-const PIXELS = SIDE * SIDE;
-/** Features of one datum: the pixels, then the one-hot label. */
-export const IMAGE_DATUM_FEATURES = PIXELS + IMAGE_CLASSES;
+export {
+  IMAGE_CLASSES,
+  IMAGE_DATUM_FEATURES,
+  IMAGE_MODEL_KINDS,
+  type BatchLossFunction,
+  type ImageModelKind,
+  type ParameterBlock,
+} from "./imageModelTypes.js";
 
 /**
  * float64 on the `wasm` device, jit-compiled: the default of {@link createImageModel}.
@@ -87,31 +94,6 @@ export interface ImageModelOptions {
    */
   readonly hidden?: number;
 }
-
-/**
- * One block of the flat parameter vector: `θ[offset, offset + size)` reshaped to `shape`
- * (row-major) and multiplied by `scale` inside the model.
- */
-export interface ParameterBlock {
-  /** e.g. `"conv1.weight"`, `"dense2.bias"`. */
-  readonly name: string;
-  readonly offset: number;
-  readonly size: number;
-  readonly shape: readonly number[];
-  /** The layer's Xavier scale `√(2/(fan_in + fan_out))`. */
-  readonly scale: number;
-}
-
-/**
- * The per-image losses of a batch, as a jax-level function that consumes both arguments:
- * `(θ [P], x [S, 794]) → [S]`, and with an optional leading *lane* axis on either argument,
- * `(θ [L, P], x [S, 794] or [L, S, 794]) → [L, S]` (lane `ℓ` uses weights `θ[ℓ]` and images
- * `x[ℓ]`, or the shared `x`): many independent models at once.
- *
- * Lanes are an explicit axis rather than a `vmap` because jax-js 0.1.25 batches a `vmap`ped
- * matrix product ~25× slower than the same product written with a leading batch axis.
- */
-export type BatchLossFunction = (theta: JaxArray, x: JaxArray) => JaxArray;
 
 /**
  * An image classifier `l_i(θ) = logsumexp(z) − z_{y_i}` with logits `z = f_θ(x_i)`, as a
@@ -187,35 +169,7 @@ export class ImageModel implements DerivativeOracle<number> {
     this.dim = blocks.reduce((n, b) => n + b.size, 0);
     this.policy = options.policy;
     this.maxBatchRows = options.maxBatchRows;
-    const byName = new Map(blocks.map((b) => [b.name, b]));
-    const P = this.dim;
-    this.batchLoss = (theta, x) => {
-      try {
-        const lanes = theta.ndim === 2 ? [theta.shape[0]] : [];
-        if (theta.ndim < 1 || theta.ndim > 2 || theta.shape[theta.ndim - 1] !== P) {
-          throw new InvalidArgumentError("ImageModel.batchLoss", "theta", `of shape [${P}] or [L, ${P}]`, `[${theta.shape.join(", ")}]`);
-        }
-        if (x.ndim < 2 || x.ndim > 3 || x.shape[x.ndim - 1] !== IMAGE_DATUM_FEATURES || (x.ndim === 3 && lanes[0] !== x.shape[0])) {
-          const want = lanes.length === 0 ? `[S, ${IMAGE_DATUM_FEATURES}]` : `[S, ${IMAGE_DATUM_FEATURES}] or [${lanes[0]}, S, ${IMAGE_DATUM_FEATURES}]`;
-          throw new InvalidArgumentError("ImageModel.batchLoss", "x", `of shape ${want}`, `[${x.shape.join(", ")}]`);
-        }
-        // `params(name)` hands out one owned, scaled view of a block per use: [...lanes, ...shape].
-        const params = (name: string, scaled = true): JaxArray => {
-          const b = byName.get(name);
-          if (b === undefined) throw new InvalidArgumentError("ImageModel.batchLoss", "block", "a known parameter block", name);
-          const raw = theta.ref.slice(...lanes.map((): [] => []), [b.offset, b.offset + b.size]).reshape([...lanes, ...b.shape]);
-          return scaled ? raw.mul(constant(theta, b.scale)) : raw;
-        };
-        const dataLanes = x.ndim === 3 ? 1 : 0;
-        const rows = (range: [number, number]) => x.ref.slice(...(dataLanes ? [[] as []] : []), [], range);
-        const z = logits(params, rows([0, PIXELS])); // [...lanes, 10, S]
-        const oneHot = matrixT(rows([PIXELS, IMAGE_DATUM_FEATURES])); // [...dataLanes, 10, S]
-        return logSumExpColumns(z.ref).sub(z.mul(oneHot).sum(-2));
-      } finally {
-        theta.dispose();
-        x.dispose();
-      }
-    };
+    this.batchLoss = imageBatchLoss(blocks, this.dim, logits);
     this.loss = (theta, x) => this.batchLoss(theta, x.reshape([1, IMAGE_DATUM_FEATURES])).reshape([]);
     this.#oracle = new LossOracle(this.loss, this.dim, this.dataDim, { policy: this.policy, maxBatchRows: this.maxBatchRows });
   }
@@ -512,18 +466,6 @@ type MeanFunction =
   | ((theta: JaxArray, x: JaxArray, w: JaxArray, ...directions: JaxArray[]) => JaxArray);
 
 /**
- * `params(name)` returns an owned block `[...lanes, ...shape]` multiplied by its scale, or
- * unscaled with `scaled = false`.
- */
-type Params = (name: string, scaled?: boolean) => JaxArray;
-
-/**
- * `(params, pixels [..., S, 784]) → logits [..., 10, S]`; leading lane axes of weights and
- * pixels broadcast.
- */
-type LogitsFunction = (params: Params, pixels: JaxArray) => JaxArray;
-
-/**
  * Builds one of the image classifiers of docs/theory.md#experiments on `data` (see {@link ImageModel}).
  *
  * @throws InvalidArgumentError for an unknown kind, a data set whose images are not 28×28,
@@ -551,167 +493,6 @@ export function createImageModel(kind: ImageModelKind, data: ImageDataset, optio
   const hidden = requireInt(options.hidden ?? 32, "createImageModel", "hidden", 1, 1 << 16);
   const arch = kind === "logistic" ? logisticArchitecture() : kind === "lenet" ? lenetArchitecture() : mlpArchitecture(hidden);
   return new ImageModel(kind, data, arch.blocks, arch.logits, { policy, maxBatchRows });
-}
-
-interface Architecture {
-  readonly blocks: ParameterBlock[];
-  readonly logits: LogitsFunction;
-}
-
-/** Lays out `[name, shape, scale]` blocks consecutively. */
-function layout(specs: readonly (readonly [string, readonly number[], number])[]): ParameterBlock[] {
-  let offset = 0;
-  return specs.map(([name, shape, scale]) => {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const b = { name, offset, size, shape: [...shape], scale };
-    offset += size;
-    return b;
-  });
-}
-
-const xavier = (fanIn: number, fanOut: number): number => Math.sqrt(2 / (fanIn + fanOut));
-
-/** Swaps the last two axes. Consumes `x`. */
-function matrixT(x: JaxArray): JaxArray {
-  const n = x.ndim;
-  return x.transpose([...Array.from({ length: n - 2 }, (_, i) => i), n - 1, n - 2]);
-}
-
-/**
- * Dense layer `W h + b` on columns: `W [..., out, in]`, `h [..., in, N]`, `b [..., out, 1]`
- * (leading lane axes broadcast).
- */
-function dense(params: Params, name: string, h: JaxArray): JaxArray {
-  return np.matmul(params(`${name}.weight`), h).add(params(`${name}.bias`));
-}
-
-function logisticArchitecture(): Architecture {
-  const F = PIXELS + 1;
-  return {
-    blocks: layout([["dense.weight", [IMAGE_CLASSES, F], xavier(PIXELS, IMAGE_CLASSES)]]),
-    logits(params, pixels) {
-      // The bias is column 784 of W (the analytic LogisticModel's layout).
-      const W = params("dense.weight");
-      const lanes: [][] = W.ndim === 3 ? [[]] : [];
-      return np.matmul(W.ref.slice(...lanes, [], [0, PIXELS]), matrixT(pixels)).add(W.slice(...lanes, [], [PIXELS, F]));
-    },
-  };
-}
-
-const KERNEL = 5;
-const STRIDE = 2;
-const CHANNELS = 10;
-/** Spatial side after a VALID `KERNEL`×`KERNEL` convolution with stride `STRIDE`. */
-const convSide = (n: number): number => Math.floor((n - KERNEL) / STRIDE) + 1;
-
-/**
- * A VALID 5×5 stride-2 convolution layer `s·(W ⋆ x) + s·b` (`s = scale`, the layer's Xavier
- * scale) as a matrix product with the patch matrix: `x [..., C, S·n·n]` (`S` images of side
- * `n` per channel) → `[..., C_out, S·m·m]`, `m = convSide(n)`. Consumes `x`.
- *
- * ## Method
- * The patch matrix `[..., C·25, S·m·m]` (row `c·25 + 5ky + kx`, column `(s, oy, ox)`, entry
- * `x[..., c, s, 2oy + ky, 2ox + kx]`) is one `take` along the last axis with a precomputed
- * index list ordered `(ky, kx, s, oy, ox)`, so it needs only a reshape. Three jax-js 0.1.25
- * workarounds, each measured or required:
- * - `take`, not 25 stacked slices: `concatenate` costs a full-size pass per input (~5×
- *   slower here);
- * - `x` is padded by one unused zero on its last axis, which makes `jit` materialize it
- *   instead of fusing its computation (the previous layer's `tanh`) into the gather, where
- *   it would be evaluated 2.8 times per element (~20% of a LeNet evaluation);
- * - the scale multiplies the patches rather than the weights (the same product): the
- *   transpose of `take` is a `scatter`, and `jit` rejects a `scatter` whose input is a view
- *   (the reshape's cotangent); the multiplication puts a computed array in between.
- */
-function convLayer(params: Params, name: string, scale: number, x: JaxArray, S: number, n: number): JaxArray {
-  const lead = x.shape.slice(0, -2);
-  const C = x.shape[x.ndim - 2];
-  const m = convSide(n);
-  const idx = np.array(patchIndices(S, n), { dtype: np.int32 });
-  const s = constant(x, scale);
-  const padded = np.pad(x, { [x.ndim - 1]: [0, 1] });
-  const cols = np.take(padded, idx, -1).mul(s).reshape([...lead, C * KERNEL * KERNEL, S * m * m]);
-  return np.matmul(params(`${name}.weight`, false), cols).add(params(`${name}.bias`));
-}
-
-const patchIndexCache = new Map<string, Int32Array<ArrayBuffer>>();
-
-/** Flat indices `s·n² + (2oy + ky)·n + 2ox + kx` in the order `(ky, kx, s, oy, ox)`. */
-function patchIndices(S: number, n: number): Int32Array<ArrayBuffer> {
-  const key = `${S}/${n}`;
-  let idx = patchIndexCache.get(key);
-  if (idx === undefined) {
-    const m = convSide(n);
-    idx = new Int32Array(KERNEL * KERNEL * S * m * m);
-    let q = 0;
-    for (let ky = 0; ky < KERNEL; ky++)
-      for (let kx = 0; kx < KERNEL; kx++)
-        for (let s = 0; s < S; s++)
-          for (let oy = 0; oy < m; oy++) for (let ox = 0; ox < m; ox++) idx[q++] = s * n * n + (STRIDE * oy + ky) * n + STRIDE * ox + kx;
-    if (patchIndexCache.size > 64) patchIndexCache.clear();
-    patchIndexCache.set(key, idx);
-  }
-  return idx;
-}
-
-function lenetArchitecture(): Architecture {
-  const k2 = KERNEL * KERNEL;
-  const side1 = convSide(SIDE); // 12
-  const side2 = convSide(side1); // 4
-  const flat = CHANNELS * side2 * side2;
-  const conv1 = xavier(1 * k2, CHANNELS * k2);
-  const conv2 = xavier(CHANNELS * k2, CHANNELS * k2);
-  const dense1 = xavier(flat, CHANNELS);
-  const dense2 = xavier(CHANNELS, IMAGE_CLASSES);
-  return {
-    blocks: layout([
-      ["conv1.weight", [CHANNELS, 1 * k2], conv1],
-      ["conv1.bias", [CHANNELS, 1], conv1],
-      ["conv2.weight", [CHANNELS, CHANNELS * k2], conv2],
-      ["conv2.bias", [CHANNELS, 1], conv2],
-      ["dense1.weight", [CHANNELS, flat], dense1],
-      ["dense1.bias", [CHANNELS, 1], dense1],
-      ["dense2.weight", [IMAGE_CLASSES, CHANNELS], dense2],
-      ["dense2.bias", [IMAGE_CLASSES, 1], dense2],
-    ]),
-    logits(params, pixels) {
-      const S = pixels.shape[pixels.ndim - 2];
-      const dataLead = pixels.shape.slice(0, -2);
-      // Activations are [..., C, S·positions]; a conv is W [C_out, C_in·25] @ patches.
-      const h1 = np.tanh(convLayer(params, "conv1", conv1, pixels.reshape([...dataLead, 1, S * PIXELS]), S, SIDE));
-      const h2 = np.tanh(convLayer(params, "conv2", conv2, h1, S, side1));
-      const lead = h2.shape.slice(0, -2);
-      // (C, H, W) flattening per image: [..., C, S, 16] → [..., C, 16, S] → [..., 160, S].
-      const perImage = matrixT(h2.reshape([...lead, CHANNELS, S, side2 * side2])).reshape([...lead, flat, S]);
-      return dense(params, "dense2", np.tanh(dense(params, "dense1", perImage)));
-    },
-  };
-}
-
-function mlpArchitecture(hidden: number): Architecture {
-  const s1 = xavier(PIXELS, hidden);
-  const s2 = xavier(hidden, IMAGE_CLASSES);
-  return {
-    blocks: layout([
-      ["dense1.weight", [hidden, PIXELS], s1],
-      ["dense1.bias", [hidden, 1], s1],
-      ["dense2.weight", [IMAGE_CLASSES, hidden], s2],
-      ["dense2.bias", [IMAGE_CLASSES, 1], s2],
-    ]),
-    logits(params, pixels) {
-      return dense(params, "dense2", np.tanh(dense(params, "dense1", matrixT(pixels))));
-    },
-  };
-}
-
-/**
- * `log Σ_c exp(z_{…,c,s})` over the second-to-last axis of `z [..., C, S]`, shifted by the
- * maximum with its gradient stopped (the result does not depend on the shift, so every
- * derivative is that of `logsumexp`); consumes `z`.
- */
-function logSumExpColumns(z: JaxArray): JaxArray {
-  const m = lax.stopGradient(z.ref.max(-2, { keepdims: true }));
-  return np.log(np.exp(z.sub(m.ref)).sum(-2)).add(m.reshape(m.shape.filter((_, i) => i !== m.ndim - 2)));
 }
 
 /** Rows a chunk of `n` images is padded to: the next power of two ≥ `n`, capped at `max` (or `n` if larger). */
