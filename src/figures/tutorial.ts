@@ -43,26 +43,63 @@ function panelsFor(d: DiagramRecord, s: Schedule, N: number, label: (i: number, 
   return es.slice(0, max).map((e, i) => ({ caption: label(i, es.length), batches, N, parents: d.parents, ties: d.ties, steps: e.steps, data: e.data }));
 }
 
+
 /** Builds the tutorial. Deterministic: same code, same text. */
 export function tutorial(): TutorialFiles {
-  const files = new Map<string, string>();
+  const tc = tutorialCase();
+  const files = tutorialPictures(tc);
+  const cubic = cubicChiCheck(tc);
+  const md = [introText(), order1Text(tc), order2Text(tc), order3Text(tc, cubic), schedulesText(tc), checkItText()].join("");
+  return { markdown: md, files };
+}
+
+/** The diagrams and schedules the tutorial works through. */
+interface TutorialCase {
+  /** Steps (and data) of the vanilla SGD examples. */
+  readonly T: number;
+  readonly vanilla: Schedule;
+  /** The coefficient table of vanilla SGD to order 3. */
+  readonly rows: readonly DiagramRecord[];
+  readonly g: DiagramRecord;
+  readonly chain: DiagramRecord;
+  readonly pair: DiagramRecord;
+  readonly tied: DiagramRecord;
+  /** Section 6: the same diagrams under other schedules (name, schedule, N). */
+  readonly schedules: readonly [string, Schedule, number][];
+}
+
+function tutorialCase(): TutorialCase {
   const T = 3;
   const vanilla = sgdSchedule(T);
   const rows = coefficientTable(vanilla, 3, "test");
   const byValue = (v: string) => rows.find((r) => r.value === v)!;
-  const order = (d: number) => rows.filter((r) => r.order === d);
-  const counted = (r: DiagramRecord, s: Schedule) => {
-    const es = enumerateEmbeddings(r, explicitBatches(s));
-    const sign = r.order % 2 === 0 ? Rational.ONE : Rational.MINUS_ONE;
-    return { n: es.length, weight: totalWeight(es), coefficient: sign.mul(totalWeight(es)).div(Rational.int(BigInt(r.automorphisms))) };
-  };
+  const schedules: [string, Schedule, number][] = [
+    ["vanilla SGD, N = 4", sgdSchedule(4), 4],
+    ["batch 2, N = 4", sgdSchedule(4, { batch: 2 }), 4],
+    ["2 epochs, N = 2", sgdSchedule(2, { epochs: 2 }), 2],
+    ["GD, N = 4, T = 4", gdSchedule(4, 4), 4],
+  ];
+  return { T, vanilla, rows, g: byValue("E[g[g]]"), chain: byValue("E[g[H[g]]]"), pair: byValue("E[H[g,g]]"), tied: byValue("E[H[g_x,g_x]]"), schedules };
+}
 
+/** The diagrams of order `d` in the vanilla SGD table. */
+function order(tc: TutorialCase, d: number): DiagramRecord[] {
+  return tc.rows.filter((r) => r.order === d);
+}
+
+/** Embeddings of `r` on `s`, their total weight and the coefficient counted from them. */
+function counted(r: DiagramRecord, s: Schedule) {
+  const es = enumerateEmbeddings(r, explicitBatches(s));
+  const sign = r.order % 2 === 0 ? Rational.ONE : Rational.MINUS_ONE;
+  return { n: es.length, weight: totalWeight(es), coefficient: sign.mul(totalWeight(es)).div(Rational.int(BigInt(r.automorphisms))) };
+}
+
+/** The pictures: all diagrams, the embeddings of orders 1 and 2, and the tied pair under four schedules. */
+function tutorialPictures(tc: TutorialCase): Map<string, string> {
+  const { T, vanilla, rows, g, chain, pair, tied, schedules } = tc;
+  const files = new Map<string, string>();
   files.set("tutorial/diagrams.svg", renderDiagramsSvg(rows.filter((r) => r.order > 0).map((r) => ({ order: r.order, parents: r.parents, ties: r.ties, caption: r.value })), 7));
-  const g = byValue("E[g[g]]");
   files.set("tutorial/order1.svg", renderSpacetimeSvg([{ title: `Order 1: ${g.value} on vanilla SGD, T = N = ${T}`, panels: panelsFor(g, vanilla, T, (i, n) => `embedding ${i + 1} of ${n}`) }], "Space-time: steps (columns) × data (rows); shaded = the step's batch; open circle = the root"));
-  const chain = byValue("E[g[H[g]]]");
-  const pair = byValue("E[H[g,g]]");
-  const tied = byValue("E[H[g_x,g_x]]");
   files.set(
     "tutorial/order2.svg",
     renderSpacetimeSvg(
@@ -70,14 +107,6 @@ export function tutorial(): TutorialFiles {
       `Order 2 on vanilla SGD, T = N = ${T}: every labelled embedding`,
     ),
   );
-
-  // Section 6: the same diagrams under other schedules.
-  const schedules: [string, Schedule, number][] = [
-    ["vanilla SGD, N = 4", sgdSchedule(4), 4],
-    ["batch 2, N = 4", sgdSchedule(4, { batch: 2 }), 4],
-    ["2 epochs, N = 2", sgdSchedule(2, { epochs: 2 }), 2],
-    ["GD, N = 4, T = 4", gdSchedule(4, 4), 4],
-  ];
   files.set(
     "tutorial/schedules.svg",
     renderSpacetimeSvg(
@@ -85,10 +114,13 @@ export function tutorial(): TutorialFiles {
       `The tied pair ${tied.value} under four schedules (first embeddings)`,
     ),
   );
+  return files;
+}
 
-  // Section 5: cubic-chi values and a seeded check.
+/** Section 5's numbers: exact cubic-chi values of the order-3 diagrams and a seeded SGD check. */
+function cubicChiCheck(tc: TutorialCase) {
   const model = cubicChiModel();
-  const values = order(3).map((r) => ({ r, v: oneDimDiagramValue(r, model) }));
+  const values = order(tc, 3).map((r) => ({ r, v: oneDimDiagramValue(r, model) }));
   const surviving = values.filter((x) => !x.v.isZero());
   const eta = 0.02;
   const Tc = 4;
@@ -101,7 +133,7 @@ export function tutorial(): TutorialFiles {
 
   // Multiples of C(T, k) for the order-3 diagrams (k = number of distinct data = steps).
   const T10 = 10;
-  const multiples = order(3).map((r) => {
+  const multiples = order(tc, 3).map((r) => {
     const k = r.ties.reduce((n, t) => n - t.length + 1, r.order);
     const c = diagramCoefficient(makeDiagram(r.parents, r.ties), sgdSchedule(T10), "test");
     let binom = 1n;
@@ -109,12 +141,12 @@ export function tutorial(): TutorialFiles {
     return { value: r.value, k, m: c.neg().div(Rational.int(binom)) };
   });
   const series5 = oneDimSeries(model, sgdSchedule(4), 5).coefficients;
-  const chainCount = counted(chain, vanilla);
-  const pairCount = counted(pair, vanilla);
-  const tiedCount = counted(tied, vanilla);
-  const gCount = counted(g, vanilla);
+  return { values, skewRow, eta, Tc, runs, est, lo, hi, c4, multiples, series5 };
+}
 
-  const md = `# The diagram rules, step by step
+/** The title, the introduction and sections 1–2 (what a diagram is; coefficients count embeddings). */
+function introText(): string {
+  return `# The diagram rules, step by step
 
 *Generated by \`npx tsx docs/generate-tutorial.ts\` from the engine (\`src/diagrams\`), the embedding
 enumerator (\`src/diagrams/embeddings.ts\`) and exact diagram values; \`test/tutorial.test.ts\`
@@ -160,7 +192,14 @@ where \`|Aut(D)|\` counts the symmetries of the diagram (permutations of nodes t
 tree and the ties): the sum runs over *labelled* embeddings, and each picture is counted
 \`|Aut(D)|\` times.
 
-## 3. Order 1: ${code(g.value)} = \`G·G\`
+`;
+}
+
+/** Section 3: order 1. */
+function order1Text(tc: TutorialCase): string {
+  const { T, g } = tc;
+  const gCount = counted(g, tc.vanilla);
+  return `## 3. Order 1: ${code(g.value)} = \`G·G\`
 
 One node, child of the root. On vanilla SGD with \`T = N = ${T}\` it can sit at any step:
 
@@ -169,7 +208,16 @@ One node, child of the root. On vanilla SGD with \`T = N = ${T}\` it can sit at 
 ${gCount.n} embeddings of weight 1, \`|Aut| = ${g.automorphisms}\`, sign \`(−1)^1\`: coefficient **${gCount.coefficient}** (the engine: ${g.coefficient}; as a polynomial: ${code(g.polynomial ?? "")}).
 So \`E[l(θ_T)] = l(θ0) − ηT·G·G + O(η²)\`: gradient descent on the mean loss.
 
-## 4. Order 2: discretization and noise
+`;
+}
+
+/** Section 4: order 2, with the counted coefficients of the three diagrams. */
+function order2Text(tc: TutorialCase): string {
+  const { T, chain, pair, tied } = tc;
+  const chainCount = counted(chain, tc.vanilla);
+  const pairCount = counted(pair, tc.vanilla);
+  const tiedCount = counted(tied, tc.vanilla);
+  return `## 4. Order 2: discretization and noise
 
 Three diagrams. Every labelled embedding on \`T = ${T}\`:
 
@@ -192,13 +240,20 @@ ${table(
 Adding up (both untied diagrams have value \`G·H·G\`):
 \`η²(T(T−1)·G·H·G + (T/2)·M2:H)\` — the second-order term of docs/theory.md#closed-forms.
 
-## 5. Order 3, and a landscape where only one diagram survives
+`;
+}
+
+/** Section 5: the order-3 table, the multiples of `C(T, k)` and the cubic-chi check. */
+function order3Text(tc: TutorialCase, cubic: ReturnType<typeof cubicChiCheck>): string {
+  const { T } = tc;
+  const { values, skewRow, eta, Tc, runs, est, lo, hi, c4, multiples, series5 } = cubic;
+  return `## 5. Order 3, and a landscape where only one diagram survives
 
 The engine's order-3 table for vanilla SGD (\`T = ${T}\`):
 
 ${table(
     ["diagram", "|Aut|", "coefficient (T = 3)", "polynomial in T"],
-    order(3).map((r) => [code(r.value), r.automorphisms, r.coefficient, code(r.polynomial ?? "")]),
+    order(tc, 3).map((r) => [code(r.value), r.automorphisms, r.coefficient, code(r.polynomial ?? "")]),
   )}
 
 A diagram whose nodes use \`k\` distinct data occupies \`k\` distinct steps (one datum per step), so
@@ -231,7 +286,13 @@ engine's exact series at \`T = ${Tc}\` is ${series5.map((c, d) => (c.isZero() ? 
 (even orders vanish: \`w_T\` is odd in η), which gives ${fmt(evaluatePolynomial(series5.map((c) => c.toNumber()), eta), 4)}. The \`cubic-chi\`
 experiment (\`npx sgd-diagrams reproduce cubic-chi\`) does this across η, to order 9.
 
-## 6. Batches, epochs and GD change only the counting
+`;
+}
+
+/** Section 6: the same diagrams under other schedules, counted and checked against the engine. */
+function schedulesText(tc: TutorialCase): string {
+  const { chain, pair, tied, schedules } = tc;
+  return `## 6. Batches, epochs and GD change only the counting
 
 Same diagrams, other schedules: only the embeddings change. The tied pair under four schedules:
 
@@ -253,7 +314,12 @@ ${table(
 two untied nodes may share a step on different data of one batch, and each node weighs \`1/B\`; with
 epochs, a datum returns, so a tie can span two steps; GD puts every datum in every step.
 
-## 7. Check it yourself
+`;
+}
+
+/** Section 7: commands that reproduce the tutorial. */
+function checkItText(): string {
+  return `## 7. Check it yourself
 
 \`\`\`sh
 npx sgd-diagrams diagrams --schedule sgd --N 3 --order 3 --loss test      # the tables above
@@ -262,5 +328,4 @@ npx sgd-diagrams reproduce spacetime --out out   # more space-time pictures, all
 npx sgd-diagrams reproduce cubic-chi --out out   # section 5 across η
 \`\`\`
 `;
-  return { markdown: md, files };
 }
