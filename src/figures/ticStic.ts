@@ -52,7 +52,7 @@ export function makeTicSticExperiment(sizes: { quick: TicSticSizes; full: TicSti
       let partial = false;
       let sticInside = 0;
       let sticBetter = 0;
-      const results: { H: number; over: ReturnType<typeof interval>; stic: number; sticDiscrete: number; tic: number; reg: ReturnType<typeof interval>; diff: ReturnType<typeof interval>; lambda: number; gap: ReturnType<typeof interval>; gapPred: number }[] = [];
+      const results: CurvatureResult[] = [];
       for (const H of P.Hs) {
         const key = `H=${H}`;
         const chunks = await runChunksAsync(cp, ctx, key, Math.ceil(P.runs / P.chunk), (i, seed) => {
@@ -83,34 +83,11 @@ export function makeTicSticExperiment(sizes: { quick: TicSticSizes; full: TicSti
         if (r.diff.hi < 0) sticBetter++;
         rows.push({ H, etaTH: P.eta * P.T * H, runs: P.runs, overfitting: over.value, lo: over.lo, hi: over.hi, stic: cont.overfitting, stic_discrete: disc.overfitting, tic_half: cont.tic / 2, gap: r.gap.value, gap_lo: r.gap.lo, gap_hi: r.gap.hi, gap_stic: cont.gap, tic: cont.tic, stic_regularised: r.reg.value, stic_regularised_lo: r.reg.lo, stic_regularised_hi: r.reg.hi, regularised_minus_plain: r.diff.value, regularised_minus_plain_lo: r.diff.lo, regularised_minus_plain_hi: r.diff.hi, mean_lambda: lambda });
       }
-      const peak = overfittingPeak();
-      const peakH = peak / (P.eta * P.T);
-      const worst = results.length === 0 ? null : results.reduce((a, b) => (b.over.value > a.over.value ? b : a));
+      const { verdict, peak, peakH } = ticSticVerdict(P, results, partial, sticInside, sticBetter);
       const small = results[0];
-      const verdict =
-        (partial ? `interrupted (${results.length}/${P.Hs.length} curvatures done); rerun to resume. ` : "") +
-        `GD from the minimum, S² = ${C}, N = ${P.N}, ηT = ${P.eta * P.T}, ${P.runs} training sets per H: STIC (continuous) inside the 95% interval of the measured overfitting at ${sticInside}/${results.length} curvatures` +
-        (small === undefined ? "" : `; at H = ${fmt(small.H, 2)}: measured ${fmt(small.over.value, 3)} ± ${fmt(small.over.hi - small.over.value, 2)}, STIC ${fmt(small.stic, 3)}, TIC/2 = ${fmt(small.tic / 2, 3)}`) +
-        (worst === null ? "" : `; overfitting peaks at H ≈ ${fmt(worst.H, 2)} (predicted ηTH = ${fmt(peak, 4)} → H = ${fmt(peakH, 3)})`) +
-        `; STIC-regularised descent on λ lowers the test loss (paired 95% CI below 0) at ${sticBetter}/${results.length} curvatures.`;
       const pass = partial ? null : sticInside >= Math.ceil(0.8 * results.length) && sticBetter === results.length && small !== undefined && small.tic / 2 > small.over.hi;
 
-      const x = { field: "H", title: "curvature H", scale: { type: "log", domain: [P.Hs[0] * 0.8, P.Hs[P.Hs.length - 1] * 1.2], nice: false } };
-      const top = Math.max(...results.map((r) => r.over.hi)) * 1.6;
-      const y = { field: "value", title: "overfitting: E[test loss] − min", scale: { domain: [0, top] } };
-      const lines: PlotRow[] = [];
-      for (const H of logSpace(P.Hs[0] * 0.8, P.Hs[P.Hs.length - 1] * 1.2, 120)) {
-        const o = gdOverfitting([[C]], [[H]], P.eta, P.T, P.N);
-        lines.push({ H, value: o.overfitting, series: "STIC: (C/2NH)(1 − e^(−ηTH))²" });
-        lines.push({ H, value: o.tic / 2, series: "TIC/2 = C/(2NH) (T → ∞)" });
-      }
-      const pts: PlotRow[] = results.map((r) => ({ H: r.H, value: r.over.value, lo: r.over.lo, hi: r.over.hi, series: "GD (measured)" }));
-      const overPlot = { ...frame(`Overfitting vs curvature after ηT = ${P.eta * P.T} (N = ${P.N}, S² = ${C})`, 520, 320), layer: [lineLayer(lines, x, y), ...measuredLayers(pts, x, y)] };
-      const regPts: PlotRow[] = [
-        ...results.map((r) => ({ H: r.H, value: r.over.value, lo: r.over.lo, hi: r.over.hi, series: "plain GD" })),
-        ...results.map((r) => ({ H: r.H, value: r.reg.value, lo: r.reg.lo, hi: r.reg.hi, series: "STIC-regularised (λ learned)" })),
-      ];
-      const regPlot = { ...frame("STIC as a regulariser: test loss after training", 520, 300), layer: measuredLayers(regPts, x, { field: "value", title: "E[test loss] − min", scale: { domain: [0, top] } }) };
+      const { overPlot, regPlot } = ticSticPlots(P, results);
       return {
         id: "tic-stic",
         rows,
@@ -125,6 +102,58 @@ export function makeTicSticExperiment(sizes: { quick: TicSticSizes; full: TicSti
       };
     },
   };
+}
+
+/** One curvature's measurements and predictions. */
+interface CurvatureResult {
+  readonly H: number;
+  readonly over: ReturnType<typeof interval>;
+  readonly stic: number;
+  readonly sticDiscrete: number;
+  readonly tic: number;
+  readonly reg: ReturnType<typeof interval>;
+  readonly diff: ReturnType<typeof interval>;
+  readonly lambda: number;
+  readonly gap: ReturnType<typeof interval>;
+  readonly gapPred: number;
+}
+
+/** The verdict text, with the predicted peak `ηTH` and its curvature. */
+function ticSticVerdict(P: TicSticSizes, results: readonly CurvatureResult[], partial: boolean, sticInside: number, sticBetter: number): { verdict: string; peak: number; peakH: number } {
+  const C = P.S * P.S;
+  const peak = overfittingPeak();
+  const peakH = peak / (P.eta * P.T);
+  const worst = results.length === 0 ? null : results.reduce((a, b) => (b.over.value > a.over.value ? b : a));
+  const small = results[0];
+  const verdict =
+    (partial ? `interrupted (${results.length}/${P.Hs.length} curvatures done); rerun to resume. ` : "") +
+    `GD from the minimum, S² = ${C}, N = ${P.N}, ηT = ${P.eta * P.T}, ${P.runs} training sets per H: STIC (continuous) inside the 95% interval of the measured overfitting at ${sticInside}/${results.length} curvatures` +
+    (small === undefined ? "" : `; at H = ${fmt(small.H, 2)}: measured ${fmt(small.over.value, 3)} ± ${fmt(small.over.hi - small.over.value, 2)}, STIC ${fmt(small.stic, 3)}, TIC/2 = ${fmt(small.tic / 2, 3)}`) +
+    (worst === null ? "" : `; overfitting peaks at H ≈ ${fmt(worst.H, 2)} (predicted ηTH = ${fmt(peak, 4)} → H = ${fmt(peakH, 3)})`) +
+    `; STIC-regularised descent on λ lowers the test loss (paired 95% CI below 0) at ${sticBetter}/${results.length} curvatures.`;
+  return { verdict, peak, peakH };
+}
+
+/** Overfitting vs curvature (measured against STIC and TIC/2) and plain vs STIC-regularised GD. */
+function ticSticPlots(P: TicSticSizes, results: readonly CurvatureResult[]): { overPlot: object; regPlot: object } {
+  const C = P.S * P.S;
+  const x = { field: "H", title: "curvature H", scale: { type: "log", domain: [P.Hs[0] * 0.8, P.Hs[P.Hs.length - 1] * 1.2], nice: false } };
+  const top = Math.max(...results.map((r) => r.over.hi)) * 1.6;
+  const y = { field: "value", title: "overfitting: E[test loss] − min", scale: { domain: [0, top] } };
+  const lines: PlotRow[] = [];
+  for (const H of logSpace(P.Hs[0] * 0.8, P.Hs[P.Hs.length - 1] * 1.2, 120)) {
+    const o = gdOverfitting([[C]], [[H]], P.eta, P.T, P.N);
+    lines.push({ H, value: o.overfitting, series: "STIC: (C/2NH)(1 − e^(−ηTH))²" });
+    lines.push({ H, value: o.tic / 2, series: "TIC/2 = C/(2NH) (T → ∞)" });
+  }
+  const pts: PlotRow[] = results.map((r) => ({ H: r.H, value: r.over.value, lo: r.over.lo, hi: r.over.hi, series: "GD (measured)" }));
+  const overPlot = { ...frame(`Overfitting vs curvature after ηT = ${P.eta * P.T} (N = ${P.N}, S² = ${C})`, 520, 320), layer: [lineLayer(lines, x, y), ...measuredLayers(pts, x, y)] };
+  const regPts: PlotRow[] = [
+    ...results.map((r) => ({ H: r.H, value: r.over.value, lo: r.over.lo, hi: r.over.hi, series: "plain GD" })),
+    ...results.map((r) => ({ H: r.H, value: r.reg.value, lo: r.reg.lo, hi: r.reg.hi, series: "STIC-regularised (λ learned)" })),
+  ];
+  const regPlot = { ...frame("STIC as a regulariser: test loss after training", 520, 300), layer: measuredLayers(regPts, x, { field: "value", title: "E[test loss] − min", scale: { domain: [0, top] } }) };
+  return { overPlot, regPlot };
 }
 
 export const ticSticExperiment: Experiment = makeTicSticExperiment();
