@@ -7,7 +7,7 @@ import { betaScan, type ComboRuns, differenceRows, GDC_SIZES, gdcVerdict, type L
  * Synthetic paired runs (no training): per run a shared noise `z`, SGD = 1 + z, GD = SGD + gap·η,
  * GDC = SGD + gdcShift·gap·η + small independent noise.
  */
-function combo(label: string, gdcShift: number, runs = 40, layout: Layout = { sgd: 0, gd: 1, gdc: 2, gdcCov: 3, scan: new Map([[0, 1], [1, 2]]) }): ComboRuns {
+function combo(label: string, gdcShift: number, runs = 40, layout: Layout = { sgd: 0, gd: 1, gdc: 2, gdcCov: 3, scan: new Map([[0, 1], [1, 2]]) }, gdcNoise = 1e-4): ComboRuns {
   const etas = [0.01, 0.05, 0.1];
   const rng = new Rng(label.length * 7 + runs);
   const optimizers = 1 + Math.max(layout.gdcCov, ...layout.scan.values());
@@ -16,7 +16,7 @@ function combo(label: string, gdcShift: number, runs = 40, layout: Layout = { sg
     return Array.from({ length: optimizers }, (_, o) =>
       etas.map((eta) => {
         const shift = o === layout.sgd ? 0 : o === layout.gd ? 1 : gdcShift;
-        return { eta, test: 1 + z + shift * 10 * eta + (o === layout.sgd || o === layout.gd ? 0 : 1e-4 * rng.normal()), train: 0 };
+        return { eta, test: 1 + z + shift * 10 * eta + (o === layout.sgd || o === layout.gd ? 0 : gdcNoise * rng.normal()), train: 0 };
       }),
     );
   });
@@ -35,6 +35,14 @@ describe("gdc figure: rows, plots and verdict without training", () => {
     expect(bad.pass).toBe(false);
     expect(bad.rows[0].ratio as number).toBeCloseTo(1, 2);
     expect(bad.perModel).toHaveLength(2);
+  });
+
+  test("a run too noisy to decide (noise floor ≥ 0.3) does not pass, whatever its ratio, and says so", () => {
+    const layout: Layout = { sgd: 0, gd: 1, gdc: 2, gdcCov: 3, scan: new Map([[0, 1], [1, 2]]) };
+    const noisy = gdcVerdict([combo("a", 0, 40, layout, 3), combo("bb", 0, 40, layout, 3)], 50, 1);
+    expect(noisy.rows[0].noise_floor as number).toBeGreaterThanOrEqual(0.3);
+    expect(noisy.pass).toBe(false);
+    expect(noisy.verdict).toMatch(/^unresolved at these sizes \(noise floor split-half/);
   });
 
   test("difference rows: one per (model, η) with the paired means; one panel per model; two scatter points each", () => {
