@@ -6,18 +6,6 @@ import { styled } from "./style.js";
 
 type Resvg = typeof import("@resvg/resvg-js");
 
-/**
- * Vega-Lite's logger at warning level, minus one warning: the house style hides the legend of
- * bands and error bars that share a colour scale with lines and points (`legend: null` on those
- * layers, see style.ts), which Vega-Lite reports as "Conflicting legend property" while doing
- * exactly what is meant. Every other warning still reaches stderr.
- */
-const compileLogger = (() => {
-  const base = vega.logger(vega.Warn);
-  const warn = base.warn.bind(base);
-  base.warn = (...args: readonly unknown[]) => (typeof args[0] === "string" && args[0].startsWith("Conflicting legend property") ? base : warn(...args));
-  return base;
-})();
 let resvg: Resvg | undefined;
 
 /**
@@ -42,7 +30,7 @@ function loadResvg(): Resvg {
  * ({@link styled}) so every figure shares it.
  */
 export async function renderSvg(spec: object): Promise<string> {
-  const view = new vega.View(vega.parse(compile(styled(spec) as TopLevelSpec, { logger: compileLogger }).spec), { renderer: "none" });
+  const view = new vega.View(vega.parse(compile(styled(spec) as TopLevelSpec).spec), { renderer: "none" });
   try {
     return await view.toSVG();
   } finally {

@@ -100,9 +100,9 @@ function seriesOf(unit: Json, field: string): string[] {
 }
 
 /**
- * Bands (areas, translucent) stay out of the legend when they share a colour with a line or a
- * point: otherwise Vega-Lite draws the legend symbol with the band's 25% opacity. Rules (error
- * bars) likewise, so the legend shows the point. Applied to every layered unit.
+ * Legend symbols drawn opaque, shaped by the lines and points of a layered unit: without this
+ * Vega-Lite draws a band's colour with the band's 25% opacity in the legend. Applied to every
+ * layered unit that has a line or a point.
  */
 function legendFromLinesAndPoints(spec: Json): Json {
   const out: Json = { ...spec };
@@ -118,13 +118,12 @@ function legendFromLinesAndPoints(spec: Json): Json {
       if (!isObj(l) || !hasPrimary) return l;
       const k = markType(l);
       const enc0 = isObj(l.encoding) ? l.encoding : null;
-      if ((k === "line" || k === "point") && hasLines && pointSeries.length > 0 && enc0 !== null && isObj(enc0.color) && enc0.color.legend === undefined) {
-        return { ...l, encoding: { ...enc0, color: { ...enc0.color, legend: legendShapedByMark(pointSeries) } } };
-      }
-      if (k !== "area" && k !== "rule" && k !== "errorbar" && k !== "errorband") return l;
-      const enc = isObj(l.encoding) ? l.encoding : null;
-      if (enc === null || !isObj(enc.color)) return l;
-      return { ...l, encoding: { ...enc, color: { ...enc.color, legend: null } } };
+      // Every layer of the unit gets the same explicit, opaque legend: Vega-Lite merges the
+      // layers' legends into one, and a `legend: null` on any layer (or two different explicit
+      // legends) can make the merged legend vanish altogether.
+      if (enc0 === null || !isObj(enc0.color) || enc0.color.legend !== undefined) return l;
+      const legend = hasLines && pointSeries.length > 0 ? legendShapedByMark(pointSeries) : { symbolOpacity: 1 };
+      return { ...l, encoding: { ...enc0, color: { ...enc0.color, legend } } };
     });
   }
   for (const k of ["vconcat", "hconcat", "concat"]) if (Array.isArray(out[k])) out[k] = (out[k] as unknown[]).map((s) => (isObj(s) ? legendFromLinesAndPoints(s) : s));
