@@ -51,21 +51,19 @@ export interface GdcSizes {
 const ETAS = [0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1];
 const SCAN = [0, 0.25, 0.5, 1, 2, 4];
 
+/** The logistic (data, init) combinations besides the main one, in both sizes (full adds two). */
+const LOGISTIC_COMBOS = [
+  ...[1, 2, 3].map((initSeed) => ({ data: "mnist", model: "logistic", initSeed }) as const),
+  ...[0, 1, 2, 3].map((initSeed) => ({ data: "fashion", model: "logistic", initSeed }) as const),
+];
+
 export const GDC_SIZES: { readonly quick: GdcSizes; readonly full: GdcSizes } = {
   quick: {
     N: 10,
     T: 10,
     etas: ETAS,
     main: { data: "mnist", model: "logistic", initSeed: 0 },
-    combos: [
-      { data: "mnist", model: "logistic", initSeed: 1 },
-      { data: "mnist", model: "logistic", initSeed: 2 },
-      { data: "mnist", model: "logistic", initSeed: 3 },
-      { data: "fashion", model: "logistic", initSeed: 0 },
-      { data: "fashion", model: "logistic", initSeed: 1 },
-      { data: "fashion", model: "logistic", initSeed: 2 },
-      { data: "fashion", model: "logistic", initSeed: 3 },
-    ],
+    combos: LOGISTIC_COMBOS,
     optionalCombos: [],
     betaScales: SCAN,
     // 1000 paired runs per combo: at 250 the split-half estimator's noise floor (≈ 0.3) sat on
@@ -85,17 +83,7 @@ export const GDC_SIZES: { readonly quick: GdcSizes; readonly full: GdcSizes } = 
     T: 10,
     etas: ETAS,
     main: { data: "mnist", model: "logistic", initSeed: 0 },
-    combos: [
-      { data: "mnist", model: "logistic", initSeed: 1 },
-      { data: "mnist", model: "logistic", initSeed: 2 },
-      { data: "mnist", model: "logistic", initSeed: 3 },
-      { data: "fashion", model: "logistic", initSeed: 0 },
-      { data: "fashion", model: "logistic", initSeed: 1 },
-      { data: "fashion", model: "logistic", initSeed: 2 },
-      { data: "fashion", model: "logistic", initSeed: 3 },
-      { data: "mnist", model: "logistic", initSeed: 4 },
-      { data: "fashion", model: "logistic", initSeed: 4 },
-    ],
+    combos: [...LOGISTIC_COMBOS, { data: "mnist", model: "logistic", initSeed: 4 }, { data: "fashion", model: "logistic", initSeed: 4 }],
     optionalCombos: [
       { data: "mnist", model: "lenet", initSeed: 0 },
       { data: "mnist", model: "lenet", initSeed: 1 },
