@@ -73,17 +73,25 @@ export function gradientMoments(m: PopulationModel): Float64Array {
  * the test sample's mean gradient), and their population mean (exact).
  */
 export function perDatumAtInit(m: PopulationModel, what: "loss" | "test slope"): { values: Float64Array; mean: number } {
+  const values = populationPass(m, what, () => directionalAtInit(m, populationOf(m), what === "loss" ? [] : [testGradient(m)]));
+  return { values, mean: meanOf(values) };
+}
+
+/** The test sample's mean loss at `θ0` (one batched pass, once per model). */
+export function testSampleLossAtInit(m: PopulationModel): number {
+  return meanOf(populationPass(m, "test-sample loss", () => directionalAtInit(m, m.testSet, [])));
+}
+
+/** Per point, the directional derivative at `θ0` along `dirs`, batched when the oracle can. */
+function directionalAtInit(m: PopulationModel, points: readonly number[], dirs: readonly Float64Array[]): Float64Array {
   const o = m.oracle;
-  const values = populationPass(m, what, () => {
-    const population = populationOf(m);
-    const dirs = what === "loss" ? [] : [testGradient(m)];
-    return o.directionalDerivatives !== undefined
-      ? o.directionalDerivatives(m.theta0, population, dirs)
-      : Float64Array.from(population, (x) => o.directionalDerivative(m.theta0, x, dirs));
-  });
+  return o.directionalDerivatives !== undefined ? o.directionalDerivatives(m.theta0, points, dirs) : Float64Array.from(points, (x) => o.directionalDerivative(m.theta0, x, dirs));
+}
+
+function meanOf(values: Float64Array): number {
   let mean = 0;
   for (const v of values) mean += v / values.length;
-  return { values, mean };
+  return mean;
 }
 
 /**

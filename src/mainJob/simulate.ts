@@ -13,7 +13,7 @@ import { appendRunLog, openRunLog } from "../harness/checkpoint.js";
 import { withFsErrors } from "../harness/safeFile.js";
 import { controlledValue, firstOrderWeight } from "../harness/controlVariates.js";
 import { drawRun } from "../harness/model.js";
-import { setVariates } from "../harness/populationStats.js";
+import { type PopulationModel, setVariates, testSampleLossAtInit } from "../harness/populationStats.js";
 import { stepCount } from "../schedule/schedule.js";
 import type { RunResult } from "../simulate/runResult.js";
 import { meanInterval } from "../stats/estimate.js";
@@ -312,10 +312,8 @@ export const DIVERGENCE_FACTOR = 100;
 export const DIVERGENCE_RULE = `non-finite weights or loss, or a final loss above ${DIVERGENCE_FACTOR}·max(1, loss at θ0)`;
 
 /** The loss bound of {@link DIVERGENCE_FACTOR} for a setup: from the test sample's mean loss at θ0. */
-export function divergenceBound(setup: Pick<ModelSetup, "oracle" | "theta0" | "testSet">): number {
-  let sum = 0;
-  for (const x of setup.testSet) sum += setup.oracle.directionalDerivative(setup.theta0, x, []);
-  const l0 = sum / setup.testSet.length;
+export function divergenceBound(setup: PopulationModel): number {
+  const l0 = testSampleLossAtInit(setup);
   return DIVERGENCE_FACTOR * (Number.isFinite(l0) ? Math.max(1, Math.abs(l0)) : 1);
 }
 
