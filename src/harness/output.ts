@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { renderSvg, svgToPng } from "../plot/render.js";
 import type { Experiment, ExperimentPlot, ExperimentResult } from "./experiment.js";
+import { withFsErrors, writeFileAtomic } from "./safeFile.js";
 
 type Row = ExperimentResult["rows"][number];
 
@@ -202,8 +203,8 @@ ${sections}
 `;
 }
 
-/** Writes text to a file, creating its folder. */
+/** Writes a file atomically (never half-written when interrupted), creating its folder; one-line errors. */
 export function writeOutput(path: string, text: string | Buffer): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+  withFsErrors(path, () => mkdirSync(dirname(path), { recursive: true }));
+  writeFileAtomic(path, text);
 }
