@@ -79,18 +79,43 @@ export function familyParameters(s: Schedule): { N: number; B: number; E: number
 /**
  * Edge weight from a node at step `s` to its parent at step `t`: `r_s · w(t − s)` with
  * heavy-ball weights `w(Δ) = (1 − β^Δ)/(1 − β) = Σ_{j<Δ} β^j` (docs/theory.md#momentum-and-hessian-update).
+ *
+ * The weights are built lazily, once per schedule, and only up to the largest `Δ` asked for:
+ * with `β = p/q` (lowest terms) `w(Δ) = S_Δ / q^{Δ−1}` where `S_{Δ+1} = q·S_Δ + p^Δ`, so each new
+ * weight costs two bigint products instead of an addition of rationals with thousands of
+ * bits (the eager loop over every `Δ ≤ T` took minutes at `T = 4000`, before any budget check).
  */
 export function edgeWeightOf(s: Schedule): (from: number, to: number) => Rational {
-  const T = stepCount(s);
-  const beta = s.momentum ?? Rational.ZERO;
-  const w: Rational[] = [Rational.ZERO];
-  let power = Rational.ONE;
-  for (let delta = 1; delta <= T; delta++) {
-    w.push(w[delta - 1].add(power));
-    power = power.mul(beta);
-  }
+  const cached = edgeWeightCache.get(s);
+  if (cached !== undefined) return cached;
+  const w = heavyBallWeights(s.momentum ?? Rational.ZERO);
   const r = s.etaScale;
-  return (from, to) => (r === undefined ? w[to - from] : r[from].mul(w[to - from]));
+  const f = (from: number, to: number): Rational => (r === undefined ? w(to - from) : r[from].mul(w(to - from)));
+  edgeWeightCache.set(s, f);
+  return f;
+}
+
+/** One edge-weight function per schedule object (the table asks for it once per diagram). */
+const edgeWeightCache = new WeakMap<Schedule, (from: number, to: number) => Rational>();
+
+/** `Δ ↦ Σ_{j<Δ} β^j` for `β ∈ [0, 1)`, memoised and extended on demand (`w(0) = 0`). */
+function heavyBallWeights(beta: Rational): (delta: number) => Rational {
+  const p = beta.num;
+  const q = beta.den;
+  const w: Rational[] = [Rational.ZERO];
+  let S = 0n; // S_Δ for the last Δ built
+  let pPow = 1n; // p^Δ
+  let qPow = 1n; // q^Δ
+  return (delta) => {
+    while (w.length <= delta) {
+      // From Δ = w.length − 1 to Δ + 1: S_{Δ+1} = q·S_Δ + p^Δ, denominator q^Δ.
+      S = q * S + pPow;
+      w.push(Rational.of(S, qPow));
+      pPow *= p;
+      qPow *= q;
+    }
+    return w[delta];
+  };
 }
 
 /**

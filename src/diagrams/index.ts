@@ -18,3 +18,4 @@ export { diagramStructure, type DiagramStructure } from "./structure.js";
 export { coefficientTable, type CoefficientTableOptions } from "./table.js";
 export { diagramPolynomial, symbolicForm, symbolicValues, type SymbolicVariables } from "./symbolic.js";
 export { crossingKey } from "./crossing.js";
+export { coefficientTableCost, DEFAULT_TABLE_OPERATIONS, type TableCost } from "./cost.js";

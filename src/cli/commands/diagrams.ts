@@ -1,9 +1,10 @@
-import { coefficientTable, crossingKey, type DiagramRecord, makeDiagram, Polynomial, Rational, stepCount, symbolicForm } from "../../index.js";
+import { coefficientTable, coefficientTableCost, type TableCost, crossingKey, DEFAULT_TABLE_OPERATIONS, type DiagramRecord, makeDiagram, Polynomial, Rational, stepCount, symbolicForm } from "../../index.js";
 import { renderDiagramsSvg } from "../../plot/diagramSvg.js";
 import { UsageError } from "../../index.js";
 import { ensureWritableFile, writeFileAtomic } from "../../harness/safeFile.js";
 import type { Command } from "../command.js";
 import { choiceFlag, type FlagTable, parseFlags } from "../flags.js";
+import { progressBar } from "../progress.js";
 import { orderFromFlag, scheduleFlags, scheduleFromFlags } from "../scheduleFlags.js";
 import { formatTable, titleLine } from "../table.js";
 
@@ -15,6 +16,12 @@ const FLAGS = {
   group: { type: "boolean", description: "Sum coefficients over crossing-symmetry classes (diagrams with equal values; test loss only)." },
   json: { type: "boolean", description: "Print JSON (diagrams[] with exact coefficients as strings) instead of a table." },
   svg: { type: "string", value: "FILE", description: "Also draw the diagrams into this SVG file." },
+  "max-work": {
+    type: "string",
+    value: "<ops>",
+    defaultValue: DEFAULT_TABLE_OPERATIONS.toExponential(0),
+    description: "Refuse tables whose estimated work (diagrams × exact operations per diagram) is above this, before computing anything.",
+  },
 } as const satisfies FlagTable;
 
 export const diagrams: Command = {
@@ -30,7 +37,18 @@ export const diagrams: Command = {
     // The --svg path is checked before the (possibly long) computation, and the file is
     // written only once the command has succeeded (never a file from a failed command).
     if (values.svg !== undefined) ensureWritableFile(values.svg, "--svg");
-    const rows = coefficientTable(schedule, order, loss, { includeZero: values.all === true });
+    const cost = refuseOverBudget(schedule, order, loss, values["max-work"]);
+    // A long legitimate table says so at once (the last order is most of the work, so a bar over orders alone stays still).
+    if (cost.operations > LONG_TABLE_OPERATIONS) {
+      io.stderr(`diagrams: up to order ${order} means about ${cost.candidates.toExponential(1)} diagram candidates (${cost.operations.toExponential(1)} operations); this can take minutes\n`);
+    }
+    const bar = progressBar(io, "diagrams (orders)");
+    let rows: DiagramRecord[];
+    try {
+      rows = coefficientTable(schedule, order, loss, { includeZero: values.all === true, onOrder: (d) => bar.update(d + 1, order + 1) });
+    } finally {
+      bar.stop();
+    }
     const T = stepCount(schedule);
     const groups = values.group === true ? crossingGroups(rows) : undefined;
     if (values.svg !== undefined) writeFileAtomic(values.svg, renderDiagramsSvg(rows));
@@ -66,6 +84,27 @@ export const diagrams: Command = {
     return 0;
   },
 };
+
+/** Estimated work above which the command announces a long run (order 8 of one-epoch SGD: ~15 s). */
+const LONG_TABLE_OPERATIONS = 3e6;
+
+/**
+ * Refuses, before anything is enumerated or built, a table whose estimated work is above
+ * `--max-work`: one line with the estimate, the limit and the flag that raises it.
+ */
+function refuseOverBudget(schedule: Parameters<typeof coefficientTableCost>[0], order: number, loss: "test" | "train", flag: string | undefined): TableCost {
+  const limit = flag === undefined ? DEFAULT_TABLE_OPERATIONS : Number(flag);
+  if (flag !== undefined && (flag.trim() === "" || !Number.isFinite(limit) || limit <= 0)) {
+    throw new UsageError(`--max-work must be a positive number (e.g. 1e10), got ${JSON.stringify(flag)}`);
+  }
+  const cost = coefficientTableCost(schedule, order, loss);
+  if (cost.operations <= limit) return cost;
+  throw new UsageError(
+    `--order ${order} with this schedule needs about ${cost.operations.toExponential(1)} exact operations ` +
+      `(up to ${cost.candidates.toExponential(1)} diagram candidates, ${cost.worstDiagram.toExponential(1)} for the costliest diagram), ` +
+      `above the limit --max-work ${limit.toExponential(1)}: lower --order, --N or --epochs, or raise --max-work`,
+  );
+}
 
 interface CrossingGroup {
   order: number;

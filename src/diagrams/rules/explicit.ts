@@ -24,7 +24,24 @@ export interface ExplicitSchedule {
 /** Default work budget (class→type maps × nodes × T²) before refusing. */
 export const EXPLICIT_BUDGET = 3e8;
 
+/**
+ * The work {@link explicitWeight} does for one diagram with `K` tie classes and `d` non-root
+ * nodes on `T` steps whose indices fall into `types` membership types (shared with the
+ * up-front estimate of a whole table, so both refuse the same diagrams).
+ */
+export function explicitWork(types: number, K: number, d: number, T: number): number {
+  return d === 0 ? 1 : Math.pow(types, K) * d * T * T;
+}
+
+/** The work {@link stepAssignmentWeight} does for one diagram of order `d` on `T` steps. */
+export function stepAssignmentWork(T: number, d: number): number {
+  return Math.pow(T, d);
+}
+
 export function explicitWeight(st: DiagramStructure, s: ExplicitSchedule, budget = EXPLICIT_BUDGET): Rational {
+  // The bare root has one embedding of weight 1: no edge weights are needed (building the
+  // T² of them first cost minutes for long momentum schedules).
+  if (st.d === 0) return Rational.ONE;
   const T = s.batches.length;
   // Index types by membership signature.
   const sig = new Map<string, number[]>();
@@ -37,7 +54,7 @@ export function explicitWeight(st: DiagramStructure, s: ExplicitSchedule, budget
     else arr.push(n);
   }
   const types = [...sig.values()].filter((ns) => stepsOf[ns[0]].length > 0);
-  const work = Math.pow(types.length, st.K) * Math.max(1, st.d) * T * T;
+  const work = explicitWork(types.length, st.K, st.d, T);
   if (work > budget) {
     throw new BudgetExceededError(
       "explicitWeight",
@@ -137,7 +154,7 @@ export function stepAssignmentWeight(
   indexFactor: (steps: readonly number[]) => Rational,
   budget = EXPLICIT_BUDGET,
 ): Rational {
-  const work = Math.pow(T, st.d);
+  const work = stepAssignmentWork(T, st.d);
   if (work > budget) {
     throw new BudgetExceededError(
       "stepAssignmentWeight",
