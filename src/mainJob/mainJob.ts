@@ -11,5 +11,6 @@ export * from "./setup.js";
 export * from "./predict.js";
 export * from "./simulate.js";
 export * from "./compare.js";
+export * from "./cost.js";
 export { writeOutput } from "../harness/output.js";
 export { BudgetExceededError } from "../errors.js";

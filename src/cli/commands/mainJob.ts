@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { getHeapStatistics } from "node:v8";
 import { join } from "node:path";
 import {
   checkpointPath,
@@ -6,6 +7,7 @@ import {
   configKey,
   defaultMainJobConfig,
   JAX_MODEL_DEFAULTS,
+  mainJobCost,
   type MainJobConfig,
   MODELS,
   modelDefaults,
@@ -23,7 +25,7 @@ import { partialMark } from "../../mainJob/compare.js";
 import { ensureWritableFolder } from "../../harness/safeFile.js";
 import { configOptimizer, OPTIMIZER_NAMES, type OptimizerName, setupForConfig } from "../../mainJob/optimizerSetup.js";
 import { renderSvg, svgToPng } from "../../plot/render.js";
-import { DEFAULT_SUBSTEPS, InvalidArgumentError, optimizerLabel, type Schedule, sgdSchedule, UsageError } from "../../index.js";
+import { DEFAULT_SUBSTEPS, DEFAULT_TABLE_OPERATIONS, InvalidArgumentError, optimizerLabel, type Schedule, sgdSchedule, UsageError } from "../../index.js";
 import type { Command, CommandIO } from "../command.js";
 import { choiceFlag, type FlagTable, type FlagValues, intFlag, numberListFlag, parseFlags } from "../flags.js";
 import { interruptFlag, progressBar } from "../progress.js";
@@ -34,6 +36,9 @@ import { formatTable, titleLine } from "../table.js";
 const DEFAULTS = defaultMainJobConfig(sgdSchedule(10));
 
 type MainJobCommand = "predict" | "simulate" | "compare";
+
+/** Default of --max-hours: longer simulations are refused up front unless the flag raises it. */
+const DEFAULT_MAX_HOURS = 1;
 
 /** The model, schedule, prediction and seed flags of `predict`, `simulate` and `compare`. */
 const COMMON_FLAGS = {
@@ -70,6 +75,8 @@ function simulationFlags(command: MainJobCommand) {
     runs: { type: "string", value: "<n>", defaultValue: String(DEFAULTS.runs), description: `Paired training runs (the same training sets at every η)${unused}.` },
     workers: { type: "string", value: "<k>", defaultValue: "CPU cores", description: `Worker threads for the runs${unused}.` },
     out: { type: "string", value: "DIR", defaultValue: "out", description: `Folder for checkpoints (rerun to resume) and outputs${unused}.` },
+    "max-hours": { type: "string", value: "<h>", defaultValue: String(DEFAULT_MAX_HOURS), description: `Refuse, before any work, runs whose estimated simulation time is above this${unused}.` },
+    "max-memory": { type: "string", value: "<GB>", defaultValue: "the Node heap limit", description: "Refuse, before any work, a command whose estimated peak memory is above this." },
     json: { type: "boolean", description: "Print JSON instead of a table." },
   } as const satisfies FlagTable;
 }
@@ -77,6 +84,48 @@ function simulationFlags(command: MainJobCommand) {
 const PREDICT_FLAGS = { ...COMMON_FLAGS, ...PREDICT_OPTIMIZER_FLAGS, ...simulationFlags("predict") } as const satisfies FlagTable;
 const SIMULATE_FLAGS = { ...COMMON_FLAGS, ...SIMULATE_OPTIMIZER_FLAGS, ...simulationFlags("simulate") } as const satisfies FlagTable;
 const COMPARE_FLAGS = { ...COMMON_FLAGS, ...PREDICT_OPTIMIZER_FLAGS, ...simulationFlags("compare") } as const satisfies FlagTable;
+
+/**
+ * Refuses, before data are loaded or anything is predicted or trained, a command whose
+ * estimated memory, simulation time or coefficient-table work is above its limit: one line
+ * with the estimate, the limit and the flag that raises it.
+ */
+function refuseOverBudget(v: Values, config: MainJobConfig, command: MainJobCommand, workers: number): void {
+  const maxHours = positiveFlag(v["max-hours"], "--max-hours") ?? DEFAULT_MAX_HOURS;
+  const maxGB = positiveFlag(v["max-memory"], "--max-memory") ?? getHeapStatistics().heap_size_limit / 1e9;
+  const cost = mainJobCost(config, command, workers);
+  const what = `--N ${config.schedule.N}, --runs ${config.runs}, ${config.etas.length} η, ${workers} worker${workers === 1 ? "" : "s"}`;
+  if (cost.memoryBytes / 1e9 > maxGB) {
+    throw new UsageError(
+      `${what}: needs about ${(cost.memoryBytes / 1e9).toPrecision(2)} GB of memory, above the limit --max-memory ${maxGB.toPrecision(2)} GB` +
+        `${v["max-memory"] === undefined ? " (the Node heap; raise it with node --max-old-space-size=<MB>)" : ""}: lower --N or --workers`,
+    );
+  }
+  if (cost.seconds / 3600 > maxHours) {
+    throw new UsageError(
+      `${what}: would train for about ${formatDuration(cost.seconds)}, above the limit --max-hours ${maxHours}: lower --N or --runs, or raise --max-hours`,
+    );
+  }
+  if (cost.tableOperations > DEFAULT_TABLE_OPERATIONS) {
+    throw new UsageError(
+      `the exact coefficients up to --order ${config.order} for this schedule need about ${cost.tableOperations.toExponential(1)} operations, ` +
+        `above the limit ${DEFAULT_TABLE_OPERATIONS.toExponential(1)} (see diagrams --max-work): lower --order or --N`,
+    );
+  }
+}
+
+function positiveFlag(value: string | undefined, flag: string): number | undefined {
+  const x = nonNegativeFlag(value, flag);
+  if (x === 0) throw new UsageError(`${flag} must be a number > 0, got ${JSON.stringify(value)}`);
+  return x;
+}
+
+/** `"3.2 hours"`, `"12 days"`, `"45 minutes"`. */
+function formatDuration(seconds: number): string {
+  if (seconds < 3600) return `${(seconds / 60).toPrecision(2)} minutes`;
+  if (seconds < 86400 * 2) return `${(seconds / 3600).toPrecision(2)} hours`;
+  return `${(seconds / 86400).toPrecision(2)} days`;
+}
 
 /** Help note on the jax-js models (timings: README "The main job"). */
 const MODEL_NOTE =
@@ -238,7 +287,8 @@ export const predict: Command = {
   notes: [MODEL_NOTE],
   async run(argv, io) {
     const { values } = parseFlags(argv, PREDICT_FLAGS);
-    const { config, json } = configFromFlags(values, "predict");
+    const { config, json, workers } = configFromFlags(values, "predict");
+    refuseOverBudget(values, config, "predict", workers);
     const setup = await setupWithMessage(config, io);
     const p = runPrediction(config, io, setup);
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), prediction: p }, null, 2) + "\n");
@@ -264,6 +314,7 @@ export const simulate: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, SIMULATE_FLAGS);
     const { config, json, outDir, workers } = configFromFlags(values, "simulate");
+    refuseOverBudget(values, config, "simulate", workers);
     ensureWritableFolder(outDir);
     const setup = await setupWithMessage(config, io);
     const s = await runSimulation(config, io, setup, outDir, workers);
@@ -296,6 +347,7 @@ export const compare: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, COMPARE_FLAGS);
     const { config, json, outDir, workers } = configFromFlags(values, "compare");
+    refuseOverBudget(values, config, "compare", workers);
     const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
     ensureWritableFolder(dir); // before minutes of prediction, not after
     const setup = await setupWithMessage(config, io);
