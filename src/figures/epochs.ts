@@ -334,17 +334,20 @@ export function makeShufflingExperiment(sizes: { quick: EpochSizes; full: EpochS
       }
       for (const p of d.probe) rows.push({ kind: "engine", N: p.N, epochs: S.shuffleProbe.epochs, first_order_where_shuffling_matters: p.firstOrder ?? `> ${p.maxOrder}` });
       const perE = shufflingTests(d, S);
-      for (const p of perE) rows.push({ kind: "per-E test", E: p.E, z: p.z, consistent_with_zero: p.consistentZero, z_order4: p.z4, consistent_with_order4: p.consistent4, order4_coefficient: p.c4.value, order4_coefficient_se: p.c4.stderr });
+      for (const p of perE) rows.push({ kind: "per-E test", E: p.E, resolution: p.resolution, z: p.z, consistent_with_zero: p.consistentZero, z_order4: p.z4, consistent_with_order4: p.consistent4, order4_coefficient: p.c4.value, order4_coefficient_se: p.c4.stderr });
       const failed4 = perE.filter((p) => !p.consistent4).length;
       const failed0 = perE.filter((p) => !p.consistentZero).length;
       // A 95% test per E: at most one of the E values (or a quarter) may reject by chance.
       const allowed = Math.max(1, Math.floor(0.25 * perE.length));
       const nonzero4 = perE.filter((p) => p.c4.value !== 0).length;
+      const resolved = perE.filter((p) => p.resolution >= 1).length;
       const probeText = d.probe.map((p) => `N=${p.N}: order ${p.firstOrder ?? `> ${p.maxOrder}`}`).join(", ");
       const checks: VerdictCheck[] = [
         { criterion: `engine: shuffled = unshuffled through η³ (largest |predicted difference| ${fmt(maxAbsPred)}), different at η⁴ for ${nonzero4}/${perE.length} E`, pass: maxAbsPred === 0 && nonzero4 === perE.length, main: true },
         { criterion: `measured difference consistent with the order-4 prediction for ${perE.length - failed4}/${perE.length} E (one test per E, need ≥ ${perE.length - allowed})`, pass: failed4 <= allowed, main: true },
         { criterion: `order 4 inside the 95% interval at ${within}/${n} (E, η) (need ≥ 90%)`, pass: within >= 0.9 * n, main: false },
+        // Agreement only means something if the measurement could tell the η⁴ term from 0.
+        { criterion: `the η⁴ effect resolved: |predicted| ≥ the per-E test's 95% half-width for ${resolved}/${perE.length} E (largest ratio ${fmt(Math.max(...perE.map((p) => p.resolution)), 2)})`, pass: resolved > 0, main: false },
       ];
       const verdict =
         `order-4 difference per E (c₄ of η⁴ ± se): ${perE.map((p) => `E=${p.E}: ${fmt(p.c4.value, 3)} ± ${fmt(p.c4.stderr, 2)}`).join(", ")}; ` +
@@ -374,7 +377,7 @@ export function makeShufflingExperiment(sizes: { quick: EpochSizes; full: EpochS
  * (`z`) and against the order-4 prediction `c₄·mean(η²)` (`z4`, the prediction's standard error
  * from its own tuples added in quadrature).
  */
-function shufflingTests(d: Shared, S: EpochSizes): { E: number; z: number; consistentZero: boolean; z4: number; consistent4: boolean; c4: Estimate }[] {
+function shufflingTests(d: Shared, S: EpochSizes): { E: number; z: number; consistentZero: boolean; z4: number; consistent4: boolean; c4: Estimate; resolution: number }[] {
   const meanEta2 = S.etas.reduce((acc, eta) => acc + eta * eta, 0) / S.etas.length;
   return S.epochs.map((E) => {
     const a = d.layout.shuffled.get(E)!;
@@ -396,7 +399,9 @@ function shufflingTests(d: Shared, S: EpochSizes): { E: number; z: number; consi
     const predicted = c4.value * meanEta2;
     const se = Math.hypot(m.stderr, c4.stderr * meanEta2);
     const z4 = (m.mean - predicted) / se;
-    return { E, z: m.mean / m.stderr, consistentZero: Math.abs(m.mean) <= m.ci95, z4, consistent4: Math.abs(z4) <= Z_95, c4 };
+    // |prediction| / the 95% half-width of the test: below 1, the data cannot tell the η⁴ term from 0.
+    const resolution = Math.abs(predicted) / (Z_95 * se);
+    return { E, z: m.mean / m.stderr, consistentZero: Math.abs(m.mean) <= m.ci95, z4, consistent4: Math.abs(z4) <= Z_95, c4, resolution };
   });
 }
 

@@ -268,12 +268,12 @@ function modelSelectionPlot(rows: readonly PlotRow[], scatter: readonly PlotRow[
         ],
       },
       {
-        title: `Kendall's τ with the actual ranking (95% bootstrap over runs, ${TAU_BOOTSTRAP} resamples)`,
-        width: 340,
+        title: { text: "Kendall's τ with the actual ranking", subtitle: `95% intervals: bootstrap over runs, ${TAU_BOOTSTRAP} resamples` },
+        width: 460,
         height: 340,
         // Every bar carries its value and a tick at it, so a τ of 0 reads as 0, not as a missing bar.
         data: { values: rows.filter((r) => r.kind === "tau").map((r) => ({ ...r, eta: `η = ${r.eta} (ηT = ${fmt((r.eta as number) * T)})`, label: Number.isFinite(r.kendall_tau as number) ? (r.kendall_tau as number).toFixed(2) : "n/a", label_at: Math.max(r.kendall_tau as number, (r.kendall_tau_hi as number | undefined) ?? -1) })) },
-        encoding: { x: { field: "ranker", type: "nominal", title: null, axis: { labelAngle: -30, labelLimit: 200 } }, xOffset: { field: "eta" }, color: { field: "eta", type: "nominal", title: null } },
+        encoding: { x: { field: "ranker", type: "nominal", title: null, sort: [...RANKERS], axis: { labelAngle: 0, labelLimit: 400, labelExpr: "datum.label == 'predicted (order 3 + ODE fit)' ? ['predicted', '(order 3 + ODE)'] : datum.label == 'predicted (order-3 polynomial)' ? ['predicted', '(polynomial)'] : datum.label" } }, xOffset: { field: "eta" }, color: { field: "eta", type: "nominal", title: null } },
         layer: [
           { mark: { type: "bar", opacity: 0.85 }, encoding: { y: { field: "kendall_tau", type: "quantitative", title: "Kendall's τ", scale: { domain: [-1, 1.1] } } } },
           { mark: { type: "tick", thickness: 2 }, encoding: { y: { field: "kendall_tau", type: "quantitative" } } },
