@@ -18,6 +18,7 @@ import { cubicChiModel, oneDimMoments } from "../predict/oneDimModels.js";
 import { estimateRadius, evaluatePolynomial, oneDimSeries } from "../predict/oneDimSeries.js";
 import { estimateFromSums, mergeSums, sumsOf } from "../stats/sums.js";
 import { fmt, frame, interval, lineLayer, logSpace, measuredLayers, type PlotRow, radiusRule } from "../plot/plotSpecs.js";
+import { interrupted, judge, type Judgement } from "../harness/verdict.js";
 
 /** Sizes of the cubic-chi experiment. */
 export interface CubicChiSizes {
@@ -66,8 +67,11 @@ export function cubicChiRows(measured: readonly Measured[], coeffs: readonly num
   return rows;
 }
 
+/** The claim cubic-chi's verdict judges. */
+const CUBIC_CHI_CLAIM = "non-Gaussian noise changes the loss at η³ (8Tη³), which Gaussian noise misses";
+
 /** Gaussian 0 outside every interval, order 3 inside for η ≤ 0.01, the top order inside at the main η; how far the top order tracks the scan. */
-export function cubicChiVerdict(measured: readonly Measured[], coeffs: readonly number[], coeffStrings: readonly string[], S: CubicChiSizes, orders: readonly number[], radius: Radius): { verdict: string; pass: boolean; tracksUpTo: number } {
+export function cubicChiVerdict(measured: readonly Measured[], coeffs: readonly number[], coeffStrings: readonly string[], S: CubicChiSizes, orders: readonly number[], radius: Radius): Judgement & { verdict: string; tracksUpTo: number } {
   const inside = (m: Measured, v: number) => v >= m.lo && v <= m.hi;
   const top = orders[orders.length - 1];
   const main = measured.filter((m) => S.etas.includes(m.eta));
@@ -88,7 +92,13 @@ export function cubicChiVerdict(measured: readonly Measured[], coeffs: readonly 
     `order 3 inside for η ≤ 0.01: ${order3Small ? "yes" : "no"}; engine's order-${top} series inside at all four η: ${topInside ? "yes" : "no"}. ` +
     `Exact series: ${nonzero.join(", ")} (even orders vanish: w_T is odd in η). Radius of the η-series ≈ ${fmt(radius.ratio, 3)} (ratio test; root test ${fmt(radius.root, 3)}); ` +
     `the order-${top} truncation tracks the simulation up to η = ${tracksUpTo} and fails beyond.`;
-  return { verdict, pass: order3Small && gaussOut && topInside, tracksUpTo };
+  const small = main.filter((m) => m.eta <= 0.01 + 1e-12).length;
+  const checks = [
+    { criterion: `the Gaussian approximation 0 lies outside the 95% interval at all ${main.length} η`, pass: gaussOut, main: true },
+    { criterion: `the skewness term 8Tη³ lies inside it at the ${small} η ≤ 0.01`, pass: order3Small, main: true },
+    { criterion: `the engine's order-${top} series inside at all ${main.length} η`, pass: topInside, main: false },
+  ];
+  return { verdict, ...judge(CUBIC_CHI_CLAIM, checks), tracksUpTo };
 }
 
 /** Test loss / η³ against η: measured points, the Gaussian 0 and each odd-order truncation, and the radius. */
@@ -152,7 +162,7 @@ export function makeCubicChiExperiment(sizes: { quick: CubicChiSizes; full: Cubi
         return finals.map((w) => sumsOf(w.map((x) => model.testLoss(x))));
       }, "cubic-chi: SGD runs");
       if (chunks === null) {
-        return { id: "cubic-chi", rows: [], plots: [], verdict: "interrupted before the simulation finished; rerun to resume", pass: null, partial: true, details: { sizes: S } };
+        return { id: "cubic-chi", rows: [], plots: [], ...interrupted(CUBIC_CHI_CLAIM), verdict: "interrupted before the simulation finished; rerun to resume", partial: true, details: { sizes: S } };
       }
       const measured: Measured[] = allEtas.map((eta, k) => {
         return { eta, ...interval(estimateFromSums(mergeSums(chunks.map((c) => c[k])))) };
@@ -161,18 +171,17 @@ export function makeCubicChiExperiment(sizes: { quick: CubicChiSizes; full: Cubi
       const orders = [3, 5, 7, 9].filter((d) => d <= S.order);
       const radius = estimateRadius(coeffs);
       const rows = cubicChiRows(measured, coeffs, coeffStrings, moments, S, orders, radius);
-      const { verdict, pass, tracksUpTo } = cubicChiVerdict(measured, coeffs, coeffStrings, S, orders, radius);
+      const { tracksUpTo, ...judged } = cubicChiVerdict(measured, coeffs, coeffStrings, S, orders, radius);
       const lossPlot = cubicChiLossPlot(measured, coeffs, S, orders, radius);
       const coeffPlot = cubicChiCoefficientPlot(coeffs, S, radius);
       return {
         id: "cubic-chi",
         rows,
         plots: [
-          { name: "loss-vs-eta", spec: lossPlot },
-          { name: "coefficients", spec: coeffPlot },
+          { name: "loss-vs-eta", spec: lossPlot, caption: "Loss/η³: the SGD points should sit on the skewness prediction 8Tη³ (and the engine's higher orders), far from the Gaussian prediction 0, until η nears the series' radius (dashed)." },
+          { name: "coefficients", spec: coeffPlot, caption: "The exact coefficients grow geometrically with the order; the dashed slope gives the radius of the η-series." },
         ],
-        verdict,
-        pass,
+        ...judged,
         details: { sizes: S, seed: ctx.seed, moments: { G: moments.G.toString(), H: moments.H.toString(), J: moments.J.toString(), C: moments.C.toString(), S: moments.S.toString() }, coefficients: coeffStrings, radius, tracksUpTo },
       };
     },

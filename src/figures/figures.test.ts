@@ -41,6 +41,12 @@ describe("experiments at tiny sizes", () => {
       expect(r.partial ?? false).toBe(false);
       expect(r.rows.length).toBeGreaterThan(0);
       expect(r.verdict.length).toBeGreaterThan(20);
+      // The headline: status first (decided by the one rule), one line; pass mirrors the status.
+      expect(r.headline.startsWith(`${r.status} — `)).toBe(true);
+      expect(r.headline).not.toContain("\n");
+      expect(r.pass).toBe(r.status === "REPRODUCED");
+      expect(r.checks.some((c) => c.main)).toBe(true);
+      for (const p of r.plots) expect(p.caption.length, p.name).toBeGreaterThan(20);
       expect(r.plots.length).toBeGreaterThan(0);
       for (const p of r.plots) expect(await plotSvg(p), p.name).toMatch(/^<svg/);
       if (exp.id === "spacetime") expect(r.pass).toBe(true);
@@ -59,6 +65,7 @@ describe("experiments at tiny sizes", () => {
     const first = await exp.run(ctx);
     expect(first.partial).toBe(true);
     expect(first.pass).toBeNull();
+    expect(first.status).toBe("PARTIAL");
     const saved = Object.keys(JSON.parse(readFileSync(join(ctx.outDir, "checkpoint.json"), "utf8")).units);
     expect(saved.some((k) => k.startsWith("sgd#"))).toBe(true);
     const resumed = await exp.run({ ...ctx, progress() {}, shouldStop: () => false });

@@ -19,6 +19,7 @@ import type { Experiment, ExperimentContext, ExperimentResult } from "../harness
 import { gaussFitModel } from "../predict/oneDimModels.js";
 import { estimateRadius, evaluatePolynomial, oneDimSeries } from "../predict/oneDimSeries.js";
 import { fmt, frame, lineLayer, measuredLayers, type PlotRow, radiusRule } from "../plot/plotSpecs.js";
+import { interrupted, judge } from "../harness/verdict.js";
 
 /** Sizes of the Gaussian-fit experiment. */
 export interface GaussFitSizes {
@@ -203,6 +204,9 @@ export function scanRows(S: GaussFitSizes, scanned: readonly Measured[], coeffs:
   return scanned.map((s) => ({ kind: "scan", eta: s.eta, sgd: s.value, sgd_half: s.half, sgd_exact: S.T === 1 ? gaussFitOneStepLoss(s.eta) : null, ...Object.fromEntries([2, 4, 6, 8].filter((d) => d <= S.order).map((d) => [`order${d}`, evaluatePolynomial(coeffs, s.eta, d)])) }));
 }
 
+/** The claim gauss-fit's verdict judges. */
+const GAUSS_FIT_CLAIM = "SGD − SDE = −η³T/48 on the Gaussian fit (discretization and skewness oppose)";
+
 /**
  * SGD − SDE negative at every η, and the intercept of `(SGD − SDE)/η³ = a + bη` inside the 95%
  * interval of the predicted `−T/48`; where the top-order truncation stops tracking SGD (`all`:
@@ -227,7 +231,11 @@ export function gaussFitVerdict(S: GaussFitSizes, diffs: readonly Diff[], all: r
     `Negative at every η: ${negative ? "yes" : "no"}; fit (SGD−SDE)/η³ = a + bη gives a = ${fmt(fit.a, 3)} ± ${fmt(Z_95 * fit.seA, 2)} vs predicted −T/48 = ${fmt(predicted, 3)} (${interceptOk ? "inside" : "outside"} the 95% interval), b = ${fmt(fit.b, 3)} (the η⁴ term). ` +
     `ODE: 0 (G = 0). Engine series c2..c4 = ${coeffStrings.slice(2, 5).join(", ")} (= the closed form: ${engineMatchesClosedForm ? "yes" : "no"}); radius ≈ ${fmt(radius.ratio, 3)} (ratio test; the exact one-step loss is singular at η = −1), ` +
     `and the order-${top} truncation tracks SGD up to η = ${tracksUpTo}, failing beyond.`;
-  return { verdict, pass: negative && interceptOk, fit, predicted, tracksUpTo };
+  const checks = [
+    { criterion: `SGD − SDE < 0 (95% interval below 0) at all ${diffs.length} η`, pass: negative, main: true },
+    { criterion: `intercept of (SGD − SDE)/η³ = ${fmt(fit.a, 3)} ± ${fmt(Z_95 * fit.seA, 2)} contains −T/48 = ${fmt(predicted, 3)}`, pass: interceptOk, main: true },
+  ];
+  return { verdict, ...judge(GAUSS_FIT_CLAIM, checks), fit, predicted, tracksUpTo };
 }
 
 /** SGD, SDE and ODE test losses against their order-3 series. */
@@ -298,7 +306,7 @@ export function makeGaussFitExperiment(sizes: { quick: GaussFitSizes; full: Gaus
       const chunks = await runChunksAsync(cp, ctx, "sgd-sde", Math.ceil(S.runs / S.chunk), (i, seed) => simulateChunk(S, Math.min(S.chunk, S.runs - i * S.chunk), seed), "gauss-fit: SGD and SDE runs");
       const scan = chunks === null ? null : await runChunksAsync(cp, ctx, "scan", Math.ceil(S.runs / S.chunk), (i, seed) => scanChunk(S, Math.min(S.chunk, S.runs - i * S.chunk), seed), "gauss-fit: SGD beyond the radius");
       if (chunks === null || scan === null) {
-        return { id: "gauss-fit", rows: [], plots: [], verdict: "interrupted before the simulation finished; rerun to resume", pass: null, partial: true, details: { sizes: S } };
+        return { id: "gauss-fit", rows: [], plots: [], ...interrupted(GAUSS_FIT_CLAIM), verdict: "interrupted before the simulation finished; rerun to resume", partial: true, details: { sizes: S } };
       }
       const preds = { sgd: sgdPred, sde: sdePred, ode: odePred };
       const { rows, diffs } = comparisonRows(S, chunks, preds);
@@ -308,7 +316,7 @@ export function makeGaussFitExperiment(sizes: { quick: GaussFitSizes; full: Gaus
       coeffStrings.forEach((c, d) => rows.push({ kind: "coefficient", order: d, coefficient: c, value: coeffs[d] }));
       const radius = estimateRadius(coeffs);
       rows.push({ kind: "radius", ratio: radius.ratio, root: radius.root, fit: radius.fit, orders: radius.orders.join(" ") });
-      const { verdict, pass, fit, predicted, tracksUpTo } = gaussFitVerdict(S, diffs, [...sgdAt, ...scanned], coeffs, coeffStrings, preds, radius);
+      const { fit, predicted, tracksUpTo, ...judged } = gaussFitVerdict(S, diffs, [...sgdAt, ...scanned], coeffs, coeffStrings, preds, radius);
       const grid = Array.from({ length: 61 }, (_, i) => 0.04 + (i * (Math.max(...S.etas) * 1.04 - 0.04)) / 60);
       const lossPlot = gaussFitLossPlot(S, chunks, preds, grid);
       const diffPlot = gaussFitDifferencePlot(S, diffs, fit, predicted, grid);
@@ -317,12 +325,11 @@ export function makeGaussFitExperiment(sizes: { quick: GaussFitSizes; full: Gaus
         id: "gauss-fit",
         rows,
         plots: [
-          { name: "loss-vs-eta", spec: lossPlot },
-          { name: "sgd-minus-sde", spec: diffPlot },
-          { name: "series-radius", spec: radiusPlot },
+          { name: "loss-vs-eta", spec: lossPlot, caption: "SGD and SDE follow their order-3 series and separate as η grows; the ODE stays at 0 (G = 0)." },
+          { name: "sgd-minus-sde", spec: diffPlot, caption: "(SGD − SDE)/η³: the points should lie below 0 and the fitted line should meet η = 0 at the predicted −T/48." },
+          { name: "series-radius", spec: radiusPlot, caption: "Truncations of the η-series should track SGD up to the radius (dashed) and leave it beyond." },
         ],
-        verdict,
-        pass,
+        ...judged,
         details: { sizes: S, seed: ctx.seed, fit, predicted, coefficients: coeffStrings, radius, tracksUpTo, sgdClosedForm: sgdPred, sdeClosedForm: sdePred },
       };
     },

@@ -18,6 +18,7 @@ import { Checkpoint, runChunksAsync } from "../harness/checkpoint.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
 import { bandLayer, fmt, frame, lineLayer, type PlotRow } from "../plot/plotSpecs.js";
 import { measureTensors, populationMoments, tensorDiagramValue, type TensorPopulation } from "../predict/tensorPopulation.js";
+import { judge, type Judgement } from "../harness/verdict.js";
 
 /** Sizes of one run of the helix experiment. */
 export interface HelixSizes {
@@ -218,7 +219,7 @@ export function tiltedRows(m: Merged, tilted: MomentArrays, Tl: HelixSizes["tilt
 }
 
 /** The verdict line and pass/fail of the helix figure. */
-export function helixVerdict(S: HelixSizes, finals: readonly HelixFinal[], circ: CircularSummary | null, tilt: TiltSummary | null, partial: boolean): { verdict: string; pass: boolean | null } {
+export function helixVerdict(S: HelixSizes, finals: readonly HelixFinal[], circ: CircularSummary | null, tilt: TiltSummary | null, partial: boolean): Judgement & { verdict: string } {
   const C = S.circular;
   const Tl = S.tilted;
   const within10 = finals.filter((f) => f.eta <= 0.05 + 1e-12).every((f) => Math.abs(f.cont - f.mean) <= 0.1 * Math.abs(f.mean));
@@ -235,7 +236,14 @@ export function helixVerdict(S: HelixSizes, finals: readonly HelixFinal[], circ:
     `Resummed entropic drift from measured C, H, J within 10% for η ≤ 0.05: ${within10 ? "yes" : "no"}; with discrete propagators inside the 95% interval at ${discreteInside}/${finals.length} η; un-resummed and 0 outside every interval: ${alternativesOut ? "yes" : "no"}.` +
     (circ === null ? "" : ` Circular valley (η=${C.eta}, T=${C.T}): ${fmt(circ.revs, 3)} ± ${fmt(circ.half, 2)} revolutions counter-clockwise (predicted ${fmt(circ.predicted, 3)}; discrete ${fmt(circ.predictedDiscrete, 3)}).`) +
     (tilt === null ? "" : ` Tilted (+${Tl.alpha}z, η=${Tl.eta}): z_T = ${fmt(tilt.z, 3)} ± ${fmt(tilt.half, 2)} (predicted ${fmt(tilt.predicted, 3)}; discrete ${fmt(tilt.predictedDiscrete, 3)}), test loss rose by ${fmt(tilt.loss, 3)} ± ${fmt(tilt.lossHalf, 2)}: it climbs.`);
-  return { verdict, pass: partial ? null : within10 && alternativesOut && circOk && tiltOk };
+  const small = finals.filter((f) => f.eta <= 0.05 + 1e-12).length;
+  const checks = [
+    { criterion: `resummed entropic drift within 10% of the measured z_T at the ${small} η ≤ 0.05`, pass: within10, main: true },
+    { criterion: `the un-resummed series and 0 outside the 95% interval at all ${finals.length} η`, pass: alternativesOut, main: true },
+    { criterion: circ === null ? "circular valley not run" : `circular valley: ${fmt(circ.revs, 3)} ± ${fmt(circ.half, 2)} revolutions > 0`, pass: circOk, main: true },
+    { criterion: tilt === null ? "tilted valley not run" : `tilted valley: z_T = ${fmt(tilt.z, 3)} ± ${fmt(tilt.half, 2)} > 0 and the loss rises (${fmt(tilt.loss, 3)} ± ${fmt(tilt.lossHalf, 2)})`, pass: tiltOk, main: true },
+  ];
+  return { verdict, ...judge("SGD drifts along a valley of minima at the resummed entropic rate, circulates around it and climbs it", checks, partial) };
 }
 
 /** Makes the helix experiment with the given sizes (tests use tiny ones). */
@@ -278,18 +286,16 @@ export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes
       rows.push(...(circular?.rows ?? []), ...(tilted?.rows ?? []));
       const landscapeRows = cp.unit("landscape", () => landscapePicture());
       const plots = [
-        { name: "z-vs-t", spec: zVsTSpec(trajectory, S.T) },
-        { name: "landscape", spec: landscapeSpec(landscapeRows) },
-        ...(circular === null ? [] : [{ name: "circular", spec: circularSpec(circular.rows, circular.orbit, C.eta) }]),
-        ...(tilted === null ? [] : [{ name: "tilted", spec: tiltedSpec(tilted.rows, Tl.eta, Tl.alpha) }]),
+        { name: "z-vs-t", spec: zVsTSpec(trajectory, S.T), caption: "The measured drift z along the valley should follow the resummed entropic prediction, not the un-resummed series nor 0." },
+        { name: "landscape", spec: landscapeSpec(landscapeRows), caption: "The valley of minima: the mean-loss level set and the noise axis in the (u, v) plane at several z, turning along the helix." },
+        ...(circular === null ? [] : [{ name: "circular", spec: circularSpec(circular.rows, circular.orbit, C.eta), caption: "On the circular valley the runs should go round counter-clockwise at the predicted rate." }]),
+        ...(tilted === null ? [] : [{ name: "tilted", spec: tiltedSpec(tilted.rows, Tl.eta, Tl.alpha), caption: "Tilted against the drift (+αz), SGD should still climb: z and the loss both rise." }]),
       ];
-      const { verdict, pass } = helixVerdict(S, finals, circular?.circ ?? null, tilted?.tilt ?? null, partial);
       return {
         id: "helix",
         rows,
         plots,
-        verdict,
-        pass,
+        ...helixVerdict(S, finals, circular?.circ ?? null, tilted?.tilt ?? null, partial),
         partial,
         details: { sizes: S, seed: ctx.seed, moments: { G: [...moments.G], H: [...moments.H], J: [...moments.J], C: [...moments.C] }, alpha: S.tilted.alpha, tiltedG: [...tiltedMoments.G], resumedUnits: [...cp.resumed] },
       };

@@ -19,6 +19,7 @@ import { agrees, measured, pairedRuns } from "../harness/pairedRuns.js";
 import { type CurvePoint, predictCurve } from "../predict/curve.js";
 import { resummedCorrection } from "../predict/resummedCorrection.js";
 import { curvePanel, grid } from "../plot/realDataPlots.js";
+import { judge } from "../harness/verdict.js";
 
 export interface LongCurveSizes {
   readonly models: readonly ModelSpec[];
@@ -151,7 +152,7 @@ export function longCurveScores(rows: readonly PlotRow[]) {
 }
 
 /** The verdict: the ODE fits beat the polynomials of the same degree (2 and 3) beyond ηT = 1. */
-export function longCurvesVerdict(rows: readonly PlotRow[], largest: readonly string[], skipped: readonly string[]) {
+export function longCurvesVerdict(rows: readonly PlotRow[], largest: readonly string[], skipped: readonly string[], partial = false) {
   const { score, paired } = longCurveScores(rows);
   const summary = FITS.map((f) => {
     const s = score.get(f)!;
@@ -163,7 +164,11 @@ export function longCurvesVerdict(rows: readonly PlotRow[], largest: readonly st
     `for ηT ≥ 1 (beyond the series' comfort zone) — ${summary.join("; ")}. ODE vs polynomial of the same degree where both exist: ` +
     `degree 2 Σ|err| ${fmt(p2.ode)} vs ${fmt(p2.poly)}, degree 3 ${fmt(p3.ode)} vs ${fmt(p3.poly)} (${p3.n} points). At the largest ηT: ${largest.join("; ")}` +
     (skipped.length > 0 ? `; skipped: ${skipped.join("; ")}` : "");
-  return { verdict, pass: p2.ode < p2.poly && p3.ode < p3.poly, score, paired };
+  const checks = [2, 3].map((k) => {
+    const p = paired.get(k)!;
+    return { criterion: `degree-${k} ODE fit closer to the measured loss than the degree-${k} polynomial for ηT ≥ 1 (Σ|err| ${fmt(p.ode)} vs ${fmt(p.poly)} over ${p.n} points)`, pass: p.ode < p.poly, main: true };
+  });
+  return { verdict, ...judge("beyond ηT = 1, autonomous-ODE fits of the η-series predict long learning curves better than the polynomial", checks, partial), score, paired };
 }
 
 export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: LongCurveSizes } = LONG_CURVE_SIZES): Experiment {
@@ -204,15 +209,14 @@ export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: L
         }
         if (partial) break;
       }
-      const v = longCurvesVerdict(rows, largest, []);
+      const { score, paired, ...judged } = longCurvesVerdict(rows, largest, [], partial);
       return {
         id: "long-curves",
         rows,
-        plots: [{ name: "long-curves", spec: grid("Long learning curves: measured test loss vs ηT, polynomial and autonomous-ODE fits of degree 1–3", panels, 3) }],
-        verdict: v.verdict,
-        pass: partial ? null : v.pass,
+        plots: [{ name: "long-curves", spec: grid("Long learning curves: measured test loss vs ηT, polynomial and autonomous-ODE fits of degree 1–3", panels, 3), caption: "Past ηT = 1 the polynomial predictions bend away from the measured loss, while the ODE fits of the same series should stay close to it." }],
+        ...judged,
         partial,
-        details: { sizes: S, scores: Object.fromEntries(v.score), odeVsPolynomial: Object.fromEntries(v.paired), skipped: [], seconds: (performance.now() - t0) / 1000 },
+        details: { sizes: S, scores: Object.fromEntries(score), odeVsPolynomial: Object.fromEntries(paired), skipped: [], seconds: (performance.now() - t0) / 1000 },
       };
     },
   };

@@ -6,11 +6,12 @@
  * rank the models, and compare with the ranking after real training. (Where the degree-3 ODE fit
  * blows up before the planned η, the degree-2 fit of the same coefficients is used, then 1,
  * then the polynomial; rows record the degree used.) Baselines: the loss at
- * initialisation and the parameter count. Kendall's τ for each ranker.
+ * initialisation and the parameter count. Kendall's τ for each ranker, with a 95% percentile
+ * interval from a bootstrap over each candidate's training runs ({@link TAU_BOOTSTRAP} resamples).
  *
  * @module
  */
-import { namedSeed } from "../stats/seeds.js";
+import { namedSeed, namedStream } from "../stats/seeds.js";
 import { sgdSchedule } from "../schedule/schedule.js";
 import { sgdOptimizer } from "../simulate/optimizers.js";
 import { Checkpoint } from "../harness/checkpoint.js";
@@ -18,7 +19,8 @@ import type { Experiment, ExperimentContext, ExperimentResult } from "../harness
 import { fmt, type PlotRow } from "../plot/plotSpecs.js";
 import { type BankSizes, modelBank, modelSeries, REAL_TEST_SIZE } from "../harness/bank.js";
 import { loadModel, modelLabel, type ModelSpec, prepareNumerics, selectModels } from "../harness/model.js";
-import { measured, pairedRuns } from "../harness/pairedRuns.js";
+import { measured, pairedRuns, runValues } from "../harness/pairedRuns.js";
+import { judge, type Judgement, type VerdictCheck } from "../harness/verdict.js";
 import { predictCurve } from "../predict/curve.js";
 import { figure } from "../plot/realDataPlots.js";
 
@@ -111,6 +113,13 @@ export function ranks(xs: readonly number[]): number[] {
 }
 
 const RANKERS = ["predicted (order 3 + ODE fit)", "predicted (order-3 polynomial)", "loss at init", "parameter count"] as const;
+type Ranker = (typeof RANKERS)[number];
+
+/**
+ * Resamples of the bootstrap behind τ's intervals. It resamples the training runs of every
+ * candidate (the measured ranking's noise); the predictions and the baselines are held fixed.
+ */
+export const TAU_BOOTSTRAP = 1000;
 
 /** One candidate after measuring: its predictions from statistics at init and its measured test loss at each η. */
 export interface Candidate {
@@ -121,6 +130,8 @@ export interface Candidate {
   readonly odeDegree: number[];
   readonly predPoly: number[];
   readonly actual: { mean: number; ci95: number }[];
+  /** Each training run's test loss (null: diverged), `runs[i][run]` at the i-th η, for the τ bootstrap. */
+  readonly runs: readonly (readonly (number | null)[])[];
 }
 
 /** Predicts (bank, ODE fit with fallback to lower degrees) and trains every candidate; stops at an interruption. */
@@ -153,30 +164,86 @@ async function measureCandidates(ctx: ExperimentContext, S: ModelSelectionSizes,
         const m = measured(sim, 0, i, "test");
         return { mean: m.diverged > 0 ? Infinity : m.mean, ci95: m.ci95 };
       }),
+      runs: S.etas.map((_, i) => runValues(sim, 0, i, "test")),
     });
   }
   return { models, partial: false };
 }
 
-/** At each η: Kendall's τ of every ranker with the actual ranking, each model's row, and the rank scatter. */
-export function rankingRows(models: readonly Candidate[], etas: readonly number[], T: number): { rows: PlotRow[]; taus: Record<string, number[]>; scatter: PlotRow[] } {
+/** Every ranker's scores of the candidates at the i-th η (lower = predicted better). */
+function scoresAt(models: readonly Candidate[], i: number): Record<Ranker, number[]> {
+  return {
+    "predicted (order 3 + ODE fit)": models.map((m) => m.predOde[i]),
+    "predicted (order-3 polynomial)": models.map((m) => m.predPoly[i]),
+    "loss at init": models.map((m) => m.init),
+    "parameter count": models.map((m) => -m.dim),
+  };
+}
+
+/** A 95% interval `[lo, hi]` of one τ. */
+export interface TauInterval {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/**
+ * 95% percentile intervals of every ranker's τ at every η: `resamples` times, each candidate's
+ * training runs are drawn with replacement (the same run indices at every η, since one run
+ * trains at all of them), its measured loss is the resample's mean (∞ if a drawn run
+ * diverged, as for the measurement itself), and τ is recomputed against the fixed scores.
+ */
+export function tauIntervals(models: readonly Candidate[], etas: readonly number[], resamples: number, seed: number): Record<string, TauInterval[]> {
+  const rng = namedStream(seed, "model-selection: τ bootstrap");
+  const boots: Record<string, number[][]> = Object.fromEntries(RANKERS.map((r) => [r, etas.map(() => [])]));
+  const scores = etas.map((_, i) => scoresAt(models, i));
+  for (let b = 0; b < resamples && models.length > 1; b++) {
+    const picks = models.map((m) => {
+      const n = m.runs[0]?.length ?? 0;
+      return Array.from({ length: n }, () => rng.int(n));
+    });
+    etas.forEach((_, i) => {
+      const actual = models.map((m, k) => {
+        let sum = 0;
+        for (const r of picks[k]) {
+          const v = m.runs[i][r];
+          if (v === null) return Infinity;
+          sum += v;
+        }
+        return sum / picks[k].length;
+      });
+      for (const r of RANKERS) boots[r][i].push(kendallTau(scores[i][r], actual));
+    });
+  }
+  const pct = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.max(0, Math.round(q * (xs.length - 1))))];
+  return Object.fromEntries(
+    RANKERS.map((r) => [
+      r,
+      boots[r].map((xs) => {
+        const ok = xs.filter((x) => Number.isFinite(x)).sort((a, c) => a - c);
+        return ok.length === 0 ? { lo: NaN, hi: NaN } : { lo: pct(ok, 0.025), hi: pct(ok, 0.975) };
+      }),
+    ]),
+  );
+}
+
+/**
+ * At each η: Kendall's τ of every ranker with the actual ranking (with its bootstrap interval
+ * when `intervals` is given), each model's row, and the rank scatter.
+ */
+export function rankingRows(models: readonly Candidate[], etas: readonly number[], T: number, intervals?: Record<string, TauInterval[]>): { rows: PlotRow[]; taus: Record<string, number[]>; scatter: PlotRow[] } {
   const rows: PlotRow[] = [];
   const taus: Record<string, number[]> = Object.fromEntries(RANKERS.map((r) => [r, []]));
   const scatter: PlotRow[] = [];
   etas.forEach((eta, i) => {
     const actual = models.map((m) => m.actual[i].mean);
-    const scores: Record<(typeof RANKERS)[number], number[]> = {
-      "predicted (order 3 + ODE fit)": models.map((m) => m.predOde[i]),
-      "predicted (order-3 polynomial)": models.map((m) => m.predPoly[i]),
-      "loss at init": models.map((m) => m.init),
-      "parameter count": models.map((m) => -m.dim),
-    };
+    const scores = scoresAt(models, i);
     const rActual = ranks(actual);
     const rPred = ranks(scores["predicted (order 3 + ODE fit)"]);
     for (const r of RANKERS) {
       const tau = kendallTau(scores[r], actual);
       taus[r].push(tau);
-      rows.push({ kind: "tau", eta, etaT: eta * T, ranker: r, kendall_tau: tau });
+      const ci = intervals?.[r]?.[i];
+      rows.push({ kind: "tau", eta, etaT: eta * T, ranker: r, kendall_tau: tau, ...(ci === undefined ? {} : { kendall_tau_lo: ci.lo, kendall_tau_hi: ci.hi }) });
     }
     models.forEach((m, k) => {
       rows.push({ kind: "model", eta, etaT: eta * T, model: m.label, parameters: m.dim, loss_at_init: m.init, predicted_ode: m.predOde[i], ode_degree: m.odeDegree[i], predicted_order3: m.predPoly[i], actual: m.actual[i].mean, actual_ci95: m.actual[i].ci95, rank_actual: rActual[k], rank_predicted: rPred[k] });
@@ -201,27 +268,53 @@ function modelSelectionPlot(rows: readonly PlotRow[], scatter: readonly PlotRow[
         ],
       },
       {
-        title: "Kendall's τ with the actual ranking",
-        width: 340,
+        title: { text: "Kendall's τ with the actual ranking", subtitle: `95% intervals: bootstrap over runs, ${TAU_BOOTSTRAP} resamples` },
+        width: 460,
         height: 340,
-        data: { values: rows.filter((r) => r.kind === "tau").map((r) => ({ ...r, eta: `η = ${r.eta} (ηT = ${fmt((r.eta as number) * T)})` })) },
-        mark: { type: "bar" },
-        encoding: { x: { field: "ranker", type: "nominal", title: null, axis: { labelAngle: -30, labelLimit: 200 } }, xOffset: { field: "eta" }, y: { field: "kendall_tau", type: "quantitative", title: "Kendall's τ", scale: { domain: [-1, 1] } }, color: { field: "eta", type: "nominal", title: null } },
+        // Every bar carries its value and a tick at it, so a τ of 0 reads as 0, not as a missing bar.
+        data: { values: rows.filter((r) => r.kind === "tau").map((r) => ({ ...r, eta: `η = ${r.eta} (ηT = ${fmt((r.eta as number) * T)})`, label: Number.isFinite(r.kendall_tau as number) ? (r.kendall_tau as number).toFixed(2) : "n/a", label_at: Math.max(r.kendall_tau as number, (r.kendall_tau_hi as number | undefined) ?? -1) })) },
+        encoding: { x: { field: "ranker", type: "nominal", title: null, sort: [...RANKERS], axis: { labelAngle: 0, labelLimit: 400, labelExpr: "datum.label == 'predicted (order 3 + ODE fit)' ? ['predicted', '(order 3 + ODE)'] : datum.label == 'predicted (order-3 polynomial)' ? ['predicted', '(polynomial)'] : datum.label" } }, xOffset: { field: "eta" }, color: { field: "eta", type: "nominal", title: null } },
+        layer: [
+          { mark: { type: "bar", opacity: 0.85 }, encoding: { y: { field: "kendall_tau", type: "quantitative", title: "Kendall's τ", scale: { domain: [-1, 1.1] } } } },
+          { mark: { type: "tick", thickness: 2 }, encoding: { y: { field: "kendall_tau", type: "quantitative" } } },
+          { mark: { type: "rule", color: "#222", strokeWidth: 1.5 }, encoding: { y: { field: "kendall_tau_lo", type: "quantitative" }, y2: { field: "kendall_tau_hi" }, color: { value: "#222" } } },
+          { mark: { type: "text", dy: -7, fontSize: 10 }, encoding: { y: { field: "label_at", type: "quantitative" }, text: { field: "label" }, color: { value: "#222" } } },
+        ],
       },
     ],
   });
 }
 
-/** Passes with at least 8 candidates when the predicted ranking beats the loss at init and the parameter count (mean τ over η). */
-export function modelSelectionVerdict(n: number, taus: Record<string, number[]>, S: ModelSelectionSizes, skipped: readonly string[]): { verdict: string; pass: boolean } {
-  const fmtTaus = (r: string) => taus[r].map((t) => fmt(t, 2)).join("/");
+/**
+ * Main check: with at least 8 candidates, the predicted ranking beats the loss at init and the
+ * parameter count (mean τ over η). Secondary: it beats both at every η, and (with `intervals`)
+ * its τ's 95% interval excludes 0 at every η (better than a random ranking despite the noise).
+ */
+export function modelSelectionVerdict(n: number, taus: Record<string, number[]>, S: ModelSelectionSizes, skipped: readonly string[], intervals?: Record<string, TauInterval[]>, partial = false): Judgement & { verdict: string } {
+  const fmtTaus = (r: string) => taus[r].map((t, i) => {
+    const ci = intervals?.[r]?.[i];
+    return ci === undefined ? fmt(t, 2) : `${fmt(t, 2)} [${fmt(ci.lo, 2)}, ${fmt(ci.hi, 2)}]`;
+  }).join(" / ");
   const verdict =
-    `${n} candidate models, ${S.epochs} epochs on ${S.N} points at η = ${S.etas.join("/")}: Kendall's τ vs the actual ranking — ` +
+    `${n} candidate models, ${S.epochs} epochs on ${S.N} points at η = ${S.etas.join(" / ")}: Kendall's τ vs the actual ranking` +
+    (intervals === undefined ? "" : ` (95% bootstrap over runs, ${TAU_BOOTSTRAP} resamples)`) + " — " +
     RANKERS.map((r) => `${r} ${fmtTaus(r)}`).join("; ") +
     (skipped.length > 0 ? `; skipped: ${skipped.join("; ")}` : "");
   const mean = (xs: number[]) => xs.reduce((s, x) => s + (Number.isFinite(x) ? x : 0), 0) / xs.length;
-  const pred = mean(taus[RANKERS[0]]);
-  return { verdict, pass: n >= 8 && pred > mean(taus["loss at init"]) && pred > mean(taus["parameter count"]) };
+  const pred = taus[RANKERS[0]];
+  const [init, count] = [taus["loss at init"], taus["parameter count"]];
+  // A τ that is undefined (a constant ranker) counts as 0, a random ranking's τ.
+  const t0 = (x: number) => (Number.isFinite(x) ? x : 0);
+  const beatsAt = S.etas.map((_, i) => t0(pred[i]) > t0(init[i]) && t0(pred[i]) > t0(count[i]));
+  const checks: VerdictCheck[] = [
+    { criterion: `mean τ of the predicted ranking ${fmt(mean(pred), 2)} > loss at init ${fmt(mean(init), 2)} and > parameter count ${fmt(mean(count), 2)}, over ${n} candidates (need ≥ 8)`, pass: n >= 8 && mean(pred) > mean(init) && mean(pred) > mean(count), main: true },
+    { criterion: `it beats both baselines at ${beatsAt.filter((b) => b).length}/${S.etas.length} η` + (beatsAt.every((b) => b) ? "" : ` (not at η = ${S.etas.filter((_, i) => !beatsAt[i]).join(", ")})`), pass: beatsAt.every((b) => b), main: false },
+  ];
+  if (intervals !== undefined) {
+    const above = intervals[RANKERS[0]].map((ci) => ci.lo > 0);
+    checks.push({ criterion: `its τ's 95% interval above 0 at ${above.filter((a) => a).length}/${S.etas.length} η`, pass: above.every((a) => a), main: false });
+  }
+  return { verdict, ...judge("ranking models by the test loss predicted from statistics at init beats ranking by the loss at init or by the parameter count", checks, partial) };
 }
 
 export function makeModelSelectionExperiment(sizes: { quick: ModelSelectionSizes; full: ModelSelectionSizes } = MODEL_SELECTION_SIZES): Experiment {
@@ -237,17 +330,16 @@ export function makeModelSelectionExperiment(sizes: { quick: ModelSelectionSizes
       await prepareNumerics(specs.map((s) => s.spec));
       const T = S.N * S.epochs;
       const { models, partial } = await measureCandidates(ctx, S, specs);
-      const { rows, taus, scatter } = rankingRows(models, S.etas, T);
+      const intervals = tauIntervals(models, S.etas, TAU_BOOTSTRAP, ctx.seed);
+      const { rows, taus, scatter } = rankingRows(models, S.etas, T, intervals);
       const spec = modelSelectionPlot(rows, scatter, models.length, T);
-      const { verdict, pass } = modelSelectionVerdict(models.length, taus, S, []);
       return {
         id: "model-selection",
         rows,
-        plots: [{ name: "model-selection", spec }],
-        verdict,
-        pass: partial ? null : pass,
+        plots: [{ name: "model-selection", spec, caption: "Left: points on the diagonal are models ranked after training where the prediction from init put them; right: each ranker's Kendall's τ (1 = the same order) with its 95% interval — the prediction's bars should stand above the baselines'." }],
+        ...modelSelectionVerdict(models.length, taus, S, [], intervals, partial),
         partial,
-        details: { sizes: S, taus, skipped: [], seconds: (performance.now() - t0) / 1000 },
+        details: { sizes: S, taus, tauIntervals: intervals, tauBootstrap: { resamples: TAU_BOOTSTRAP, over: "each candidate's training runs", seed: ctx.seed }, skipped: [], seconds: (performance.now() - t0) / 1000 },
       };
     },
   };

@@ -21,6 +21,7 @@ import { loadModel, type Model, modelLabel, type ModelSpec, prepareNumerics, sel
 import { agrees, measured, pairedDiff, type PairedRuns, pairedRuns } from "../harness/pairedRuns.js";
 import { predictCurve, withExactC0 } from "../predict/curve.js";
 import { curvePanel, grid } from "../plot/realDataPlots.js";
+import { interrupted, judge } from "../harness/verdict.js";
 
 export interface MomentumSizes {
   readonly models: readonly ModelSpec[];
@@ -103,12 +104,14 @@ export function makeMomentumExperiment(sizes: { quick: MomentumSizes; full: Mome
         id: "momentum",
         rows: out.rows,
         plots: [
-          { name: "momentum", spec: grid("Heavy-ball momentum: test loss vs η (x = ηT/(1−β)), measured vs predicted", out.panels, 3) },
-          { name: "momentum-residual", spec: grid("Momentum: measured and predicted minus the order-1 prediction", out.residualPanels, 3) },
+          { name: "momentum", spec: grid("Heavy-ball momentum: test loss vs η (x = ηT/(1−β)), measured vs predicted", out.panels, 3), caption: "Per model and β: the measured test loss against the engine's predictions for the momentum schedule, which should agree at small ηT/(1−β)." },
+          { name: "momentum-residual", spec: grid("Momentum: measured and predicted minus the order-1 prediction", out.residualPanels, 3), caption: "With the order-1 prediction subtracted, the measured points should follow the order-2 and order-3 curves." },
         ],
         verdict,
         // 95% tests per curve: allow one chance miss (or 10% of the curves).
-        pass: partial ? null : tally.n > 0 && missed.length <= Math.max(1, Math.floor(0.1 * curves.length)),
+        ...judge("the engine's momentum-schedule prediction gives heavy-ball SGD's test loss at small η", [
+          { criterion: `order 2 inside the 95% interval at most small-η points of ${curves.length - missed.length}/${curves.length} (model, β) curves (need ≥ ${Math.max(0, curves.length - Math.max(1, Math.floor(0.1 * curves.length)))})`, pass: tally.n > 0 && missed.length <= Math.max(1, Math.floor(0.1 * curves.length)), main: true },
+        ], partial),
         partial,
         details: { sizes: S, seconds: (performance.now() - t0) / 1000 },
       };
@@ -237,6 +240,9 @@ export function hessianUpdateSeries(model: Model, bank: DiagramBank, N: number, 
   return withExactC0(out, sgd.coefficients[0].value);
 }
 
+/** The claim invhess's verdict judges. */
+const INVHESS_CLAIM = "the Hessian-preconditioned update changes the test loss by λη²T·G·E[H_x g_x] at leading order";
+
 export function makeInvHessExperiment(sizes: { quick: InvHessSizes; full: InvHessSizes } = INVHESS_SIZES): Experiment {
   return {
     id: "invhess",
@@ -253,7 +259,7 @@ export function makeInvHessExperiment(sizes: { quick: InvHessSizes; full: InvHes
       const bank = modelBank(cp, ctx, model, "test", S.bank);
       const optimizers: Optimizer[] = S.lambdas.map((l) => (l === 0 ? sgdOptimizer(sgdSchedule(S.N)) : hessianOptimizer(sgdSchedule(S.N), l)));
       const sim = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, optimizers, S.etas, S.runs, S.chunk, `invhess: ${model.label}`);
-      if (sim === null) return { id: "invhess", rows: [], plots: [], verdict: "interrupted", pass: null, partial: true };
+      if (sim === null) return { id: "invhess", rows: [], plots: [], ...interrupted(INVHESS_CLAIM), verdict: "interrupted", partial: true };
       const sgdIndex = S.lambdas.indexOf(0);
       const tied = bank.values.map((r) => r[bank.columns.findIndex((c) => c.loss === "test" && c.key === TIED_CHAIN_KEY)]);
       const tiedMean = tied.reduce((a, x) => a + x, 0) / tied.length;
@@ -267,13 +273,16 @@ export function makeInvHessExperiment(sizes: { quick: InvHessSizes; full: InvHes
         id: "invhess",
         rows,
         plots: [
-          { name: "invhess", spec: grid(`Hessian-preconditioned update on ${model.label}, T = N = ${S.N}: test loss vs η for several λ`, lossPanels, 4) },
-          { name: "invhess-difference", spec: grid("Hessian update minus SGD (paired): measured (points, 95% CI) vs λη²T·G·E[H_x g_x] (lines)", [curvePanel("difference from SGD", { field: "eta", title: "η", log: true }, "test loss difference", diffMeas, diffLines, [], { width: 520, height: 320 })], 1) },
+          { name: "invhess", spec: grid(`Hessian-preconditioned update on ${model.label}, T = N = ${S.N}: test loss vs η for several λ`, lossPanels, 4), caption: "Per λ: the measured test loss of the Hessian-preconditioned update against SGD's series plus the λ term." },
+          { name: "invhess-difference", spec: grid("Hessian update minus SGD (paired): measured (points, 95% CI) vs λη²T·G·E[H_x g_x] (lines)", [curvePanel("difference from SGD", { field: "eta", title: "η", log: true }, "test loss difference", diffMeas, diffLines, [], { width: 520, height: 320 })], 1), caption: "The paired difference from SGD should meet the leading-order line λη²T·G·E[H_x g_x] at small η and drift from it as η grows (the unpredicted η³ terms)." },
         ],
         verdict,
         // The leading-order statement: exact as η → 0 (agreement at the smallest η for every λ),
         // with a deviation that grows with η rather than a constant offset.
-        pass: tally.n > 0 && limitOk && growsWithEta,
+        ...judge(INVHESS_CLAIM, [
+          { criterion: `Hessian update − SGD inside the 95% interval of λη²T·G·E[H_x g_x] at the smallest η for ${out.perLambda.filter((p) => p.smallestWithin).length}/${out.perLambda.length} λ > 0`, pass: tally.n > 0 && limitOk, main: true },
+          { criterion: "the relative deviation from it grows with η (higher-order terms, not an offset)", pass: growsWithEta, main: true },
+        ]),
         details: { sizes: S, tiedChain: { value: tiedMean, stderr: tiedSe }, seconds: (performance.now() - t0) / 1000 },
       };
     },

@@ -89,6 +89,11 @@ describe("real-data experiments at tiny sizes", () => {
       expect(r.partial ?? false).toBe(false);
       expect(r.rows.length).toBeGreaterThan(0);
       expect(r.verdict.length).toBeGreaterThan(30);
+      // Status by the one rule, first in a one-line headline; pass mirrors it; every figure has a caption.
+      expect(r.headline.startsWith(`${r.status} — `)).toBe(true);
+      expect(r.headline).not.toContain("\n");
+      if (r.partial !== true) expect(r.pass).toBe(r.status === "REPRODUCED");
+      for (const p of r.plots) expect(p.caption.length, p.name).toBeGreaterThan(20);
       expect(r.plots.length).toBeGreaterThan(0);
       for (const p of r.plots) expect(await plotSvg(p), p.name).toMatch(/^<svg/);
       if (exp.id === "shuffling") {

@@ -19,6 +19,7 @@ import { enumerateEmbeddings, illegalExamples, totalWeight } from "../diagrams/e
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
 import type { PlotRow } from "../plot/plotSpecs.js";
 import { renderSpacetimeSvg, type SpacetimePanel, type SpacetimeSection } from "../plot/spacetimeSvg.js";
+import { judge, type Judgement } from "../harness/verdict.js";
 
 type Shape = Pick<DiagramRecord, "order" | "parents" | "ties" | "key" | "value" | "automorphisms">;
 
@@ -179,11 +180,13 @@ export function spacetimeRows(checks: readonly Check[]): PlotRow[] {
 }
 
 /** Passes when every counted coefficient equals the engine's. */
-export function spacetimeVerdict(checks: readonly Check[]): { verdict: string; pass: boolean } {
+export function spacetimeVerdict(checks: readonly Check[]): Judgement & { verdict: string } {
   const differ = checks.filter((c) => !c.counted.equals(c.engine)).length;
   return {
     verdict: `${checks.length} counts of embeddings (vanilla SGD, two epochs, reshuffled epochs averaged over all 36 orders, batch 2) reproduce the engine's exact coefficients: ${differ === 0 ? "all equal" : `${differ} differ`}; 4 kinds of illegal embedding drawn.`,
-    pass: differ === 0,
+    ...judge("a diagram's coefficient counts its embeddings in the space-time grid", [
+      { criterion: `the embeddings counted in ${checks.length} pictures equal the engine's exact coefficients (${differ} differ, need 0)`, pass: differ === 0, main: true },
+    ]),
   };
 }
 
@@ -221,7 +224,7 @@ export const spacetimeExperiment: Experiment = {
     ctx.progress("spacetime", 4, total);
 
     const rows = spacetimeRows(checks);
-    const { verdict, pass } = spacetimeVerdict(checks);
+    const judged = spacetimeVerdict(checks);
     const svg = renderSpacetimeSvg(sections, "Space-time pictures: steps (columns) × training data (rows); shaded cells are each step's batch");
     const diagramsSvg = renderDiagramsSvg(
       checks.filter((c, i) => checks.findIndex((o) => o.diagram.key === c.diagram.key) === i).map((c) => ({ order: c.diagram.order, parents: c.diagram.parents, ties: c.diagram.ties, caption: c.diagram.value })),
@@ -231,11 +234,10 @@ export const spacetimeExperiment: Experiment = {
       id: "spacetime",
       rows,
       plots: [
-        { name: "spacetime", spec: { description: "space-time grids drawn by code", sections: sections.map((s) => ({ title: s.title, panels: s.panels.length })) }, svg },
-        { name: "diagrams", spec: { description: "the diagrams used", diagrams: rows.map((r) => r.diagram) }, svg: diagramsSvg },
+        { name: "spacetime", caption: "Diagrams placed on the steps × data grid, legal and illegal: counting the legal placements gives the diagram's coefficient, which should equal the engine's.", spec: { description: "space-time grids drawn by code", sections: sections.map((s) => ({ title: s.title, panels: s.panels.length })) }, svg },
+        { name: "diagrams", caption: "The diagrams drawn above, with the tensor contraction each one stands for.", spec: { description: "the diagrams used", diagrams: rows.map((r) => r.diagram) }, svg: diagramsSvg },
       ],
-      verdict,
-      pass,
+      ...judged,
       details: { checks: rows.length },
     };
   },

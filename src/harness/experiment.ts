@@ -1,3 +1,5 @@
+import type { Judgement } from "./verdict.js";
+
 /**
  * An experiment reproduces one figure of the paper: a seeded, resumable computation that
  * returns data rows, Vega-Lite plot specs and a one-line verdict. `reproduce` (the CLI)
@@ -25,6 +27,8 @@ export interface ExperimentContext {
 export interface ExperimentPlot {
   /** File stem, e.g. `"z-vs-t"`. */
   readonly name: string;
+  /** One sentence that tells the reader what to see (shown under the figure in the report). */
+  readonly caption: string;
   /** A Vega-Lite spec with its data inlined (or, when `svg` is given, the figure's data). */
   readonly spec: object;
   /**
@@ -34,15 +38,17 @@ export interface ExperimentPlot {
   readonly svg?: string;
 }
 
-export interface ExperimentResult {
+/**
+ * What an experiment returns. Its {@link Judgement} (status, pass, headline, checks) comes from
+ * `judge` in ./verdict.ts, the one rule that decides REPRODUCED / PARTIAL / NOT REPRODUCED.
+ */
+export interface ExperimentResult extends Judgement {
   readonly id: string;
   /** The data behind the figure (also written as CSV). */
   readonly rows: readonly Record<string, string | number | boolean | null>[];
   readonly plots: readonly ExperimentPlot[];
-  /** What a reader checks first, e.g. "order-3 prediction within the 95% CI for 9/10 η with ηT ≤ 1". */
+  /** The details behind the headline (numbers per model, per E, …), after it in the report. */
   readonly verdict: string;
-  /** Whether the paper's claim was reproduced (null when the experiment only illustrates). */
-  readonly pass: boolean | null;
   /** Sizes used and anything else worth keeping (seeds, run counts, timings). */
   readonly details?: Readonly<Record<string, unknown>>;
   /** True when interrupted before completion (a rerun resumes). */

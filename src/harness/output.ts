@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { renderSvg, svgToPng } from "../plot/render.js";
 import type { Experiment, ExperimentPlot, ExperimentResult } from "./experiment.js";
 import { withFsErrors, writeFileAtomic } from "./safeFile.js";
+import type { VerdictCheck, VerdictStatus } from "./verdict.js";
 
 type Row = ExperimentResult["rows"][number];
 
@@ -17,7 +18,14 @@ export interface WrittenExperiment {
   readonly id: string;
   readonly title: string;
   readonly figure: string;
+  /** REPRODUCED, PARTIAL or NOT REPRODUCED (./verdict.ts decides). */
+  readonly status: VerdictStatus;
+  /** The verdict's first line: status, claim, criteria with their numbers. */
+  readonly headline: string;
+  readonly checks: readonly VerdictCheck[];
+  /** The details after the headline. */
   readonly verdict: string;
+  /** `status === "REPRODUCED"`; null when interrupted. */
   readonly pass: boolean | null;
   readonly partial: boolean;
   /** The command that regenerates these files. */
@@ -27,7 +35,7 @@ export interface WrittenExperiment {
     readonly data: string;
     readonly csv: string;
     readonly verdict: string;
-    readonly plots: readonly { readonly name: string; readonly svg: string; readonly png: string | null }[];
+    readonly plots: readonly { readonly name: string; readonly caption: string; readonly svg: string; readonly png: string | null }[];
   };
 }
 
@@ -64,6 +72,9 @@ export async function writeExperimentOutputs(
     id: experiment.id,
     title: experiment.title,
     figure: experiment.figure,
+    status: result.status,
+    headline: result.headline,
+    checks: result.checks,
     verdict: result.verdict,
     pass: result.pass,
     partial,
@@ -73,9 +84,8 @@ export async function writeExperimentOutputs(
   const data = { ...head, details: result.details ?? {}, rows: result.rows };
   writeFileSync(join(sub, "data.json"), JSON.stringify(data, null, 1) + "\n");
   writeFileSync(join(sub, "data.csv"), toCsv(result.rows));
-  const verdictLine = `${partial ? "PARTIAL " : ""}${result.pass === true ? "REPRODUCED" : result.pass === false ? "NOT REPRODUCED" : "ILLUSTRATION"}: ${result.verdict}\n`;
-  writeFileSync(join(sub, "verdict.txt"), verdictLine);
-  const plots: { name: string; svg: string; png: string | null }[] = [];
+  writeFileSync(join(sub, "verdict.txt"), `${result.headline}\n${result.verdict}\n`);
+  const plots: { name: string; caption: string; svg: string; png: string | null }[] = [];
   for (const plot of result.plots) {
     const svg = await plotSvg(plot);
     writeFileSync(join(sub, `${plot.name}.svg`), svg);
@@ -84,7 +94,7 @@ export async function writeExperimentOutputs(
       writeFileSync(join(sub, `${plot.name}.png`), svgToPng(svg, pngWidth(svg)));
       png = `${experiment.id}/${plot.name}.png`;
     }
-    plots.push({ name: plot.name, svg: `${experiment.id}/${plot.name}.svg`, png });
+    plots.push({ name: plot.name, caption: plot.caption, svg: `${experiment.id}/${plot.name}.svg`, png });
   }
   return {
     ...head,
@@ -143,20 +153,23 @@ export interface ReportOptions {
  * its verdict, the command that regenerates it and links to its data.
  */
 export function reportHtml(entries: readonly WrittenExperiment[], options: ReportOptions): string {
-  const badge = (e: WrittenExperiment) =>
-    e.partial ? `<span class="badge partial">partial</span>` : e.pass === true ? `<span class="badge pass">reproduced</span>` : e.pass === false ? `<span class="badge fail">not reproduced</span>` : `<span class="badge info">illustration</span>`;
+  const badgeClass: Record<VerdictStatus, string> = { REPRODUCED: "pass", PARTIAL: "partial", "NOT REPRODUCED": "fail" };
+  const badge = (e: WrittenExperiment) => `<span class="badge ${badgeClass[e.status]}">${e.status.toLowerCase()}</span>`;
+  // The headline without its leading status (the badge shows it).
+  const claim = (e: WrittenExperiment) => escapeHtml(e.headline.startsWith(`${e.status} — `) ? e.headline.slice(e.status.length + 3) : e.headline);
   const summary = entries
-    .map((e) => `<tr><td><a href="#${escapeHtml(e.id)}">${escapeHtml(e.id)}</a></td><td>${escapeHtml(e.figure)}</td><td>${badge(e)}</td><td>${escapeHtml(e.verdict)}</td><td class="num">${e.seconds.toFixed(1)} s</td></tr>`)
+    .map((e) => `<tr><td><a href="#${escapeHtml(e.id)}">${escapeHtml(e.id)}</a></td><td>${escapeHtml(e.figure)}</td><td>${badge(e)}</td><td>${claim(e)}</td><td class="num">${e.seconds.toFixed(1)} s</td></tr>`)
     .join("\n");
   const sections = entries
     .map((e) => {
       const figs = e.files.plots
-        .map((p) => `<figure><a href="${escapeHtml(p.svg)}"><img src="${escapeHtml(p.svg)}" alt="${escapeHtml(`${e.id}: ${p.name}`)}"></a><figcaption>${escapeHtml(p.name)} — <a href="${escapeHtml(p.svg)}">SVG</a>${p.png === null ? "" : ` · <a href="${escapeHtml(p.png)}">PNG</a>`}</figcaption></figure>`)
+        .map((p) => `<figure><a href="${escapeHtml(p.svg)}"><img src="${escapeHtml(p.svg)}" alt="${escapeHtml(`${e.id}: ${p.name}`)}"></a><figcaption>${escapeHtml(p.caption)} <span class="files">(${escapeHtml(p.name)}: <a href="${escapeHtml(p.svg)}">SVG</a>${p.png === null ? "" : ` · <a href="${escapeHtml(p.png)}">PNG</a>`})</span></figcaption></figure>`)
         .join("\n");
       return `<section id="${escapeHtml(e.id)}">
 <h2>${escapeHtml(e.id)}: ${escapeHtml(e.title)} ${badge(e)}</h2>
 <p class="figref">Paper: ${escapeHtml(e.figure)} · ${e.seconds.toFixed(1)} s · data: <a href="${escapeHtml(e.files.data)}">JSON</a>, <a href="${escapeHtml(e.files.csv)}">CSV</a></p>
-<p class="verdict">${escapeHtml(e.verdict)}</p>
+<p class="headline">${claim(e)}</p>
+<details open><summary>details</summary><p class="verdict">${escapeHtml(e.verdict)}</p></details>
 <pre class="cmd">${escapeHtml(e.command)}</pre>
 ${figs}
 </section>`;
@@ -180,7 +193,8 @@ td, th { border-bottom: 1px solid #ddd; padding: 0.3em 0.5em; text-align: left; 
 td.num { text-align: right; white-space: nowrap; }
 .badge { font-size: 0.75em; padding: 0.15em 0.5em; border-radius: 0.8em; color: white; white-space: nowrap; }
 .pass { background: #2e7d32; } .fail { background: #c62828; } .info { background: #546e7a; } .partial { background: #ef6c00; }
-.verdict { font-weight: 600; }
+.headline { font-weight: 600; } .verdict { font-size: 0.9em; }
+figcaption .files { color: #888; }
 pre.cmd { background: #f4f4f4; padding: 0.5em; overflow-x: auto; }
 figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
 figcaption { font-size: 0.85em; color: #555; }
@@ -189,10 +203,10 @@ figcaption { font-size: 0.85em; color: #555; }
 </head>
 <body>
 <h1>sgd-diagrams: the paper's synthetic results, reproduced</h1>
-<p>Each section shows a figure, its verdict (prediction vs measurement with 95% intervals) and the exact command that regenerates it. ${meta}</p>
+<p>Each section shows a figure, its verdict (prediction vs measurement with 95% intervals) and the exact command that regenerates it. A verdict is REPRODUCED when every check holds, PARTIAL when the main claim holds but a secondary check fails (or the run was interrupted), NOT REPRODUCED when the main claim fails. ${meta}</p>
 <pre class="cmd">${escapeHtml(options.command)}</pre>
 <table>
-<thead><tr><th>experiment</th><th>paper</th><th>result</th><th>verdict</th><th>time</th></tr></thead>
+<thead><tr><th>experiment</th><th>paper</th><th>status</th><th>claim and criteria</th><th>time</th></tr></thead>
 <tbody>
 ${summary}
 </tbody>

@@ -136,12 +136,16 @@ function valueOf(p: PairedRuns, run: number, o: number, i: number, q: Quantity):
   });
 }
 
+/** Each run's value of optimizer `o` at η index `i` (control variates applied; null: diverged), in run order. */
+export function runValues(p: PairedRuns, o: number, i: number, q: Quantity): (number | null)[] {
+  return p.results.map((_, run) => valueOf(p, run, o, i, q));
+}
+
 /** Mean ± 95% half-width over runs of optimizer `o` at η index `i` (diverged runs counted apart). */
 export function measured(p: PairedRuns, o: number, i: number, q: Quantity): MeanInterval & { diverged: number } {
   const xs: number[] = [];
   let diverged = 0;
-  for (let run = 0; run < p.results.length; run++) {
-    const v = valueOf(p, run, o, i, q);
+  for (const v of runValues(p, o, i, q)) {
     if (v === null) diverged++;
     else xs.push(v);
   }

@@ -83,7 +83,7 @@ describe("reproduce: one experiment, list, bad input, interruption", () => {
     const dir = mkdtempSync(join(tmpdir(), "reproduce-"));
     const r = await run(["tic-stic", "--out", dir, "--no-png"]);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/^tic-stic: (REPRODUCED|NOT REPRODUCED)/);
+    expect(r.out).toMatch(/^tic-stic: (REPRODUCED|PARTIAL|NOT REPRODUCED) — /);
     expect(existsSync(join(dir, "tic-stic", "data.csv"))).toBe(true);
     expect(existsSync(join(dir, "tic-stic", "overfitting-vs-curvature.png"))).toBe(false);
     expect(existsSync(join(dir, "index.html"))).toBe(false);

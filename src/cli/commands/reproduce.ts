@@ -144,8 +144,7 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
       const w = await writeExperimentOutputs(exp, result, outDir, { command: commandLine(exp.id, quick, out, seed, models), seconds, png: values["no-png"] !== true });
       written.push(w);
       if (values.json !== true) {
-        const status = w.partial ? "PARTIAL" : w.pass === true ? "REPRODUCED" : w.pass === false ? "NOT REPRODUCED" : "ILLUSTRATION";
-        io.stdout(`${exp.id}: ${status} (${seconds.toFixed(1)} s) — ${w.verdict}\n  → ${join(out, exp.id)}/\n`);
+        io.stdout(`${exp.id}: ${w.headline}\n  ${w.verdict} (${seconds.toFixed(1)} s)\n  → ${join(out, exp.id)}/\n`);
       }
       if (w.partial) {
         interrupted = true;
