@@ -31,12 +31,16 @@ function truncated(coefficients: readonly number[], eta: number, order: number):
   return s;
 }
 
+/** One legend for lines and bands: opaque line symbols (a band's opacity would fade them). */
+const LEGEND = { orient: "top-left", symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 2.5 } as const;
+
 function spec(): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     width: "container",
     height: 300,
-    autosize: { type: "fit-x", contains: "padding" },
+    // resize: re-fit when the axis labels change width as data stream in (else the y labels are clipped).
+    autosize: { type: "fit-x", contains: "padding", resize: true },
     layer: [
       {
         data: { name: "curves" },
@@ -47,7 +51,7 @@ function spec(): TopLevelSpec {
           y: { field: "low", type: "quantitative" },
           y2: { field: "high" },
           // The same legend as the lines' (a `legend: null` here would make Vega-Lite drop the merged one).
-          color: { field: "curve", type: "nominal", title: "prediction", legend: { orient: "top-left" } },
+          color: { field: "curve", type: "nominal", title: "prediction", legend: LEGEND },
         },
       },
       {
@@ -56,7 +60,7 @@ function spec(): TopLevelSpec {
         encoding: {
           x: { field: "eta", type: "quantitative", title: "learning rate η" },
           y: { field: "loss", type: "quantitative", title: "expected test loss after T steps", scale: { zero: false } },
-          color: { field: "curve", type: "nominal", title: "prediction", legend: { orient: "top-left" } },
+          color: { field: "curve", type: "nominal", title: "prediction", legend: LEGEND },
           strokeDash: { field: "curve", type: "nominal", legend: null },
         },
       },
