@@ -35,7 +35,8 @@ describe("explorer state: per-step rates", () => {
   });
 
   test("rates=custom without a list is reported; a landscape link without eta-max gets that landscape's default", () => {
-    expect(stateFromQuery("rates=custom").problems.join()).toMatch(/needs an eta-scale list/);
+    expect(stateFromQuery("rates=custom").problems).toEqual(["rates=custom needs an eta-scale list, e.g. eta-scale=1,1,1/2,1/2"]);
+    expect(stateFromQuery("rates=custom").state.rates).toBe("constant");
     expect(stateFromQuery("view=predict&landscape=mnist-logistic").state.etaMax).toBe(DEFAULT_ETA_MAX["mnist-logistic"]);
     expect(stateFromQuery("view=predict&landscape=mnist-logistic&eta-max=0.5").state.etaMax).toBe(0.5);
   });

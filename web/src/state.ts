@@ -106,7 +106,7 @@ export function stateFromQuery(query: string): { state: ExplorerState; problems:
   int("epochs", 1, MAX_SMALL_INT);
   int("order", 0, MAX_PAGE_ORDER);
   choice("loss", ["test", "train"] as const);
-  choice("rates", RATE_PRESETS);
+  if (q.get("rates") !== "custom") choice("rates", RATE_PRESETS); // custom: the eta-scale key below
   choice("landscape", LANDSCAPES);
   s.etaMax = DEFAULT_ETA_MAX[s.landscape];
   // The CLI's flag: a link with `eta-scale` describes per-step rates (checked with the schedule).
