@@ -18,8 +18,11 @@ import { LogisticOptimizerTrainer } from "../simulate/logisticOptimizers.js";
 import { LogisticSparseTrainer } from "../simulate/logisticSparse.js";
 import { type Optimizer, trainWithOptimizer } from "../simulate/optimizers.js";
 import { Rng } from "../stats/rng.js";
-import { namedSeed, namedStream } from "../stats/seeds.js";
+import { namedStream } from "../stats/seeds.js";
 import type { ExperimentContext } from "./experiment.js";
+import { testSample } from "./testSample.js";
+
+export { testSample } from "./testSample.js";
 
 export const MODELS = ["logistic", "lenet", "mlp"] as const;
 export type ModelName = (typeof MODELS)[number];
@@ -84,18 +87,6 @@ export function selectModels<T extends { readonly spec: ModelSpec } | ModelSpec>
 /** Starts jax-js when any of the models is not logistic (whose derivatives are analytic). */
 export async function prepareNumerics(specs: readonly Pick<ModelSpec, "model">[]): Promise<void> {
   if (specs.some((s) => s.model !== "logistic")) await initNumerics();
-}
-
-/**
- * The fixed held-out test sample: `testSize` distinct images, from the named sub-stream
- * "test sample" of `seed` (so the main job and the figures draw the same sample for one seed).
- * @throws InvalidArgumentError for a test size outside `[1, size]`.
- */
-export function testSample(size: number, testSize: number, seed: number, caller = "loadModel"): number[] {
-  if (!(Number.isInteger(testSize) && testSize >= 1 && testSize <= size)) {
-    throw new InvalidArgumentError(caller, "testSize", `an integer in [1, ${size}]`, testSize);
-  }
-  return Array.from(new Rng(namedSeed(seed, "test sample")).permutation(size).slice(0, testSize));
 }
 
 const modelCache = new Map<string, Model>();

@@ -53,6 +53,7 @@ async function setControls(page: Page, from: ExplorerState, s: ExplorerState): P
   if (s.schedule !== from.schedule) await page.selectOption("select[name=schedule]", s.schedule);
   if (s.loss !== from.loss) await page.selectOption("select[name=loss]", s.loss);
   if (s.rates !== from.rates) await page.selectOption("select[name=rates]", s.rates);
+  if (s.rates === "custom" && s.etaScale !== from.etaScale) await page.fill("input[name=eta-scale]", s.etaScale);
   if (s.momentum !== from.momentum) await page.fill("input[name=momentum]", s.momentum);
   if (s.schedule === "sgd" && s.shuffle !== from.shuffle) await page.setChecked("input[name=shuffle]", s.shuffle);
   if (s.schedule === "sgd" && s.batch !== from.batch) await page.fill("input[name=batch]", String(s.batch));
@@ -72,6 +73,7 @@ describe("explorer: diagrams of a schedule", () => {
       { ...DEFAULT_STATE, N: 6, batch: 2, epochs: 3, order: 4, shuffle: true, momentum: "0.5" },
       { ...DEFAULT_STATE, schedule: "gd", N: 3, T: 5, order: 3, momentum: "0.5", loss: "train" },
       { ...DEFAULT_STATE, N: 4, batch: 2, epochs: 2, order: 4, rates: "decay", loss: "train" },
+      { ...DEFAULT_STATE, N: 4, batch: 2, epochs: 2, order: 4, rates: "custom", etaScale: "1, 1/3, 0.25, 2", loss: "train" },
       { ...DEFAULT_STATE, N: 3, batch: 1, epochs: 2, shuffle: true, order: 5 },
     ];
     let previous: ExplorerState = { ...DEFAULT_STATE };

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ExplorerState, VIEWS, type View } from "./state.js";
+import { DEFAULT_ETA_MAX, type ExplorerState, etaScaleOf, stepsOf, VIEWS, type View } from "./state.js";
 
 type Field = HTMLInputElement | HTMLSelectElement;
 
@@ -26,6 +26,7 @@ export function writeControls(form: HTMLFormElement, s: ExplorerState): void {
   (field(form, "shuffle") as HTMLInputElement).checked = s.shuffle;
   field(form, "momentum").value = s.momentum;
   field(form, "rates").value = s.rates;
+  field(form, "eta-scale").value = s.etaScale;
   field(form, "order").value = String(s.order);
   field(form, "loss").value = s.loss;
   field(form, "landscape").value = s.landscape;
@@ -49,18 +50,32 @@ export function readControls(form: HTMLFormElement, previous: ExplorerState): Ex
     shuffle: (field(form, "shuffle") as HTMLInputElement).checked,
     momentum: field(form, "momentum").value,
     rates: field(form, "rates").value as ExplorerState["rates"],
+    etaScale: field(form, "eta-scale").value,
     order: int("order", previous.order, 0),
     loss: field(form, "loss").value === "train" ? "train" : "test",
     landscape: field(form, "landscape").value as ExplorerState["landscape"],
   };
   const etaMax = Number(field(form, "eta-max").value);
   if (Number.isFinite(etaMax) && etaMax > 0 && etaMax <= 10) s.etaMax = etaMax;
+  if (s.landscape !== previous.landscape) {
+    // Each landscape has its own scale of η: start from the range where its orders part.
+    s.etaMax = DEFAULT_ETA_MAX[s.landscape];
+    field(form, "eta-max").value = String(s.etaMax);
+  }
+  if (s.rates === "custom" && previous.rates !== "custom" && s.etaScale.trim() === "") {
+    // Switching to a custom list starts from the profile shown so far, one multiplier per step.
+    const T = stepsOf(s);
+    const from = etaScaleOf(previous.rates, T);
+    s.etaScale = (from?.map(String) ?? Array.from({ length: T }, () => "1")).join(",");
+    field(form, "eta-scale").value = s.etaScale;
+  }
   showApplicable(form, s);
   return s;
 }
 
 function showApplicable(form: HTMLFormElement, s: ExplorerState): void {
   for (const el of form.querySelectorAll<HTMLElement>("[data-only]")) el.hidden = el.dataset.only !== s.schedule;
+  for (const el of form.querySelectorAll<HTMLElement>("[data-rates]")) el.hidden = el.dataset.rates !== s.rates;
   for (const el of form.querySelectorAll<HTMLElement>("[data-view-only]")) el.hidden = !el.dataset.viewOnly!.split(" ").includes(s.view);
   // The helix view has no schedule controls: its column collapses so the animation gets the width.
   document.querySelector("main")!.classList.toggle("no-controls", s.view === "helix");

@@ -7,7 +7,9 @@
  *   exact test loss.
  * - MNIST logistic regression: the CLI's model and trainer (`LogisticModel`,
  *   `LogisticKernelTrainer`) on the page's 2000-digit subset: training sets of N digits drawn
- *   from it, test loss on a fixed sample of 1000 of them (the CLI's default test size).
+ *   from it, test loss on a fixed sample of 1000 of them (the CLI's default test size and
+ *   draw); first the CLI's prediction from statistics at the init ({@link mnistPrediction}),
+ *   with progress.
  *
  * @module
  */
@@ -18,6 +20,7 @@ import { trainDirect } from "../../src/simulate/directTrainer.js";
 import { LogisticKernelTrainer, type RunResult } from "../../src/simulate/logisticKernel.js";
 import { MeanAccumulator } from "../../src/stats/estimate.js";
 import { Rng } from "../../src/stats/rng.js";
+import { mnistPrediction, mnistPredictionConfig, mnistTestSet } from "./mnistPrediction.js";
 import { decodeSubset } from "./mnistSubset.js";
 import { oneDimLandscape, type OneDimLandscapeName, oneDimOracle, TEST } from "./oneDimLandscapes.js";
 import type { SimPoint, SimRequest, SimResponse } from "./simProtocol.js";
@@ -58,15 +61,15 @@ async function mnistJob(state: ExplorerState, schedule: Schedule, gen: number): 
     .then((b) => new LogisticModel(decodeSubset(b)));
   const model = await mnist;
   const size = model.data.size;
-  const testSet = Array.from(new Rng(17).permutation(size).slice(0, MNIST_TEST_SIZE));
-  const trainer = new LogisticKernelTrainer(model, model.theta0(0), testSet);
-  post({
-    kind: "prediction",
-    generation: gen,
-    coefficients: [],
-    T: stepCount(schedule),
-    formula: `multinomial logistic regression on ${size} MNIST digits (zero init), test loss on ${MNIST_TEST_SIZE} of them`,
-  });
+  const config = mnistPredictionConfig(schedule, state.etaMax, MNIST_TEST_SIZE);
+  const testSet = mnistTestSet(model, config);
+  const T = stepCount(schedule);
+  const formula = `multinomial logistic regression on ${size} MNIST digits (zero init), test loss on ${MNIST_TEST_SIZE} of them`;
+  // The prediction first (a few seconds), then the runs: they would only slow each other down.
+  post({ kind: "progress", generation: gen, done: 0, total: config.tuples, formula, T });
+  const estimated = mnistPrediction(model, config, (done, total) => post({ kind: "progress", generation: gen, done, total, formula, T }));
+  post({ kind: "prediction", generation: gen, coefficients: [], T, formula, estimated });
+  const trainer = new LogisticKernelTrainer(model, model.theta0(config.initSeed), testSet);
   const etas = predictionEtas(state);
   return (rng) => trainer.run(Array.from({ length: schedule.N }, () => rng.int(size)), schedule, etas, rng);
 }

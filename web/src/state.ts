@@ -18,6 +18,8 @@ export type View = (typeof VIEWS)[number];
 /** Named per-step rate profiles `η_t = η·r_t` (the `--eta-scale` list is derived from them). */
 export const RATE_PRESETS = ["constant", "decay", "warmup", "step"] as const;
 export type RatePreset = (typeof RATE_PRESETS)[number];
+/** A preset, or `custom`: the typed `eta-scale` list (the CLI's `--eta-scale`, one multiplier per step). */
+export type RateChoice = RatePreset | "custom";
 
 /** Landscapes of the prediction view. */
 export const LANDSCAPES = ["noisy-quadratic", "cubic-chi", "gauss-fit", "mnist-logistic"] as const;
@@ -34,7 +36,9 @@ export interface ExplorerState {
   shuffle: boolean;
   /** Heavy-ball β as typed (`0`, `0.9`, `9/10`). */
   momentum: string;
-  rates: RatePreset;
+  rates: RateChoice;
+  /** With `rates = custom`: the per-step multipliers as typed, comma-separated (`1,1/2,0.25`), as the CLI's `--eta-scale`. */
+  etaScale: string;
   order: number;
   loss: "test" | "train";
   landscape: LandscapeName;
@@ -52,10 +56,20 @@ export const DEFAULT_STATE: Readonly<ExplorerState> = Object.freeze({
   shuffle: false,
   momentum: "0",
   rates: "constant",
+  etaScale: "",
   order: 3,
   loss: "test",
   landscape: "noisy-quadratic",
   etaMax: 0.1,
+});
+
+/** The default largest η of each landscape: where its truncated series visibly part (T ≈ 10). */
+export const DEFAULT_ETA_MAX: Readonly<Record<LandscapeName, number>> = Object.freeze({
+  "noisy-quadratic": 0.1,
+  "cubic-chi": 0.1,
+  "gauss-fit": 0.1,
+  // The logistic model's Xavier scale s = √(2/794) sits inside it: its curvature is ~s² smaller.
+  "mnist-logistic": 2,
 });
 
 /** Largest order the page computes (the engine's table grows to ~800 diagrams at 5). */
@@ -92,8 +106,15 @@ export function stateFromQuery(query: string): { state: ExplorerState; problems:
   int("epochs", 1, MAX_SMALL_INT);
   int("order", 0, MAX_PAGE_ORDER);
   choice("loss", ["test", "train"] as const);
-  choice("rates", RATE_PRESETS);
+  if (q.get("rates") !== "custom") choice("rates", RATE_PRESETS); // custom: the eta-scale key below
   choice("landscape", LANDSCAPES);
+  s.etaMax = DEFAULT_ETA_MAX[s.landscape];
+  // The CLI's flag: a link with `eta-scale` describes per-step rates (checked with the schedule).
+  const etaScale = q.get("eta-scale");
+  if (etaScale !== null) {
+    s.rates = "custom";
+    s.etaScale = etaScale;
+  } else if (q.get("rates") === "custom") problems.push("rates=custom needs an eta-scale list, e.g. eta-scale=1,1,1/2,1/2");
   const shuffle = q.get("shuffle");
   if (shuffle !== null) s.shuffle = shuffle === "true" || shuffle === "1" || shuffle === "";
   const momentum = q.get("momentum");
@@ -120,7 +141,8 @@ export function queryFromState(s: ExplorerState): string {
     q.set("shuffle", String(s.shuffle));
   }
   if (s.momentum.trim() !== "" && s.momentum.trim() !== "0") q.set("momentum", s.momentum.trim());
-  if (s.rates !== "constant") q.set("rates", s.rates);
+  if (s.rates === "custom") q.set("eta-scale", s.etaScale.replace(/\s+/g, ""));
+  else if (s.rates !== "constant") q.set("rates", s.rates);
   q.set("order", String(s.order));
   q.set("loss", s.loss);
   if (s.view === "predict") {
@@ -128,6 +150,28 @@ export function queryFromState(s: ExplorerState): string {
     q.set("eta-max", String(s.etaMax));
   }
   return q.toString();
+}
+
+/**
+ * Parses a typed `eta-scale` list for a schedule of `T` steps: one exact multiplier per step,
+ * decimals or fractions, comma-separated (what the CLI's `--eta-scale` takes). Throws an Error
+ * with a one-line message (shown next to the controls) for anything else.
+ */
+export function parseEtaScale(text: string, T: number): Rational[] {
+  const items = text.split(",").map((x) => x.trim());
+  if (text.trim() === "") throw new Error(`eta-scale: type ${T} multipliers, one per step, e.g. ${Array.from({ length: Math.min(T, 4) }, () => "1").join(",")}${T > 4 ? ",…" : ""}`);
+  const rates = items.map((x, t) => {
+    if (!/^(\d+\/\d+|\d+(\.\d*)?|\.\d+)$/.test(x)) {
+      throw new Error(`eta-scale: step ${t + 1}'s multiplier must be a non-negative decimal or fraction (0.5, 1/2), got ${JSON.stringify(x)}`);
+    }
+    try {
+      return Rational.parseDecimal(x);
+    } catch {
+      throw new Error(`eta-scale: step ${t + 1}'s multiplier ${JSON.stringify(x)} has a zero denominator`);
+    }
+  });
+  if (rates.length !== T) throw new Error(`eta-scale has ${rates.length} multiplier${rates.length === 1 ? "" : "s"} but the schedule has T = ${T} steps: give one per step`);
+  return rates;
 }
 
 /** Per-step rates `r_t` of a preset over `T` steps (exact rationals). */
@@ -165,13 +209,14 @@ export function momentumOf(s: ExplorerState): Rational | undefined {
 export function scheduleOf(s: ExplorerState): Schedule {
   const momentum = momentumOf(s);
   const extras = momentum !== undefined ? { momentum } : {};
+  const rates = (T: number) => (s.rates === "custom" ? parseEtaScale(s.etaScale, T) : etaScaleOf(s.rates, T));
   if (s.schedule === "gd") {
-    const etaScale = etaScaleOf(s.rates, s.T);
+    const etaScale = rates(s.T);
     return gdSchedule(s.N, s.T, { ...extras, ...(etaScale ? { etaScale } : {}) });
   }
   if (s.N % s.batch !== 0) throw new Error(`batch ${s.batch} must divide N ${s.N}`);
   const T = (s.epochs * s.N) / s.batch;
-  const etaScale = etaScaleOf(s.rates, T);
+  const etaScale = rates(T);
   return sgdSchedule(s.N, { batch: s.batch, epochs: s.epochs, shuffle: s.shuffle, ...extras, ...(etaScale ? { etaScale } : {}) });
 }
 
