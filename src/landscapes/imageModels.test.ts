@@ -281,74 +281,103 @@ describe("directional derivatives vs central finite differences", () => {
 describe("batched calls equal single calls", () => {
   const indices = [5, 77, 901, 2024, 4444, 8000, 9999];
 
-  function checkBatched(model: ImageModel, rtol: number): void {
+  /**
+   * The checks, in three parts (separate tests, so that no single synchronous stretch of
+   * compilation blocks the test worker for long on a loaded machine).
+   */
+  function batchedChecks(model: () => ImageModel, rtol: number): [string, () => void][] {
     const rng = new Rng(SEED + 21);
-    const theta = model.theta0(SEED).map((x) => x + 0.1 * rng.normal());
-    const P = model.dim;
-    const shared = [rng.normals(P), rng.normals(P)];
-    const perRow = rng.normals(indices.length * P);
-    const row = (r: number) => perRow.subarray(r * P, (r + 1) * P);
+    let theta: Float64Array;
+    let shared: Float64Array[];
+    let perRow: Float64Array;
+    const setUp = () => {
+      const m = model();
+      theta = m.theta0(SEED).map((x) => x + 0.1 * rng.normal());
+      shared = [rng.normals(m.dim), rng.normals(m.dim)];
+      perRow = rng.normals(indices.length * m.dim);
+    };
+    const row = (r: number) => perRow.subarray(r * model().dim, (r + 1) * model().dim);
     const close = (got: Float64Array, want: Float64Array, what: string) =>
       expect(got, what).toBeAllclose(want, { rtol: 0, atol: rtol * Math.max(1e-12, maxAbs(want)) });
-
-    close(
-      model.directionalDerivatives(theta, indices, shared),
-      Float64Array.from(indices, (i) => model.directionalDerivative(theta, i, shared)),
-      "derivatives, shared directions",
-    );
-    close(
-      model.directionalDerivatives(theta, indices, [shared[0], perRow]),
-      Float64Array.from(indices, (i, r) => model.directionalDerivative(theta, i, [shared[0], row(r)])),
-      "derivatives, a per-row direction",
-    );
-    const grads = model.directionalGradients(theta, indices, [perRow]);
-    indices.forEach((i, r) => close(grads.subarray(r * P, (r + 1) * P), model.directionalGradient(theta, i, [row(r)]), `HVP row ${r}`));
-    const plain = model.directionalGradients(theta, indices, []);
-    const mean = new Float64Array(P);
-    indices.forEach((i, r) => {
-      const g = model.directionalGradient(theta, i, []);
-      close(plain.subarray(r * P, (r + 1) * P), g, `gradient row ${r}`);
-      for (let j = 0; j < P; j++) mean[j] += g[j] / indices.length;
-    });
-    const meanLoss = indices.reduce((s, i) => s + model.directionalDerivative(theta, i, []), 0) / indices.length;
-    expect(model.meanLoss(theta, indices)).toBeAllclose(meanLoss, { rtol });
-    close(model.meanGradient(theta, indices), mean, "meanGradient");
-    // Batch means of directional gradients and derivatives (shared directions), and a batch of one.
-    for (const k of [0, 1, 2]) {
-      const dirs = shared.slice(0, k);
-      const want = new Float64Array(P);
-      let wantValue = 0;
-      indices.forEach((i) => {
-        const g = model.directionalGradient(theta, i, dirs);
-        for (let j = 0; j < P; j++) want[j] += g[j] / indices.length;
-        wantValue += model.directionalDerivative(theta, i, [...dirs, shared[1]]) / indices.length;
-      });
-      close(model.meanDirectionalGradient(theta, indices, dirs), want, `meanDirectionalGradient, k = ${k}`);
-      expect(model.meanDirectionalDerivative(theta, indices, [...dirs, shared[1]]), `meanDirectionalDerivative, k = ${k + 1}`).toBeAllclose(wantValue, {
-        rtol: 0,
-        atol: rtol * Math.max(1e-12, Math.abs(wantValue)),
-      });
-      close(model.meanDirectionalGradient(theta, [indices[2]], dirs), model.directionalGradient(theta, indices[2], dirs), `one image, k = ${k}`);
-    }
+    return [
+      [
+        "directional derivatives and gradients",
+        () => {
+          setUp();
+          const m = model();
+          const P = m.dim;
+          close(
+            m.directionalDerivatives(theta, indices, shared),
+            Float64Array.from(indices, (i) => m.directionalDerivative(theta, i, shared)),
+            "derivatives, shared directions",
+          );
+          close(
+            m.directionalDerivatives(theta, indices, [shared[0], perRow]),
+            Float64Array.from(indices, (i, r) => m.directionalDerivative(theta, i, [shared[0], row(r)])),
+            "derivatives, a per-row direction",
+          );
+          const grads = m.directionalGradients(theta, indices, [perRow]);
+          indices.forEach((i, r) => close(grads.subarray(r * P, (r + 1) * P), m.directionalGradient(theta, i, [row(r)]), `HVP row ${r}`));
+        },
+      ],
+      [
+        "gradients, mean loss and mean gradient",
+        () => {
+          const m = model();
+          const P = m.dim;
+          const plain = m.directionalGradients(theta, indices, []);
+          const mean = new Float64Array(P);
+          indices.forEach((i, r) => {
+            const g = m.directionalGradient(theta, i, []);
+            close(plain.subarray(r * P, (r + 1) * P), g, `gradient row ${r}`);
+            for (let j = 0; j < P; j++) mean[j] += g[j] / indices.length;
+          });
+          const meanLoss = indices.reduce((s, i) => s + m.directionalDerivative(theta, i, []), 0) / indices.length;
+          expect(m.meanLoss(theta, indices)).toBeAllclose(meanLoss, { rtol });
+          close(m.meanGradient(theta, indices), mean, "meanGradient");
+        },
+      ],
+      [
+        "batch means of directional gradients and derivatives, and a batch of one",
+        () => {
+          const m = model();
+          const P = m.dim;
+          for (const k of [0, 1, 2]) {
+            const dirs = shared.slice(0, k);
+            const want = new Float64Array(P);
+            let wantValue = 0;
+            indices.forEach((i) => {
+              const g = m.directionalGradient(theta, i, dirs);
+              for (let j = 0; j < P; j++) want[j] += g[j] / indices.length;
+              wantValue += m.directionalDerivative(theta, i, [...dirs, shared[1]]) / indices.length;
+            });
+            close(m.meanDirectionalGradient(theta, indices, dirs), want, `meanDirectionalGradient, k = ${k}`);
+            expect(m.meanDirectionalDerivative(theta, indices, [...dirs, shared[1]]), `meanDirectionalDerivative, k = ${k + 1}`).toBeAllclose(wantValue, {
+              rtol: 0,
+              atol: rtol * Math.max(1e-12, Math.abs(wantValue)),
+            });
+            close(m.meanDirectionalGradient(theta, [indices[2]], dirs), m.directionalGradient(theta, indices[2], dirs), `one image, k = ${k}`);
+          }
+        },
+      ],
+    ];
   }
 
-  test("MLP on cpu: to 1e-12 (chunks of 3 rows, padded)", () => {
-    const model = createImageModel("mlp", data, { hidden: 5, policy: IMAGE_MODEL_EXACT_POLICY, maxBatchRows: 3 });
-    try {
-      checkBatched(model, 1e-12);
-    } finally {
-      model.dispose();
-    }
-  });
-
-  test("LeNet on wasm: to 1e-12 (accurate transcendentals: only summation orders differ)", () => {
-    const model = createImageModel("lenet", data, { maxBatchRows: 4 });
-    try {
-      checkBatched(model, 1e-12);
-    } finally {
-      model.dispose();
-    }
-  });
+  const cases = [
+    ["MLP on cpu: to 1e-12 (chunks of 3 rows, padded)", () => createImageModel("mlp", data, { hidden: 5, policy: IMAGE_MODEL_EXACT_POLICY, maxBatchRows: 3 })],
+    ["LeNet on wasm: to 1e-12 (accurate transcendentals: only summation orders differ)", () => createImageModel("lenet", data, { maxBatchRows: 4 })],
+  ] as const;
+  for (const [title, create] of cases) {
+    describe(title, () => {
+      let model: ImageModel;
+      beforeAll(() => {
+        model = create();
+      });
+      afterAll(() => model.dispose());
+      // The parts share θ and the directions drawn by the first; they run in order.
+      for (const [name, check] of batchedChecks(() => model, 1e-12)) test(name, check);
+    });
+  }
 
   test("batchLoss with a lane axis = one call per lane", () => {
     const model = createImageModel("lenet", data, { policy: IMAGE_MODEL_EXACT_POLICY });
