@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { constant, np, type JaxArray } from "../numerics/index.js";
+import { constant, np, type JaxArray, type Transcendentals } from "../numerics/index.js";
 import { matrixT } from "./imageBatchLoss.js";
 import type { ImageModel } from "./imageModels.js";
 import { IMAGE_CLASSES, PIXELS, SIDE, type Architecture, type ParameterBlock, type Params } from "./imageModelTypes.js";
@@ -100,7 +100,7 @@ function patchIndices(S: number, n: number): Int32Array<ArrayBuffer> {
   return idx;
 }
 
-export function lenetArchitecture(): Architecture {
+export function lenetArchitecture(math: Transcendentals): Architecture {
   const k2 = KERNEL * KERNEL;
   const side1 = convSide(SIDE); // 12
   const side2 = convSide(side1); // 4
@@ -124,17 +124,17 @@ export function lenetArchitecture(): Architecture {
       const S = pixels.shape[pixels.ndim - 2];
       const dataLead = pixels.shape.slice(0, -2);
       // Activations are [..., C, S·positions]; a conv is W [C_out, C_in·25] @ patches.
-      const h1 = np.tanh(convLayer(params, "conv1", conv1, pixels.reshape([...dataLead, 1, S * PIXELS]), S, SIDE));
-      const h2 = np.tanh(convLayer(params, "conv2", conv2, h1, S, side1));
+      const h1 = math.tanh(convLayer(params, "conv1", conv1, pixels.reshape([...dataLead, 1, S * PIXELS]), S, SIDE));
+      const h2 = math.tanh(convLayer(params, "conv2", conv2, h1, S, side1));
       const lead = h2.shape.slice(0, -2);
       // (C, H, W) flattening per image: [..., C, S, 16] → [..., C, 16, S] → [..., 160, S].
       const perImage = matrixT(h2.reshape([...lead, CHANNELS, S, side2 * side2])).reshape([...lead, flat, S]);
-      return dense(params, "dense2", np.tanh(dense(params, "dense1", perImage)));
+      return dense(params, "dense2", math.tanh(dense(params, "dense1", perImage)));
     },
   };
 }
 
-export function mlpArchitecture(hidden: number): Architecture {
+export function mlpArchitecture(hidden: number, math: Transcendentals): Architecture {
   const s1 = xavier(PIXELS, hidden);
   const s2 = xavier(hidden, IMAGE_CLASSES);
   return {
@@ -145,7 +145,7 @@ export function mlpArchitecture(hidden: number): Architecture {
       ["dense2.bias", [IMAGE_CLASSES, 1], s2],
     ]),
     logits(params, pixels) {
-      return dense(params, "dense2", np.tanh(dense(params, "dense1", matrixT(pixels))));
+      return dense(params, "dense2", math.tanh(dense(params, "dense1", matrixT(pixels))));
     },
   };
 }

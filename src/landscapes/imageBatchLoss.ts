@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidArgumentError } from "../errors.js";
-import { constant, lax, np, type JaxArray } from "../numerics/index.js";
+import { constant, logSumExp, type JaxArray, type Transcendentals } from "../numerics/index.js";
 import type { ImageModel } from "./imageModels.js";
 import { IMAGE_DATUM_FEATURES, PIXELS, type BatchLossFunction, type LogitsFunction, type ParameterBlock } from "./imageModelTypes.js";
 
@@ -15,7 +15,7 @@ import { IMAGE_DATUM_FEATURES, PIXELS, type BatchLossFunction, type LogitsFuncti
  * checks the shapes, hands `logits` one owned, scaled view of a block per use and consumes
  * both arguments (see {@link BatchLossFunction}).
  */
-export function imageBatchLoss(blocks: readonly ParameterBlock[], P: number, logits: LogitsFunction): BatchLossFunction {
+export function imageBatchLoss(blocks: readonly ParameterBlock[], P: number, logits: LogitsFunction, math: Transcendentals): BatchLossFunction {
   const byName = new Map(blocks.map((b) => [b.name, b]));
   return (theta, x) => {
     try {
@@ -38,7 +38,7 @@ export function imageBatchLoss(blocks: readonly ParameterBlock[], P: number, log
       const rows = (range: [number, number]) => x.ref.slice(...(dataLanes ? [[] as []] : []), [], range);
       const z = logits(params, rows([0, PIXELS])); // [...lanes, 10, S]
       const oneHot = matrixT(rows([PIXELS, IMAGE_DATUM_FEATURES])); // [...dataLanes, 10, S]
-      return logSumExpColumns(z.ref).sub(z.mul(oneHot).sum(-2));
+      return logSumExp(z.ref, -2, math).sub(z.mul(oneHot).sum(-2));
     } finally {
       theta.dispose();
       x.dispose();
@@ -50,14 +50,4 @@ export function imageBatchLoss(blocks: readonly ParameterBlock[], P: number, log
 export function matrixT(x: JaxArray): JaxArray {
   const n = x.ndim;
   return x.transpose([...Array.from({ length: n - 2 }, (_, i) => i), n - 1, n - 2]);
-}
-
-/**
- * `log Σ_c exp(z_{…,c,s})` over the second-to-last axis of `z [..., C, S]`, shifted by the
- * maximum with its gradient stopped (the result does not depend on the shift, so every
- * derivative is that of `logsumexp`); consumes `z`.
- */
-export function logSumExpColumns(z: JaxArray): JaxArray {
-  const m = lax.stopGradient(z.ref.max(-2, { keepdims: true }));
-  return np.log(np.exp(z.sub(m.ref)).sum(-2)).add(m.reshape(m.shape.filter((_, i) => i !== m.ndim - 2)));
 }

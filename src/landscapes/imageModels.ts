@@ -18,12 +18,14 @@ import {
   np,
   requireNumerics,
   toFloat64Array,
+  transcendentalsFor,
   withArrays,
   type DataMatrix,
   type JaxArray,
   type LossFunction,
   type NumericsPolicy,
   type OwnedFunction,
+  type Transcendentals,
 } from "../numerics/index.js";
 import { Rng } from "../stats/rng.js";
 import type { ImageDataset } from "./datasets.js";
@@ -143,12 +145,12 @@ export class ImageModel implements DerivativeOracle<number> {
     /** The blocks of θ, in order, covering `[0, dim)`. */
     readonly blocks: readonly ParameterBlock[],
     logits: LogitsFunction,
-    options: { policy: NumericsPolicy; maxBatchRows: number },
+    options: { policy: NumericsPolicy; maxBatchRows: number; math: Transcendentals },
   ) {
     this.dim = blocks.reduce((n, b) => n + b.size, 0);
     this.policy = options.policy;
     this.maxBatchRows = options.maxBatchRows;
-    this.batchLoss = imageBatchLoss(blocks, this.dim, logits);
+    this.batchLoss = imageBatchLoss(blocks, this.dim, logits, options.math);
     this.loss = (theta, x) => this.batchLoss(theta, x.reshape([1, IMAGE_DATUM_FEATURES])).reshape([]);
     this.#oracle = new LossOracle(this.loss, this.dim, this.dataDim, { policy: this.policy, maxBatchRows: this.maxBatchRows });
   }
@@ -470,8 +472,9 @@ export function createImageModel(kind: ImageModelKind, data: ImageDataset, optio
   const policy = completePolicy({ ...IMAGE_MODEL_POLICY, ...options.policy }, "createImageModel");
   const maxBatchRows = requireInt(options.maxBatchRows ?? 256, "createImageModel", "maxBatchRows", 1, 2 ** 20);
   const hidden = requireInt(options.hidden ?? 32, "createImageModel", "hidden", 1, 1 << 16);
-  const arch = kind === "logistic" ? logisticArchitecture() : kind === "lenet" ? lenetArchitecture() : mlpArchitecture(hidden);
-  return new ImageModel(kind, data, arch.blocks, arch.logits, { policy, maxBatchRows });
+  const math = transcendentalsFor(policy);
+  const arch = kind === "logistic" ? logisticArchitecture() : kind === "lenet" ? lenetArchitecture(math) : mlpArchitecture(hidden, math);
+  return new ImageModel(kind, data, arch.blocks, arch.logits, { policy, maxBatchRows, math });
 }
 
 /** Rows a chunk of `n` images is padded to: the next power of two ≥ `n`, capped at `max` (or `n` if larger). */

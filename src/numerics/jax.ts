@@ -35,7 +35,9 @@
  *   `tanh` have ~1e-7 relative error (float32 level); `log` has absolute error up to ~1e-5
  *   near 1; `exp` overflows to `Infinity` above ≈ 88.7 and underflows to 0 below ≈ −87 (float32
  *   thresholds); `sin` has no range reduction (`sin(1e10)` is wrong); `tanh`/`sinh` of tiny
- *   arguments lose all relative accuracy (`tanh(1e-9) = 0`).
+ *   arguments lose all relative accuracy (`tanh(1e-9) = 0`). `./accurateMath.ts` has float64
+ *   `exp`, `expm1`, `log`, `log1p`, `tanh` and `logSumExp` accurate to ≤ 3 ulp, built from
+ *   exact arithmetic, with exact derivatives.
  * - **cpu device** evaluates with `Math.*`: `exp`, `log`, `sin`, `cos` are accurate to ~1 ulp,
  *   but `tanh`/`sinh` are computed through `exp` and lose relative accuracy near 0
  *   (relative error ~1e-16/|x|).

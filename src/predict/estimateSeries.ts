@@ -202,13 +202,35 @@ export function evaluateSeries(series: EstimatedSeries, eta: number, order: numb
   return meanEstimate(per);
 }
 
+/**
+ * Relative accuracy of one float64 diagram value, a systematic error that averaging over tuples
+ * does not shrink. The jax-js image models (accurate float64 transcendentals) agree with the
+ * exact `cpu` policy to ≤ 5e−16 relative in losses, gradients, Hessian-vector products and
+ * third-order vectors `∇³l[v,w,·]`, and scalar contractions to ~1e−15 of their Cauchy–Schwarz
+ * bound (`imageModels.test.ts`); 1e−14 leaves room for the contractions and sums of a diagram.
+ * (With jax-js's own float32-accurate `exp`/`log`/`tanh` this error was ~1e−7.)
+ */
+export const DIAGRAM_VALUE_RELATIVE_ERROR = 1e-14;
+
+/**
+ * Mean with a standard error that includes the numerical error: the statistical one and
+ * `DIAGRAM_VALUE_RELATIVE_ERROR · mean|x|` (plus the summation's rounding) in quadrature, so a
+ * coefficient that is the same for every tuple (such as `c0`, an exact population mean) reports
+ * its numerical uncertainty instead of ~1e−16.
+ */
 function meanEstimate(xs: Float64Array): Estimate {
   const n = xs.length;
   if (n < 2) throw new InsufficientSamplesError("meanEstimate", n, 2);
   let mean = 0;
-  for (const x of xs) mean += x;
+  let meanAbs = 0;
+  for (const x of xs) {
+    mean += x;
+    meanAbs += Math.abs(x);
+  }
   mean /= n;
+  meanAbs /= n;
   let ss = 0;
   for (const x of xs) ss += (x - mean) ** 2;
-  return { value: mean, stderr: Math.sqrt(ss / (n - 1) / n), n };
+  const numerical = (DIAGRAM_VALUE_RELATIVE_ERROR + n * Number.EPSILON) * meanAbs;
+  return { value: mean, stderr: Math.hypot(Math.sqrt(ss / (n - 1) / n), numerical), n };
 }

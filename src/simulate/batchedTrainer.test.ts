@@ -264,6 +264,28 @@ test("float32 (the default) errs far less than the statistical error of the mean
   expect(diffErr, `paired difference: float32 error vs stderr ${stderrOf(pd)}`).toBeLessThan(1e-2 * stderrOf(pd));
 });
 
+test("final losses are evaluated in float64 with accurate transcendentals, also after float32 training", () => {
+  // η = 0 leaves θ0 (rounded to float32) unchanged, so the reported losses must be the default
+  // policy's float64 mean losses of those weights: to 1e-12, where a float32 evaluation errs by ~1e-7.
+  const model = createImageModel("lenet", data);
+  const rng = new Rng(SEED + 7);
+  const trainSets = draw(rng, 2, 4);
+  const testSet = draw(rng, 1, 6)[0];
+  const theta0 = model.theta0(SEED);
+  const rounded = Float64Array.from(Float32Array.from(theta0));
+  try {
+    const out = trainMany(model, theta0, trainSets, testSet, sgdSchedule(4, { batch: 2 }), [0], new Rng(3));
+    out.forEach((row, r) => {
+      const x = row[0];
+      if (x.diverged !== undefined) throw new Error("diverged");
+      expect(x.test, `run ${r} test loss`).toBeAllclose(model.meanLoss(rounded, testSet), { rtol: 1e-12 });
+      expect(x.train, `run ${r} train loss`).toBeAllclose(model.meanLoss(rounded, trainSets[r]), { rtol: 1e-12 });
+    });
+  } finally {
+    model.dispose();
+  }
+});
+
 test("no device buffer outlives trainMany (momentum, two groups)", async () => {
   const model: ImageModel = createImageModel("lenet", data);
   const rng = new Rng(SEED + 6);

@@ -64,6 +64,15 @@ export interface TrainManyOptions {
    * @defaultValue 4096
    */
   readonly maxLaneImages?: number;
+  /**
+   * dtype, device and jit choice for the *final* test and train losses of each run (missing
+   * fields from `policy`, except `dtype`, float64 by default). The weights are converted after
+   * the last step; with a float64 jax-js model written with `transcendentalsFor`, the losses
+   * then carry every digit whatever the training dtype (float32 training moves the weights, which
+   * is a property of the runs; a float32 *evaluation* would add ~1e−7 relative error on top).
+   * @defaultValue `{ ...policy, dtype: "float64" }`
+   */
+  readonly evaluationPolicy?: Partial<NumericsPolicy>;
   /** Called after each group of runs with the number of runs finished. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -130,6 +139,8 @@ export function trainMany(
  */
 export class BatchedTrainer {
   readonly policy: NumericsPolicy;
+  /** Policy of the final-loss evaluation ({@link TrainManyOptions.evaluationPolicy}). */
+  readonly evaluationPolicy: NumericsPolicy;
   readonly maxLanes: number;
   readonly maxLaneImages: number;
   readonly #fns = new Map<boolean, TrainingFunctions>();
@@ -141,6 +152,7 @@ export class BatchedTrainer {
     readonly where = "BatchedTrainer",
   ) {
     this.policy = completePolicy({ ...FAST_POLICY, ...options.policy }, where);
+    this.evaluationPolicy = completePolicy({ ...this.policy, dtype: "float64", ...options.evaluationPolicy }, where);
     this.maxLanes = requireInt(options.maxLanes ?? 256, where, "options.maxLanes", 1, 1 << 20);
     this.maxLaneImages = requireInt(options.maxLaneImages ?? 4096, where, "options.maxLaneImages", 1, 1 << 26);
   }
@@ -242,10 +254,14 @@ export class BatchedTrainer {
           const finite = toFloat64Array(out[1]);
           for (let l = 0; l < L; l++) if (divergedAt[l] < 0 && finite[l] === 0) divergedAt[l] = t;
         }
-        const testLoss = fns.meanLosses(theta.ref, testRows, testSet.length, null, maxLaneImages, policy);
+        // The final losses in the evaluation policy's dtype (float64 by default), whatever the
+        // training dtype: they are what the runs report and what predictions are compared with.
+        const evaluation = this.evaluationPolicy;
+        const final = evaluation.dtype === policy.dtype ? theta.ref : theta.ref.astype(evaluation.dtype === "float64" ? np.float64 : np.float32);
+        const testLoss = fns.meanLosses(final.ref, testRows, testSet.length, null, maxLaneImages, evaluation);
         const trainRows = new Float64Array(G * N * D);
         runs.forEach((r, g) => trainRows.set(model.featureRows(trainSets[r]), g * N * D));
-        const trainLoss = fns.meanLosses(theta.ref, trainRows, N, E, maxLaneImages, policy);
+        const trainLoss = fns.meanLosses(final, trainRows, N, E, maxLaneImages, evaluation);
         runs.forEach((_, g) => {
           results.push(
             etas.map((eta, e): RunResult => {
