@@ -21,6 +21,11 @@ export const SHARD_FILE_VERSION = 1;
 /** Sub-folder of an output folder that holds its shard files. */
 export const SHARD_FOLDER = "shards";
 
+/** A fingerprint of anything JSON-serialisable (what determines a shard's numbers). */
+export function fingerprintOf(value: unknown): string {
+  return fnv1aHex(JSON.stringify(value));
+}
+
 /** One shard's contribution. */
 export interface ShardFile<P = unknown> {
   /** What produced it, e.g. `"compare"` or `"reproduce"`. */

@@ -13,6 +13,8 @@ import { fnv1aHex } from "../stats/hash.js";
 import { configKey, type MainJobConfig } from "./config.js";
 import { runResultsValidator } from "./simulate.js";
 
+export type { RunResult } from "../simulate/runResult.js";
+
 export const MAIN_JOB_COMMANDS = ["predict", "simulate", "compare"] as const;
 export type MainJobCommandName = (typeof MAIN_JOB_COMMANDS)[number];
 

@@ -104,6 +104,17 @@ describe("compare --shard k/4, then merge = compare (logistic)", () => {
   }, 60_000);
 });
 
+describe("compare --model lenet --shard k/4, then merge = compare (runs in batched chunks of 28)", () => {
+  test("rows, verdict, pass, runs and config are identical", async () => {
+    // 30 runs at 9 η: chunks [0, 28) and [28, 30) on shards 0 and 1; tuples 0..3 one per shard.
+    const r = await shardedAndWhole(["compare", "--model", "lenet", "--runs", "30", "--tuples", "4", "--est-batch", "2", "--test-size", "50"], 4);
+    expect(comparable(r.merged)).toStrictEqual(comparable(r.whole));
+    const payloads = readdirSync(join(r.shardDir, "shards")).sort().map((f) => JSON.parse(readFileSync(join(r.shardDir, "shards", f), "utf8")).payload);
+    expect(payloads.map((p) => p.runs.length)).toEqual([28, 2, 0, 0]);
+    expect(payloads.map((p) => p.tuples[0].length)).toEqual([1, 1, 1, 1]);
+  }, 600_000);
+});
+
 describe("bad --shard values and bad shard files: one line, exit 2, nothing overwritten", () => {
   for (const bad of ["4/4", "0/0", "a/b", "-1/4", "1/", "2/100001"]) {
     test(`--shard ${bad}`, async () => {

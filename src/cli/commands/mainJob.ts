@@ -22,8 +22,7 @@ import {
 } from "../../mainJob/mainJob.js";
 import { toCsv } from "../../harness/output.js";
 import { parseShard, type Shard } from "../../harness/shard.js";
-import { type MainJobCommandName, writeMainJobShard } from "../../mainJob/shards.js";
-import type { RunResult } from "../../simulate/runResult.js";
+import { type MainJobCommandName, type RunResult, writeMainJobShard } from "../../mainJob/shards.js";
 import { packageVersion } from "../version.js";
 import { comparisonPlotSpec } from "../../mainJob/plot.js";
 import { partialMark } from "../../mainJob/compare.js";

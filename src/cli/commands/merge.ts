@@ -1,4 +1,4 @@
-import { UsageError } from "../../errors.js";
+import { UsageError } from "../../index.js";
 import { gatherShards, type GatheredShards, indexList } from "../../harness/shardFiles.js";
 import { mergeMainJobShards } from "../../mainJob/shards.js";
 import type { Command, CommandIO } from "../command.js";

@@ -8,8 +8,7 @@ import { labelSelected } from "../../harness/model.js";
 import { ensureWritableFolder, readRegularFile, writeFileAtomic } from "../../harness/safeFile.js";
 import { CHECKPOINT_FILE, CHECKPOINT_VERSION } from "../../harness/checkpoint.js";
 import { parseShard, shardTag } from "../../harness/shard.js";
-import { type GatheredShards, SHARD_FOLDER, writeShardFile } from "../../harness/shardFiles.js";
-import { fnv1aHex } from "../../stats/hash.js";
+import { fingerprintOf, type GatheredShards, SHARD_FOLDER, writeShardFile } from "../../harness/shardFiles.js";
 import { packageVersion } from "../version.js";
 import { EXPERIMENTS } from "../../figures/registry.js";
 import type { Command, CommandIO } from "../command.js";
@@ -262,7 +261,7 @@ interface ReproduceShardPayload {
 
 /** The settings that determine a reproduce shard's numbers, and the code version. */
 function reproduceFingerprint(p: ReproduceShardPayload): string {
-  return fnv1aHex(JSON.stringify({ ids: p.ids, quick: p.quick, seed: p.seed, models: p.models, version: packageVersion() }));
+  return fingerprintOf({ ids: p.ids, quick: p.quick, seed: p.seed, models: p.models, version: packageVersion() });
 }
 
 /** The checkpoint of an experiment's folder (none: no units). */
