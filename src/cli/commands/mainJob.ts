@@ -259,21 +259,21 @@ export const predict: Command = {
 };
 
 async function runPredict({ config, json }: JobOptions, io: CommandIO, merged?: MergedInput): Promise<number> {
-    const setup = await setupWithMessage(config, io);
-    const p = runPrediction(config, io, setup, merged);
-    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), prediction: p, ...mergedFields(merged) }, null, 2) + "\n");
-    else {
-      io.stdout(
-        (merged?.partial == null ? "" : titleLine(merged.partial)) +
-        titleLine(
-          `${config.data} ${config.model}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
-            `(${p.diagramCount} diagrams, ${config.tuples}×${config.batch} samples, ${p.seconds.toFixed(1)} s)`,
-        ) +
-          titleLine(`coefficients c_k (± se): ${p.coefficients.map((e) => `${e.value.toPrecision(6)} ± ${e.stderr.toPrecision(2)}`).join(", ")}`) +
-          predictionTable(p, config.order),
-      );
-    }
-    return 0;
+  const setup = await setupWithMessage(config, io);
+  const p = runPrediction(config, io, setup, merged);
+  if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), prediction: p, ...mergedFields(merged) }, null, 2) + "\n");
+  else {
+    io.stdout(
+      (merged?.partial == null ? "" : titleLine(merged.partial)) +
+      titleLine(
+        `${config.data} ${config.model}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
+          `(${p.diagramCount} diagrams, ${config.tuples}×${config.batch} samples, ${p.seconds.toFixed(1)} s)`,
+      ) +
+        titleLine(`coefficients c_k (± se): ${p.coefficients.map((e) => `${e.value.toPrecision(6)} ± ${e.stderr.toPrecision(2)}`).join(", ")}`) +
+        predictionTable(p, config.order),
+    );
+  }
+  return 0;
 }
 
 export const simulate: Command = {
@@ -290,27 +290,27 @@ export const simulate: Command = {
 };
 
 async function runSimulate({ config, json, outDir, workers }: JobOptions, io: CommandIO, merged?: MergedInput): Promise<number> {
-    ensureWritableFolder(outDir);
-    const setup = await setupWithMessage(config, io);
-    const s = await runSimulation(config, io, setup, outDir, workers, merged);
-    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), simulation: s, ...mergedFields(merged) }, null, 2) + "\n");
-    else {
-      io.stdout(
-        titleLine(
-          `${merged?.partial != null ? `${merged.partial}: ` : s.interrupted ? `${partialMark(s) ?? "PARTIAL"}: ` : ""}${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
-            `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s`,
-        ) +
-          formatTable(
-            ["η", "ηT", "mean", "95% CI", "runs", "diverged"],
-            s.rows.map((r) => [String(r.eta), r.etaT.toPrecision(3), Number.isFinite(r.mean) ? r.mean.toFixed(6) : "—", Number.isFinite(r.ci95) ? `± ${r.ci95.toPrecision(2)}` : "—", String(r.runs), divergedCell(r.diverged, r.firstDivergedStep)]),
-          ),
-      );
-    }
-    if (s.interrupted) {
-      io.stderr(`interrupted after ${s.runsDone} runs; rerun the same command to resume\n`);
-      return 130;
-    }
-    return 0;
+  ensureWritableFolder(outDir);
+  const setup = await setupWithMessage(config, io);
+  const s = await runSimulation(config, io, setup, outDir, workers, merged);
+  if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), simulation: s, ...mergedFields(merged) }, null, 2) + "\n");
+  else {
+    io.stdout(
+      titleLine(
+        `${merged?.partial != null ? `${merged.partial}: ` : s.interrupted ? `${partialMark(s) ?? "PARTIAL"}: ` : ""}${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
+          `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s`,
+      ) +
+        formatTable(
+          ["η", "ηT", "mean", "95% CI", "runs", "diverged"],
+          s.rows.map((r) => [String(r.eta), r.etaT.toPrecision(3), Number.isFinite(r.mean) ? r.mean.toFixed(6) : "—", Number.isFinite(r.ci95) ? `± ${r.ci95.toPrecision(2)}` : "—", String(r.runs), divergedCell(r.diverged, r.firstDivergedStep)]),
+        ),
+    );
+  }
+  if (s.interrupted) {
+    io.stderr(`interrupted after ${s.runsDone} runs; rerun the same command to resume\n`);
+    return 130;
+  }
+  return 0;
 }
 
 export const compare: Command = {
@@ -327,50 +327,50 @@ export const compare: Command = {
 };
 
 async function runCompare({ config, json, outDir, workers }: JobOptions, io: CommandIO, merged?: MergedInput): Promise<number> {
-    const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
-    ensureWritableFolder(dir); // before minutes of prediction, not after
-    const setup = await setupWithMessage(config, io);
-    const p = runPrediction(config, io, setup, merged);
-    const s = await runSimulation(config, io, setup, outDir, workers, merged);
-    if (s.runsDone === 0) {
-      io.stderr(`interrupted before any run finished: nothing written; rerun the same command to start\n`);
-      return 130;
-    }
-    const cmp = markPartial(compareMainJob(p, s, config.order), merged?.partial ?? null);
-    const partial = merged?.partial ?? partialMark(s);
-    const title = `${partial === null ? "" : `${partial} — `}${config.data} ${config.model}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
-    const svg = await renderSvg(comparisonPlotSpec(p, s, config.order, title));
-    writeOutput(join(dir, "plot.svg"), svg);
-    writeOutput(join(dir, "plot.png"), svgToPng(svg));
-    writeOutput(join(dir, "comparison.json"), JSON.stringify({ config, prediction: p, simulation: s, comparison: cmp }, null, 2));
-    writeOutput(join(dir, "comparison.csv"), toCsv(cmp.rows));
-    writeOutput(join(dir, "verdict.txt"), cmp.verdict + "\n");
-    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, partial: cmp.partial, runsDone: s.runsDone, runsRequested: s.runsRequested, divergenceRule: s.divergenceRule, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds, ...mergedFields(merged) }, null, 2) + "\n");
-    else {
-      io.stdout(
-        titleLine(title) +
-          titleLine(`prediction: ${p.seconds.toFixed(1)} s for the whole η grid; simulation: ${s.runsDone} paired runs in ${s.seconds.toFixed(1)} s`) +
-          formatTable(
-            ["η", "ηT", `order ${config.order} (± se)`, "order 1", "measured (95% CI)", "within", "runs", "diverged"],
-            cmp.rows.map((r) => [
-              String(r.eta),
-              (r.etaT as number).toPrecision(3),
-              `${(r[`order${config.order}`] as number).toFixed(6)} ± ${(r[`order${config.order}Se`] as number).toPrecision(2)}`,
-              (r.order1 as number).toFixed(6),
-              measuredCell(r.measured as number, r.measuredCi95 as number),
-              r.withinInterval === true ? "yes" : "no",
-              String(r.runs),
-              divergedCell(r.diverged as number, r.firstDivergedStep as number),
-            ]),
-          ) +
-          `verdict: ${cmp.verdict}\nwrote ${dir}/ (plot.svg, plot.png, comparison.csv, comparison.json, verdict.txt)\n`,
-      );
-    }
-    if (s.interrupted) {
-      io.stderr(`interrupted after ${s.runsDone} runs; rerun the same command to resume\n`);
-      return 130;
-    }
-    return 0;
+  const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
+  ensureWritableFolder(dir); // before minutes of prediction, not after
+  const setup = await setupWithMessage(config, io);
+  const p = runPrediction(config, io, setup, merged);
+  const s = await runSimulation(config, io, setup, outDir, workers, merged);
+  if (s.runsDone === 0) {
+    io.stderr(`interrupted before any run finished: nothing written; rerun the same command to start\n`);
+    return 130;
+  }
+  const cmp = markPartial(compareMainJob(p, s, config.order), merged?.partial ?? null);
+  const partial = merged?.partial ?? partialMark(s);
+  const title = `${partial === null ? "" : `${partial} — `}${config.data} ${config.model}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
+  const svg = await renderSvg(comparisonPlotSpec(p, s, config.order, title));
+  writeOutput(join(dir, "plot.svg"), svg);
+  writeOutput(join(dir, "plot.png"), svgToPng(svg));
+  writeOutput(join(dir, "comparison.json"), JSON.stringify({ config, prediction: p, simulation: s, comparison: cmp }, null, 2));
+  writeOutput(join(dir, "comparison.csv"), toCsv(cmp.rows));
+  writeOutput(join(dir, "verdict.txt"), cmp.verdict + "\n");
+  if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, partial: cmp.partial, runsDone: s.runsDone, runsRequested: s.runsRequested, divergenceRule: s.divergenceRule, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds, ...mergedFields(merged) }, null, 2) + "\n");
+  else {
+    io.stdout(
+      titleLine(title) +
+        titleLine(`prediction: ${p.seconds.toFixed(1)} s for the whole η grid; simulation: ${s.runsDone} paired runs in ${s.seconds.toFixed(1)} s`) +
+        formatTable(
+          ["η", "ηT", `order ${config.order} (± se)`, "order 1", "measured (95% CI)", "within", "runs", "diverged"],
+          cmp.rows.map((r) => [
+            String(r.eta),
+            (r.etaT as number).toPrecision(3),
+            `${(r[`order${config.order}`] as number).toFixed(6)} ± ${(r[`order${config.order}Se`] as number).toPrecision(2)}`,
+            (r.order1 as number).toFixed(6),
+            measuredCell(r.measured as number, r.measuredCi95 as number),
+            r.withinInterval === true ? "yes" : "no",
+            String(r.runs),
+            divergedCell(r.diverged as number, r.firstDivergedStep as number),
+          ]),
+        ) +
+        `verdict: ${cmp.verdict}\nwrote ${dir}/ (plot.svg, plot.png, comparison.csv, comparison.json, verdict.txt)\n`,
+    );
+  }
+  if (s.interrupted) {
+    io.stderr(`interrupted after ${s.runsDone} runs; rerun the same command to resume\n`);
+    return 130;
+  }
+  return 0;
 }
 
 /** A main-job command's parsed options (see `configFromFlags`). */
