@@ -6,12 +6,13 @@ import { didYouMean } from "./suggest.js";
 import { packageVersion } from "./version.js";
 import { diagrams } from "./commands/diagrams.js";
 import { explore } from "./commands/explore.js";
+import { merge } from "./commands/merge.js";
 import { reproduce } from "./commands/reproduce.js";
 import { compare, predict, simulate } from "./commands/mainJob.js";
 import { series } from "./commands/series.js";
 import { verify } from "./commands/verify.js";
 
-const COMMANDS: readonly Command[] = [compare, predict, simulate, diagrams, series, verify, reproduce, explore];
+const COMMANDS: readonly Command[] = [compare, predict, simulate, merge, diagrams, series, verify, reproduce, explore];
 
 /** `unknown command "x" (did you mean y?; commands: …)` */
 function unknownCommand(name: string): string {

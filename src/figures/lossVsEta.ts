@@ -126,9 +126,11 @@ async function compute(ctx: ExperimentContext, S: LossVsEtaSizes): Promise<Share
       continue;
     }
     if (runs < 2) continue;
-    const bank = modelBank(cp, ctx, model, "gap", S);
+    // Runs first: a shard (`--shard`) trains its chunks of every model and leaves the banks to the merge.
     const sim = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, [sgdOptimizer(schedule)], S.etas, runs, S.chunk, `SGD runs: ${model.label}`);
+    if (sim === null && ctx.shard !== undefined) continue;
     if (sim === null) return { combos, skipped, partial: true };
+    const bank = modelBank(cp, ctx, model, "gap", S);
     const test = modelSeries(model, bank, schedule, order, "test");
     const gap = modelSeries(model, bank, schedule, order, "gap");
     const pred = predictCurve(test, S.etas, order, namedSeed(ctx.seed, "ode fit: test"));
@@ -140,7 +142,7 @@ async function compute(ctx: ExperimentContext, S: LossVsEtaSizes): Promise<Share
       gap: { meas: S.etas.map((_, i) => measured(sim, 0, i, "gap")), pred: predictCurve(gap, S.etas, order, namedSeed(ctx.seed, "ode fit: gap"), 2), c0: gap.coefficients[0].value, resummed: null },
     });
   }
-  return { combos, skipped, partial: false };
+  return { combos, skipped, partial: ctx.shard !== undefined }; // a shard's data is never reused
 }
 
 type Part = ComboData["test"] | ComboData["gap"];

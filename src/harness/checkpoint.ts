@@ -7,7 +7,8 @@
  */
 import { appendFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fnv1aHex } from "../stats/hash.js";
+import { fnv1a32, fnv1aHex } from "../stats/hash.js";
+import { ownsUnit } from "./shard.js";
 import { namedSeed } from "../stats/seeds.js";
 import type { ExperimentContext } from "./experiment.js";
 import { readRegularFile, withFsErrors, writeFileAtomic } from "./safeFile.js";
@@ -224,6 +225,7 @@ export function runChunks<T>(
   label = key,
 ): T[] | null {
   const out: T[] = [];
+  let skipped = false;
   for (let i = 0; i < count; i++) {
     const k = `${key}#${i}`;
     const have = cp.get<T>(k);
@@ -231,10 +233,15 @@ export function runChunks<T>(
       out.push(have);
       continue;
     }
+    if (!computesChunk(ctx, key, i)) {
+      skipped = true;
+      continue;
+    }
     if (ctx.shouldStop()) return null;
     out.push(cp.set(k, compute(i, unitSeed(ctx.seed, k))));
     ctx.progress(label, i + 1, count);
   }
+  if (skipped) return null; // another shard's chunks: merge them (see ExperimentContext.shard)
   ctx.progress(label, count, count);
   return out;
 }
@@ -252,6 +259,7 @@ export async function runChunksAsync<T>(
   label = key,
 ): Promise<T[] | null> {
   const out: T[] = [];
+  let skipped = false;
   for (let i = 0; i < count; i++) {
     const k = `${key}#${i}`;
     const have = cp.get<T>(k);
@@ -259,13 +267,28 @@ export async function runChunksAsync<T>(
       out.push(have);
       continue;
     }
+    if (!computesChunk(ctx, key, i)) {
+      skipped = true;
+      continue;
+    }
     await yieldToEventLoop();
     if (ctx.shouldStop()) return null;
     out.push(cp.set(k, compute(i, unitSeed(ctx.seed, k))));
     ctx.progress(label, i + 1, count);
   }
+  if (skipped) return null; // another shard's chunks: merge them (see ExperimentContext.shard)
   ctx.progress(label, count, count);
   return out;
+}
+
+/**
+ * Whether this process computes chunk `i` of stage `key`: not under `storedOnly`, and with a
+ * shard only its own chunks. The stage's hash offsets the chunks, so stages with fewer chunks
+ * than shards do not all land on shard 0.
+ */
+function computesChunk(ctx: ExperimentContext, key: string, i: number): boolean {
+  if (ctx.storedOnly === true) return false;
+  return ctx.shard === undefined || ownsUnit(ctx.shard, i + (fnv1a32(key) % ctx.shard.count));
 }
 
 /** Resolves after the events already queued (signals, timers' I/O) have been handled. */

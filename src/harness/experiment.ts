@@ -1,4 +1,5 @@
 import type { Judgement } from "./verdict.js";
+import type { Shard } from "./shard.js";
 
 /**
  * An experiment reproduces one figure of the paper: a seeded, resumable computation that
@@ -22,6 +23,14 @@ export interface ExperimentContext {
    * fingerprint does not depend on it, so a filtered run's chunks are reused by the full run.
    */
   readonly models?: readonly string[];
+  /**
+   * `--shard i/n`: compute only this shard's chunks of runs ({@link runChunks}: chunk `i` of a
+   * stage when `(i + hash(stage)) mod n` is the shard's index); a stage with chunks of other
+   * shards then ends the experiment early (as an interrupt would), its chunks saved for `merge`.
+   */
+  readonly shard?: Shard;
+  /** `merge --allow-partial`: compute no chunk of runs, use only the stored ones (missing → partial). */
+  readonly storedOnly?: boolean;
 }
 
 export interface ExperimentPlot {

@@ -165,6 +165,7 @@ export function exactTiedPair(specs: readonly SeriesSpec[], values: number[][][]
  * batch means of `batch` data, untied leaves and roots exact population means where the oracle
  * makes that cheap ({@link estimationOracle}), and the train loss's tied pair exact
  * ({@link exactTiedPair}). The one sampler of the main job's prediction and the figures' banks.
+ * `select` evaluates only some tuples (a shard's, see `shard.ts`), the others drawn but left out.
  */
 export function sampleValuesAtInit(
   m: PopulationModel,
@@ -173,6 +174,7 @@ export function sampleValuesAtInit(
   seed: number,
   onProgress?: (done: number, total: number) => void,
   est: EstimationOracle = estimationOracle(m),
+  select?: (tuple: number) => boolean,
 ): number[][][] {
   const values = sampleDiagramValuesReplicated(
     {
@@ -187,7 +189,7 @@ export function sampleValuesAtInit(
     sizes.batch,
     sizes.replicates,
     onProgress,
-    est.options,
+    select === undefined ? est.options : { ...est.options, select },
   );
   exactTiedPair(specs, values, m);
   return values;

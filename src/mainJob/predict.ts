@@ -12,6 +12,7 @@ import { evaluateSeries, type EstimatedSeries, seriesFromValues, type SeriesSpec
 import { bilinearQuadrature } from "../predict/lanczosNodes.js";
 import { odeFitWithUncertainty } from "../predict/odeFit.js";
 import { chainTail, fromHalves } from "../predict/resummedCorrection.js";
+import { ownsUnit, type Shard } from "../harness/shard.js";
 import { stepCount } from "../schedule/schedule.js";
 import type { Estimate } from "../stats/estimate.js";
 import { namedSeed, namedStream } from "../stats/seeds.js";
@@ -48,17 +49,14 @@ export interface PredictionResult {
 
 /**
  * Predicts the test loss, train loss or gap after the schedule at every η from statistics at
- * initialisation: exact diagram coefficients × unbiased diagram-value estimates.
+ * initialisation: exact diagram coefficients × unbiased diagram-value estimates. `tuples`: the
+ * diagram values already sampled ({@link predictionTuples}; a merge of shards), else sampled here.
  */
-export function predictMainJob(c: MainJobConfig, setup: ModelSetup, onProgress?: (done: number, total: number) => void): PredictionResult {
+export function predictMainJob(c: MainJobConfig, setup: ModelSetup, onProgress?: (done: number, total: number) => void, tuples?: number[][][]): PredictionResult {
   const t0 = performance.now();
-  const needs: ("test" | "train")[] = c.loss === "gap" ? ["test", "train"] : [c.loss];
-  const specs: SeriesSpec[] = needs.map((loss) => ({ loss, diagrams: coefficientTable(c.schedule, c.order, loss) }));
-  const rng = namedStream(c.seed, "diagram values");
+  const specs = predictionSpecs(c);
   const est = estimationOracle(setup);
-  // Tie classes are replicated `batch` times per tuple (one datum each); untied parts are
-  // exact population means where the oracle makes that cheap, else batch means.
-  const values = sampleValuesAtInit(setup, specs, { tuples: c.tuples, batch: c.batch, replicates: c.batch }, rng.int(2 ** 31), onProgress, est);
+  const values = tuples ?? predictionTuples(c, setup, onProgress, undefined, est);
   const series: EstimatedSeries = seriesFromValues(
     specs.map((spec, i) => ({ spec, values: values[i], sign: (i === 0 ? 1 : -1) as 1 | -1 })),
     c.order,
@@ -96,6 +94,25 @@ export function predictMainJob(c: MainJobConfig, setup: ModelSetup, onProgress?:
   });
   const diagramCount = specs.reduce((s, x) => s + x.diagrams.length, 0);
   return { quantity: c.loss, T, coefficients, rows: withResummed, diagramCount, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The diagrams a prediction estimates: the test or the train loss's, or both for the gap. */
+function predictionSpecs(c: MainJobConfig): SeriesSpec[] {
+  const needs: ("test" | "train")[] = c.loss === "gap" ? ["test", "train"] : [c.loss];
+  return needs.map((loss) => ({ loss, diagrams: coefficientTable(c.schedule, c.order, loss) }));
+}
+
+/**
+ * The per-tuple diagram values of a prediction, `values[spec][tuple][diagram]` (what
+ * {@link predictMainJob} takes as `tuples`). With a shard, only its tuples (`t mod n = k`), in
+ * order: tuple `t` draws the same data whichever process evaluates it.
+ */
+export function predictionTuples(c: MainJobConfig, setup: ModelSetup, onProgress?: (done: number, total: number) => void, shard?: Shard, est: EstimationOracle = estimationOracle(setup)): number[][][] {
+  const rng = namedStream(c.seed, "diagram values");
+  // Tie classes are replicated `batch` times per tuple (one datum each); untied parts are
+  // exact population means where the oracle makes that cheap, else batch means.
+  const select = shard === undefined ? undefined : (t: number) => ownsUnit(shard, t);
+  return sampleValuesAtInit(setup, predictionSpecs(c), { tuples: c.tuples, batch: c.batch, replicates: c.batch }, rng.int(2 ** 31), onProgress, est, select);
 }
 
 /** Highest power of `H` estimated by independent-batch chains (beyond it: Lanczos quadrature). */

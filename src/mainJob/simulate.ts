@@ -13,6 +13,7 @@ import { appendRunLog, openRunLog } from "../harness/checkpoint.js";
 import { withFsErrors } from "../harness/safeFile.js";
 import { controlledValue, firstOrderWeight } from "../harness/controlVariates.js";
 import { drawRun } from "../harness/model.js";
+import { ownsUnit, type Shard, shardTag } from "../harness/shard.js";
 import { type PopulationModel, setVariates, testSampleLossAtInit } from "../harness/populationStats.js";
 import { stepCount } from "../schedule/schedule.js";
 import type { RunResult } from "../simulate/runResult.js";
@@ -60,6 +61,12 @@ export interface SimulateMainJobOptions {
   readonly shouldStop?: () => boolean;
   /** Told, in one line, when the checkpoint was repaired or started over. */
   readonly onNotice?: (line: string) => void;
+  /**
+   * Train only this shard's runs: the chunks `[k·size, (k+1)·size)` ({@link simulationChunkSize})
+   * with `k mod n` = the shard's index, so runs batched together are the same as in one process.
+   * Used by {@link simulateShard}.
+   */
+  readonly shard?: Shard;
 }
 
 /**
@@ -79,16 +86,6 @@ export function simulateMainJob(c: MainJobConfig, setup: ModelSetup, options: Si
   const state = { done: openRuns(c, options), interrupted: false };
   const resumedFrom = state.done.size;
   for (const _ of simulationSteps(c, setup, options, state));
-  return summarise(c, setup, state.done, resumedFrom, state.interrupted, t0);
-}
-
-/** {@link simulateMainJob} yielding to the event loop after every chunk (so Ctrl-C is heard). */
-async function simulateMainJobAsync(c: MainJobConfig, setup: ModelSetup, options: SimulateMainJobOptions): Promise<SimulationResult> {
-  if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
-  const t0 = performance.now();
-  const state = { done: openRuns(c, options), interrupted: false };
-  const resumedFrom = state.done.size;
-  for (const _ of simulationSteps(c, setup, options, state)) await new Promise((resolve) => setImmediate(resolve));
   return summarise(c, setup, state.done, resumedFrom, state.interrupted, t0);
 }
 
@@ -128,7 +125,7 @@ function* simulationSteps(
   options: SimulateMainJobOptions,
   state: { done: Map<number, RunResult[]>; interrupted: boolean },
 ): Generator<void> {
-  for (const [from, to] of missingChunks((r) => state.done.has(r), c.runs, simulationChunkSize(c, setup))) {
+  for (const [from, to] of pendingChunks(c, setup, state.done, options.shard)) {
     if (options.shouldStop?.() === true) {
       state.interrupted = true;
       return;
@@ -141,6 +138,12 @@ function* simulationSteps(
     options.onProgress?.(state.done.size, c.runs);
     yield;
   }
+}
+
+/** The chunks still to train: missing from `done` and, with a shard, the shard's own. */
+function pendingChunks(c: MainJobConfig, setup: ModelSetup, done: Map<number, unknown>, shard: Shard | undefined): Generator<[number, number]> {
+  const size = simulationChunkSize(c, setup);
+  return missingChunks((r) => done.has(r) || !ownsUnit(shard, Math.floor(r / size)), c.runs, size);
 }
 
 /** Run `r`'s training set (N i.i.d. draws) and the generator, seeded by `r` alone, that then draws its batches. */
@@ -221,16 +224,46 @@ export async function simulateMainJobParallel(
   setup: ModelSetup,
   options: SimulateMainJobOptions & { workers?: number } = {},
 ): Promise<SimulationResult> {
+  const t0 = performance.now();
+  const { done, resumedFrom, interrupted } = await trainRuns(c, setup, options);
+  return summarise(c, setup, done, resumedFrom, interrupted, t0);
+}
+
+/** A shard's finished runs by index (see {@link simulateShard}). */
+export interface ShardRuns {
+  readonly runs: ReadonlyMap<number, RunResult[]>;
+  readonly interrupted: boolean;
+}
+
+/**
+ * Trains shard `options.shard`'s runs (checkpointed in `options.checkpoint`, which should be
+ * the shard's own file: see {@link checkpointPath}) and returns them without means: a merge of
+ * every shard's runs gives {@link simulateMainJobParallel}'s result bit for bit.
+ */
+export async function simulateShard(c: MainJobConfig, setup: ModelSetup, options: SimulateMainJobOptions & { workers?: number; shard: Shard }): Promise<ShardRuns> {
+  const { done, interrupted } = await trainRuns(c, setup, options);
+  return { runs: done, interrupted };
+}
+
+/** Trains the missing runs (on workers when possible) into the checkpoint; every finished run by index. */
+async function trainRuns(
+  c: MainJobConfig,
+  setup: ModelSetup,
+  options: SimulateMainJobOptions & { workers?: number },
+): Promise<{ done: Map<number, RunResult[]>; resumedFrom: number; interrupted: boolean }> {
+  if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
   const script = fileURLToPath(new URL("./simulateWorker.js", import.meta.url));
   const workers = Math.max(1, options.workers ?? 2);
-  if (workers === 1 || !existsSync(script)) return simulateMainJobAsync(c, setup, options);
-  if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
-  const t0 = performance.now();
   const done = openRuns(c, options);
   const resumedFrom = done.size;
-  const chunks = missingChunks((r) => done.has(r), c.runs, simulationChunkSize(c, setup));
+  if (workers === 1 || !existsSync(script)) {
+    const state = { done, interrupted: false };
+    for (const _ of simulationSteps(c, setup, options, state)) await new Promise((resolve) => setImmediate(resolve));
+    return { done, resumedFrom, interrupted: state.interrupted };
+  }
+  const chunks = pendingChunks(c, setup, done, options.shard);
   let next = chunks.next();
-  if (next.done === true) return summarise(c, setup, done, resumedFrom, false, t0);
+  if (next.done === true) return { done, resumedFrom, interrupted: false };
   let interrupted = false;
   await new Promise<void>((resolve, reject) => {
     const pool: Worker[] = [];
@@ -277,7 +310,7 @@ export async function simulateMainJobParallel(
       w.on("error", (e) => finish(e));
     }
   });
-  return summarise(c, setup, done, resumedFrom, interrupted, t0);
+  return { done, resumedFrom, interrupted };
 }
 
 /**
@@ -357,10 +390,21 @@ function summarise(c: MainJobConfig, setup: ModelSetup, done: Map<number, RunRes
   };
 }
 
-/** Ensures the output folder and returns the checkpoint path for this config. */
-export function checkpointPath(outDir: string, c: MainJobConfig): string {
+/**
+ * The simulation result of finished runs gathered elsewhere (a merge of shards): exactly what
+ * {@link simulateMainJobParallel} returns once the same runs are done (`seconds` aside).
+ */
+export function summariseRuns(c: MainJobConfig, setup: ModelSetup, runs: ReadonlyMap<number, RunResult[]>): SimulationResult {
+  return summarise(c, setup, new Map(runs), 0, false, performance.now());
+}
+
+/**
+ * Ensures the output folder and returns the checkpoint path for this config; a shard has its
+ * own file (`….shard-03-of-16.jsonl`), so shards sharing a folder never append to one file.
+ */
+export function checkpointPath(outDir: string, c: MainJobConfig, shard?: Shard): string {
   const dir = join(outDir, "checkpoints");
   withFsErrors(dir, () => mkdirSync(dir, { recursive: true }));
-  return join(dir, `simulate-${simulationKey(c)}.jsonl`);
+  return join(dir, `simulate-${simulationKey(c)}${shard === undefined ? "" : `.${shardTag(shard)}`}.jsonl`);
 }
 

@@ -42,6 +42,12 @@ export interface ReplicatedOptions<X> {
     /** The mean gradient over `train`, if already known (saves a pass). */
     readonly trainGradient?: Float64Array;
   };
+  /**
+   * Which tuples to evaluate (a shard's share, see `harness/shard.ts`): the others still draw
+   * their data, so tuple `t` sees the same data as in a full run, but are not evaluated and are
+   * left out of the result (which keeps the selected tuples in order). @defaultValue every tuple
+   */
+  readonly select?: (tuple: number) => boolean;
 }
 
 /** An oracle that may also average directional derivatives over a batch in one call. */
@@ -129,6 +135,7 @@ export function sampleDiagramValuesReplicated<X>(
   for (let t = 0; t < tuples; t++) {
     const train: X[][] = Array.from({ length: maxClasses }, () => Array.from({ length: batch }, () => setup.drawTrain(rng)));
     const test: X[] = Array.from({ length: testSize }, () => setup.drawTest(rng));
+    if (options.select !== undefined && !options.select(t)) continue;
     const ctx = new Context(setup, train, test, replicates, shared, pool);
     const values = ctx.evaluateAll(all);
     let at = 0;

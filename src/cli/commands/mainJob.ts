@@ -12,14 +12,20 @@ import {
   MODELS,
   modelDefaults,
   prepareModelNumerics,
+  predictionTuples,
   predictMainJob,
   type PredictionResult,
   setupModel,
   simulateMainJobParallel,
+  simulateShard,
   type SimulationResult,
+  summariseRuns,
   writeOutput,
 } from "../../mainJob/mainJob.js";
 import { toCsv } from "../../harness/output.js";
+import { parseShard, type Shard } from "../../harness/shard.js";
+import { type MainJobCommandName, type RunResult, writeMainJobShard } from "../../mainJob/shards.js";
+import { packageVersion } from "../version.js";
 import { comparisonPlotSpec } from "../../mainJob/plot.js";
 import { partialMark } from "../../mainJob/compare.js";
 import { ensureWritableFolder } from "../../harness/safeFile.js";
@@ -81,9 +87,15 @@ function simulationFlags(command: MainJobCommand) {
   } as const satisfies FlagTable;
 }
 
-const PREDICT_FLAGS = { ...COMMON_FLAGS, ...PREDICT_OPTIMIZER_FLAGS, ...simulationFlags("predict") } as const satisfies FlagTable;
-const SIMULATE_FLAGS = { ...COMMON_FLAGS, ...SIMULATE_OPTIMIZER_FLAGS, ...simulationFlags("simulate") } as const satisfies FlagTable;
-const COMPARE_FLAGS = { ...COMMON_FLAGS, ...PREDICT_OPTIMIZER_FLAGS, ...simulationFlags("compare") } as const satisfies FlagTable;
+/** Cluster batch schedulers: one process per shard, then `merge` (docs/cluster.md). */
+const SHARD_FLAGS = {
+  shard: { type: "string", value: "i/n|auto", description: "Compute only shard i of n (its runs and estimator tuples), write it to --out/shards/ and exit; then `sgd-diagrams merge DIR`. auto: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX." },
+  "shard-count": { type: "string", value: "<n>", defaultValue: "SLURM_ARRAY_TASK_COUNT", description: "With --shard auto: the number of shards (needed on Kubernetes)." },
+} as const satisfies FlagTable;
+
+const PREDICT_FLAGS = { ...COMMON_FLAGS, ...PREDICT_OPTIMIZER_FLAGS, ...simulationFlags("predict"), ...SHARD_FLAGS } as const satisfies FlagTable;
+const SIMULATE_FLAGS = { ...COMMON_FLAGS, ...SIMULATE_OPTIMIZER_FLAGS, ...simulationFlags("simulate"), ...SHARD_FLAGS } as const satisfies FlagTable;
+const COMPARE_FLAGS = { ...COMMON_FLAGS, ...PREDICT_OPTIMIZER_FLAGS, ...simulationFlags("compare"), ...SHARD_FLAGS } as const satisfies FlagTable;
 
 /**
  * Refuses, before data are loaded or anything is predicted or trained, a command whose
@@ -207,7 +219,8 @@ function configFromFlags(v: Values, command: string): { config: MainJobConfig; o
   return { config, outDir: v.out ?? "out", json: v.json === true, workers: intFlag(v.workers, "--workers", 1, 64) ?? availableParallelism() };
 }
 
-function runPrediction(config: MainJobConfig, io: CommandIO, setup: ReturnType<typeof setupModel>): PredictionResult {
+function runPrediction(config: MainJobConfig, io: CommandIO, setup: ReturnType<typeof setupModel>, merged?: MergedInput): PredictionResult {
+  if (merged?.tuples !== undefined) return predictMainJob(config, setup, undefined, merged.tuples);
   const bar = progressBar(io, "predict (tuples)");
   try {
     return predictMainJob(config, setup, (d, t) => bar.update(d, t));
@@ -216,7 +229,8 @@ function runPrediction(config: MainJobConfig, io: CommandIO, setup: ReturnType<t
   }
 }
 
-async function runSimulation(config: MainJobConfig, io: CommandIO, setup: ReturnType<typeof setupModel>, outDir: string, workers: number): Promise<SimulationResult> {
+async function runSimulation(config: MainJobConfig, io: CommandIO, setup: ReturnType<typeof setupModel>, outDir: string, workers: number, merged?: MergedInput): Promise<SimulationResult> {
+  if (merged?.runs !== undefined) return summariseRuns(config, setup, merged.runs);
   const bar = progressBar(io, "simulate (runs)");
   const stop = interruptFlag();
   try {
@@ -287,24 +301,30 @@ export const predict: Command = {
   notes: [MODEL_NOTE],
   async run(argv, io) {
     const { values } = parseFlags(argv, PREDICT_FLAGS);
-    const { config, json, workers } = configFromFlags(values, "predict");
-    refuseOverBudget(values, config, "predict", workers);
-    const setup = await setupWithMessage(config, io);
-    const p = runPrediction(config, io, setup);
-    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), prediction: p }, null, 2) + "\n");
-    else {
-      io.stdout(
-        titleLine(
-          `${config.data} ${config.model}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
-            `(${p.diagramCount} diagrams, ${config.tuples}×${config.batch} samples, ${p.seconds.toFixed(1)} s)`,
-        ) +
-          titleLine(`coefficients c_k (± se): ${p.coefficients.map((e) => `${e.value.toPrecision(6)} ± ${e.stderr.toPrecision(2)}`).join(", ")}`) +
-          predictionTable(p, config.order),
-      );
-    }
-    return 0;
+    const options = configFromFlags(values, "predict");
+    refuseOverBudget(values, options.config, "predict", options.workers);
+    const shard = parseShard(values.shard, values["shard-count"], process.env);
+    return shard === undefined ? runPredict(options, io) : runShardJob("predict", options, shard, io);
   },
 };
+
+async function runPredict({ config, json }: JobOptions, io: CommandIO, merged?: MergedInput): Promise<number> {
+  const setup = await setupWithMessage(config, io);
+  const p = runPrediction(config, io, setup, merged);
+  if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), prediction: p, ...mergedFields(merged) }, null, 2) + "\n");
+  else {
+    io.stdout(
+      (merged?.partial == null ? "" : titleLine(merged.partial)) +
+      titleLine(
+        `${config.data} ${config.model}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
+          `(${p.diagramCount} diagrams, ${config.tuples}×${config.batch} samples, ${p.seconds.toFixed(1)} s)`,
+      ) +
+        titleLine(`coefficients c_k (± se): ${p.coefficients.map((e) => `${e.value.toPrecision(6)} ± ${e.stderr.toPrecision(2)}`).join(", ")}`) +
+        predictionTable(p, config.order),
+    );
+  }
+  return 0;
+}
 
 export const simulate: Command = {
   name: "simulate",
@@ -313,31 +333,36 @@ export const simulate: Command = {
   notes: [MODEL_NOTE],
   async run(argv, io) {
     const { values } = parseFlags(argv, SIMULATE_FLAGS);
-    const { config, json, outDir, workers } = configFromFlags(values, "simulate");
-    refuseOverBudget(values, config, "simulate", workers);
-    ensureWritableFolder(outDir);
-    const setup = await setupWithMessage(config, io);
-    const s = await runSimulation(config, io, setup, outDir, workers);
-    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), simulation: s }, null, 2) + "\n");
-    else {
-      io.stdout(
-        titleLine(
-          `${s.interrupted ? `${partialMark(s) ?? "PARTIAL"}: ` : ""}${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
-            `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s`,
-        ) +
-          formatTable(
-            ["η", "ηT", "mean", "95% CI", "runs", "diverged"],
-            s.rows.map((r) => [String(r.eta), r.etaT.toPrecision(3), Number.isFinite(r.mean) ? r.mean.toFixed(6) : "—", Number.isFinite(r.ci95) ? `± ${r.ci95.toPrecision(2)}` : "—", String(r.runs), divergedCell(r.diverged, r.firstDivergedStep)]),
-          ),
-      );
-    }
-    if (s.interrupted) {
-      io.stderr(`interrupted after ${s.runsDone} runs; rerun the same command to resume\n`);
-      return 130;
-    }
-    return 0;
+    const options = configFromFlags(values, "simulate");
+    refuseOverBudget(values, options.config, "simulate", options.workers);
+    const shard = parseShard(values.shard, values["shard-count"], process.env);
+    return shard === undefined ? runSimulate(options, io) : runShardJob("simulate", options, shard, io);
   },
 };
+
+async function runSimulate({ config, json, outDir, workers }: JobOptions, io: CommandIO, merged?: MergedInput): Promise<number> {
+  ensureWritableFolder(outDir);
+  const setup = await setupWithMessage(config, io);
+  const s = await runSimulation(config, io, setup, outDir, workers, merged);
+  if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), simulation: s, ...mergedFields(merged) }, null, 2) + "\n");
+  else {
+    io.stdout(
+      titleLine(
+        `${merged?.partial != null ? `${merged.partial}: ` : s.interrupted ? `${partialMark(s) ?? "PARTIAL"}: ` : ""}${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
+          `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s`,
+      ) +
+        formatTable(
+          ["η", "ηT", "mean", "95% CI", "runs", "diverged"],
+          s.rows.map((r) => [String(r.eta), r.etaT.toPrecision(3), Number.isFinite(r.mean) ? r.mean.toFixed(6) : "—", Number.isFinite(r.ci95) ? `± ${r.ci95.toPrecision(2)}` : "—", String(r.runs), divergedCell(r.diverged, r.firstDivergedStep)]),
+        ),
+    );
+  }
+  if (s.interrupted) {
+    io.stderr(`interrupted after ${s.runsDone} runs; rerun the same command to resume\n`);
+    return 130;
+  }
+  return 0;
+}
 
 export const compare: Command = {
   name: "compare",
@@ -346,51 +371,140 @@ export const compare: Command = {
   notes: [MODEL_NOTE],
   async run(argv, io) {
     const { values } = parseFlags(argv, COMPARE_FLAGS);
-    const { config, json, outDir, workers } = configFromFlags(values, "compare");
-    refuseOverBudget(values, config, "compare", workers);
-    const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
-    ensureWritableFolder(dir); // before minutes of prediction, not after
-    const setup = await setupWithMessage(config, io);
-    const p = runPrediction(config, io, setup);
-    const s = await runSimulation(config, io, setup, outDir, workers);
-    if (s.runsDone === 0) {
-      io.stderr(`interrupted before any run finished: nothing written; rerun the same command to start\n`);
-      return 130;
-    }
-    const cmp = compareMainJob(p, s, config.order);
-    const partial = partialMark(s);
-    const title = `${partial === null ? "" : `${partial} — `}${config.data} ${config.model}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
-    const svg = await renderSvg(comparisonPlotSpec(p, s, config.order, title));
-    writeOutput(join(dir, "plot.svg"), svg);
-    writeOutput(join(dir, "plot.png"), svgToPng(svg));
-    writeOutput(join(dir, "comparison.json"), JSON.stringify({ config, prediction: p, simulation: s, comparison: cmp }, null, 2));
-    writeOutput(join(dir, "comparison.csv"), toCsv(cmp.rows));
-    writeOutput(join(dir, "verdict.txt"), cmp.verdict + "\n");
-    if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, partial: cmp.partial, runsDone: s.runsDone, runsRequested: s.runsRequested, divergenceRule: s.divergenceRule, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds }, null, 2) + "\n");
-    else {
-      io.stdout(
-        titleLine(title) +
-          titleLine(`prediction: ${p.seconds.toFixed(1)} s for the whole η grid; simulation: ${s.runsDone} paired runs in ${s.seconds.toFixed(1)} s`) +
-          formatTable(
-            ["η", "ηT", `order ${config.order} (± se)`, "order 1", "measured (95% CI)", "within", "runs", "diverged"],
-            cmp.rows.map((r) => [
-              String(r.eta),
-              (r.etaT as number).toPrecision(3),
-              `${(r[`order${config.order}`] as number).toFixed(6)} ± ${(r[`order${config.order}Se`] as number).toPrecision(2)}`,
-              (r.order1 as number).toFixed(6),
-              measuredCell(r.measured as number, r.measuredCi95 as number),
-              r.withinInterval === true ? "yes" : "no",
-              String(r.runs),
-              divergedCell(r.diverged as number, r.firstDivergedStep as number),
-            ]),
-          ) +
-          `verdict: ${cmp.verdict}\nwrote ${dir}/ (plot.svg, plot.png, comparison.csv, comparison.json, verdict.txt)\n`,
-      );
-    }
-    if (s.interrupted) {
-      io.stderr(`interrupted after ${s.runsDone} runs; rerun the same command to resume\n`);
-      return 130;
-    }
-    return 0;
+    const options = configFromFlags(values, "compare");
+    refuseOverBudget(values, options.config, "compare", options.workers);
+    const shard = parseShard(values.shard, values["shard-count"], process.env);
+    return shard === undefined ? runCompare(options, io) : runShardJob("compare", options, shard, io);
   },
 };
+
+async function runCompare({ config, json, outDir, workers }: JobOptions, io: CommandIO, merged?: MergedInput): Promise<number> {
+  const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
+  ensureWritableFolder(dir); // before minutes of prediction, not after
+  const setup = await setupWithMessage(config, io);
+  const p = runPrediction(config, io, setup, merged);
+  const s = await runSimulation(config, io, setup, outDir, workers, merged);
+  if (s.runsDone === 0) {
+    io.stderr(`interrupted before any run finished: nothing written; rerun the same command to start\n`);
+    return 130;
+  }
+  const cmp = markPartial(compareMainJob(p, s, config.order), merged?.partial ?? null);
+  const partial = merged?.partial ?? partialMark(s);
+  const title = `${partial === null ? "" : `${partial} — `}${config.data} ${config.model}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
+  const svg = await renderSvg(comparisonPlotSpec(p, s, config.order, title));
+  writeOutput(join(dir, "plot.svg"), svg);
+  writeOutput(join(dir, "plot.png"), svgToPng(svg));
+  writeOutput(join(dir, "comparison.json"), JSON.stringify({ config, prediction: p, simulation: s, comparison: cmp }, null, 2));
+  writeOutput(join(dir, "comparison.csv"), toCsv(cmp.rows));
+  writeOutput(join(dir, "verdict.txt"), cmp.verdict + "\n");
+  if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), outDir: dir, verdict: cmp.verdict, pass: cmp.pass, partial: cmp.partial, runsDone: s.runsDone, runsRequested: s.runsRequested, divergenceRule: s.divergenceRule, rows: cmp.rows, predictSeconds: p.seconds, simulateSeconds: s.seconds, ...mergedFields(merged) }, null, 2) + "\n");
+  else {
+    io.stdout(
+      titleLine(title) +
+        titleLine(`prediction: ${p.seconds.toFixed(1)} s for the whole η grid; simulation: ${s.runsDone} paired runs in ${s.seconds.toFixed(1)} s`) +
+        formatTable(
+          ["η", "ηT", `order ${config.order} (± se)`, "order 1", "measured (95% CI)", "within", "runs", "diverged"],
+          cmp.rows.map((r) => [
+            String(r.eta),
+            (r.etaT as number).toPrecision(3),
+            `${(r[`order${config.order}`] as number).toFixed(6)} ± ${(r[`order${config.order}Se`] as number).toPrecision(2)}`,
+            (r.order1 as number).toFixed(6),
+            measuredCell(r.measured as number, r.measuredCi95 as number),
+            r.withinInterval === true ? "yes" : "no",
+            String(r.runs),
+            divergedCell(r.diverged as number, r.firstDivergedStep as number),
+          ]),
+        ) +
+        `verdict: ${cmp.verdict}\nwrote ${dir}/ (plot.svg, plot.png, comparison.csv, comparison.json, verdict.txt)\n`,
+    );
+  }
+  if (s.interrupted) {
+    io.stderr(`interrupted after ${s.runsDone} runs; rerun the same command to resume\n`);
+    return 130;
+  }
+  return 0;
+}
+
+/** A main-job command's parsed options (see `configFromFlags`). */
+type JobOptions = ReturnType<typeof configFromFlags>;
+
+/** What `merge` hands a main-job command instead of computing: the shards' tuples and runs. */
+export interface MergedInput {
+  readonly tuples?: number[][][];
+  readonly runs?: ReadonlyMap<number, RunResult[]>;
+  /** `"PARTIAL (shards 3 and 7 of 16 missing)"` when some shards were not there, else null. */
+  readonly partial: string | null;
+  readonly missingShards: readonly number[];
+  readonly shards: number;
+}
+
+/** The merge's fields of the `--json` output (none without a merge). */
+function mergedFields(merged: MergedInput | undefined): Record<string, unknown> {
+  return merged === undefined ? {} : { merged: { shards: merged.shards, missingShards: merged.missingShards, partial: merged.partial } };
+}
+
+/** A comparison over missing shards: its verdict starts with `note`, and it never passes. */
+function markPartial(cmp: ReturnType<typeof compareMainJob>, note: string | null): ReturnType<typeof compareMainJob> {
+  if (note === null) return cmp;
+  return { ...cmp, verdict: `${note}: ${cmp.verdict.replace(/^PARTIAL \([^)]*\): /, "")}`, pass: false, partial: true };
+}
+
+/** Runs `predict`, `simulate` or `compare` on merged shards: the same code path as one process. */
+export function runMergedMainJob(command: MainJobCommandName, options: JobOptions, io: CommandIO, merged: MergedInput): Promise<number> {
+  return command === "predict" ? runPredict(options, io, merged) : command === "simulate" ? runSimulate(options, io, merged) : runCompare(options, io, merged);
+}
+
+/**
+ * One shard of a main-job command: samples its estimator tuples and trains its runs
+ * (checkpointed in its own run log, so a killed shard resumes), writes its shard file
+ * atomically under `--out/shards/`, and exits without means (`merge` computes them).
+ */
+async function runShardJob(command: MainJobCommandName, { config, json, outDir, workers }: JobOptions, shard: Shard, io: CommandIO): Promise<number> {
+  ensureWritableFolder(outDir);
+  const t0 = performance.now();
+  const setup = await setupWithMessage(config, io);
+  let tuples: number[][][] | null = null;
+  if (command !== "simulate") {
+    const bar = progressBar(io, `predict (shard ${shard.index}/${shard.count})`);
+    try {
+      tuples = predictionTuples(config, setup, (d, t) => bar.update(d, t), shard);
+    } finally {
+      bar.stop();
+    }
+  }
+  let runs: [number, RunResult[]][] | null = null;
+  if (command !== "predict") {
+    const bar = progressBar(io, `simulate (shard ${shard.index}/${shard.count})`);
+    const stop = interruptFlag();
+    try {
+      const r = await simulateShard(config, setup, {
+        checkpoint: checkpointPath(outDir, config, shard),
+        shard,
+        workers,
+        onProgress: (d, t) => bar.update(d, t),
+        shouldStop: stop.stopped,
+        onNotice: (line) => io.stderr(`${line}\n`),
+      });
+      if (r.interrupted) {
+        io.stderr(`interrupted after ${r.runs.size} runs of shard ${shard.index}/${shard.count}: no shard file written; rerun the same command to resume\n`);
+        return 130;
+      }
+      runs = [...r.runs.entries()].sort((a, b) => a[0] - b[0]);
+    } finally {
+      bar.stop();
+      stop.dispose();
+    }
+  }
+  const file = writeMainJobShard(outDir, packageVersion(), shard, { command, config, tuples, runs });
+  const seconds = (performance.now() - t0) / 1000;
+  const summary = { command, shard, file, tuples: tuples?.[0].length ?? 0, tuplesRequested: config.tuples, runs: runs?.length ?? 0, runsRequested: config.runs, seconds };
+  if (json) io.stdout(JSON.stringify(summary, null, 2) + "\n");
+  else {
+    io.stdout(
+      `${command} shard ${shard.index}/${shard.count}: ${command === "simulate" ? "" : `${summary.tuples} of ${config.tuples} estimator tuples, `}` +
+        `${command === "predict" ? "" : `${summary.runs} of ${config.runs} runs, `}${seconds.toFixed(1)} s\nwrote ${file}\n` +
+        `when all ${shard.count} shards are done: sgd-diagrams merge ${outDir}\n`,
+    );
+  }
+  return 0;
+}

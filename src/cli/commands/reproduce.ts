@@ -1,11 +1,15 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { UsageError } from "../../index.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../../harness/experiment.js";
 import { reportHtml, writeExperimentOutputs, type WrittenExperiment } from "../../harness/output.js";
 import { labelSelected } from "../../harness/model.js";
-import { ensureWritableFolder } from "../../harness/safeFile.js";
+import { ensureWritableFolder, readRegularFile, writeFileAtomic } from "../../harness/safeFile.js";
+import { CHECKPOINT_FILE, CHECKPOINT_VERSION } from "../../harness/checkpoint.js";
+import { parseShard, shardTag } from "../../harness/shard.js";
+import { fingerprintOf, type GatheredShards, SHARD_FOLDER, writeShardFile } from "../../harness/shardFiles.js";
+import { packageVersion } from "../version.js";
 import { EXPERIMENTS } from "../../figures/registry.js";
 import type { Command, CommandIO } from "../command.js";
 import { type FlagTable, intFlag, parseFlags } from "../flags.js";
@@ -36,6 +40,8 @@ const FLAGS = {
   "no-png": { type: "boolean", description: "Write SVG figures only (no PNG)." },
   strict: { type: "boolean", description: "Exit 1 when a claim is not reproduced." },
   json: { type: "boolean", description: "Print JSON instead of text." },
+  shard: { type: "string", value: "i/n|auto", description: "Compute only shard i of n of the experiments' chunks of runs, save them in --out/shards/ and exit; then `sgd-diagrams merge DIR` (docs/cluster.md)." },
+  "shard-count": { type: "string", value: "<n>", defaultValue: "SLURM_ARRAY_TASK_COUNT", description: "With --shard auto: the number of shards (needed on Kubernetes)." },
 } as const satisfies FlagTable;
 
 /** Exit code when the user interrupted the run (128 + SIGINT). */
@@ -46,6 +52,8 @@ export interface ReproduceHooks {
   readonly experiments?: readonly Experiment[];
   /** Polled together with Ctrl-C; `true` stops the run as Ctrl-C would. */
   readonly shouldStop?: () => boolean;
+  /** `merge --allow-partial`: use only stored chunks of runs, compute none (see `ExperimentContext.storedOnly`). */
+  readonly storedOnly?: boolean;
 }
 
 /** The command line that regenerates an experiment (or `all`) with these settings. */
@@ -97,6 +105,8 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
   }
   const outDir = resolve(out);
   ensureWritableFolder(outDir); // a file, a device or a read-only folder: one line, before any work
+  const shard = parseShard(values.shard, values["shard-count"], process.env);
+  const shardUnits: Record<string, ReproduceShardUnits> = {};
 
   let stopRequested = false;
   const onSigint = () => {
@@ -119,7 +129,10 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
       let barTotal = -1;
       const log = bar === null ? logProgress(io) : null;
       const ctx: ExperimentContext = {
-        outDir: join(outDir, exp.id),
+        // A shard keeps its chunks in its own folder (resumable, never shared with another shard).
+        outDir: shard === undefined ? join(outDir, exp.id) : join(outDir, exp.id, SHARD_FOLDER, shardTag(shard)),
+        ...(shard === undefined ? {} : { shard }),
+        ...(hooks.storedOnly === true ? { storedOnly: true } : {}),
         quick,
         seed,
         progress(label, done, total) {
@@ -141,6 +154,14 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
         bar?.stop();
       }
       const seconds = (Date.now() - t0) / 1000;
+      if (shard !== undefined) {
+        if (shouldStop()) {
+          interrupted = true;
+          break;
+        }
+        shardUnits[exp.id] = readCheckpointUnits(ctx.outDir);
+        continue;
+      }
       const w = await writeExperimentOutputs(exp, result, outDir, { command: commandLine(exp.id, quick, out, seed, models), seconds, png: values["no-png"] !== true });
       written.push(w);
       if (values.json !== true) {
@@ -155,6 +176,18 @@ export async function runReproduce(argv: string[], io: CommandIO, hooks: Reprodu
     process.off("SIGINT", onSigint);
   }
   const seconds = (Date.now() - started) / 1000;
+  if (shard !== undefined) {
+    if (interrupted) {
+      io.stderr(`interrupted: no shard file written; rerun the same command to resume shard ${shard.index}/${shard.count}\n`);
+      return INTERRUPTED_EXIT_CODE;
+    }
+    const payload: ReproduceShardPayload = { ids: selected.map((e) => e.id), quick, seed, models: models ?? null, experiments: shardUnits };
+    const file = writeShardFile(outDir, `reproduce-${target.replace(/[^\w.-]+/g, "_")}`, { kind: "reproduce", fingerprint: reproduceFingerprint(payload), shard, payload });
+    const chunks = Object.values(shardUnits).reduce((n, u) => n + Object.keys(u.units).length, 0);
+    if (values.json === true) io.stdout(JSON.stringify({ shard, file, experiments: payload.ids, units: chunks, seconds }, null, 2) + "\n");
+    else io.stdout(`reproduce shard ${shard.index}/${shard.count}: ${chunks} saved unit(s) of ${payload.ids.join(", ")} in ${seconds.toFixed(1)} s\nwrote ${file}\nwhen all ${shard.count} shards are done: sgd-diagrams merge ${out}\n`);
+    return 0;
+  }
   let index: string | null = null;
   if (selected.length > 1 && written.length > 0) {
     index = join(out, "index.html");
@@ -209,3 +242,61 @@ export const reproduce: Command = {
   ],
   run: (argv, io) => runReproduce(argv, io),
 };
+
+/** One experiment's saved units in a shard (its checkpoint's fingerprint and units). */
+interface ReproduceShardUnits {
+  readonly fingerprint: string | null;
+  readonly units: Record<string, unknown>;
+}
+
+/** What a reproduce shard file holds. */
+interface ReproduceShardPayload {
+  readonly ids: readonly string[];
+  readonly quick: boolean;
+  readonly seed: number;
+  readonly models: readonly string[] | null;
+  readonly experiments: Record<string, ReproduceShardUnits>;
+}
+
+/** The settings that determine a reproduce shard's numbers, and the code version. */
+function reproduceFingerprint(p: ReproduceShardPayload): string {
+  return fingerprintOf({ ids: p.ids, quick: p.quick, seed: p.seed, models: p.models, version: packageVersion() });
+}
+
+/** The checkpoint of an experiment's folder (none: no units). */
+function readCheckpointUnits(dir: string): ReproduceShardUnits {
+  const file = join(dir, CHECKPOINT_FILE);
+  if (!existsSync(file)) return { fingerprint: null, units: {} };
+  const o = JSON.parse(readRegularFile(file, "checkpoint")) as { format?: unknown; fingerprint?: string; units?: Record<string, unknown> };
+  return o.format === CHECKPOINT_VERSION && typeof o.fingerprint === "string" ? { fingerprint: o.fingerprint, units: o.units ?? {} } : { fingerprint: null, units: {} };
+}
+
+/**
+ * `merge` of reproduce shards: per experiment, the union of the shards' saved units becomes its
+ * checkpoint (with the units already there under the same fingerprint), then `reproduce` runs
+ * as one process would, finding every chunk of runs saved: the same numbers, bit for bit.
+ */
+export async function mergeReproduceShards(g: GatheredShards, o: { out: string; json: boolean; png: boolean; partial: string | null }, io: CommandIO): Promise<number> {
+  const payloads = g.shards.map((f) => f.payload as ReproduceShardPayload);
+  const p0 = payloads[0];
+  if (reproduceFingerprint(p0) !== g.fingerprint) throw new UsageError(`merge: ${g.shards[0].path} was written by another version of sgd-diagrams (or edited): rerun the shards with this version`);
+  const outDir = resolve(o.out);
+  ensureWritableFolder(outDir);
+  const merged = p0.ids.map((id) => {
+    const parts = payloads.map((p) => p.experiments?.[id]).filter((u): u is ReproduceShardUnits => u !== undefined && u.fingerprint !== null);
+    const fps = new Set(parts.map((u) => u.fingerprint));
+    if (fps.size > 1) throw new UsageError(`merge: the shards of ${id} saved checkpoints of ${fps.size} different configurations; rerun them with the same flags`);
+    return { id, fingerprint: parts[0]?.fingerprint ?? null, units: Object.assign({}, ...parts.map((u) => u.units)) as Record<string, unknown> };
+  });
+  for (const m of merged) {
+    if (m.fingerprint === null) continue;
+    const dir = join(outDir, m.id);
+    mkdirSync(dir, { recursive: true });
+    const have = readCheckpointUnits(dir);
+    const units = have.fingerprint === m.fingerprint ? { ...have.units, ...m.units } : m.units;
+    writeFileAtomic(join(dir, CHECKPOINT_FILE), JSON.stringify({ format: CHECKPOINT_VERSION, fingerprint: m.fingerprint, units }));
+  }
+  const argv = [p0.ids.join(","), "--out", o.out, "--seed", String(p0.seed), ...(p0.quick ? ["--quick"] : []), ...(p0.models === null ? [] : ["--models", p0.models.join(",")]), ...(o.png ? [] : ["--no-png"]), ...(o.json ? ["--json"] : [])];
+  const code = await runReproduce(argv, io, o.partial === null ? {} : { storedOnly: true });
+  return o.partial !== null && code === INTERRUPTED_EXIT_CODE ? 0 : code;
+}
