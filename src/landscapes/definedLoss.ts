@@ -1,0 +1,84 @@
+/**
+ * The per-datum losses of a batch for a {@link ModelDefinition}: the jax-level function the
+ * float64 oracle differentiates and the float32 batched trainer steps with.
+ *
+ * @module
+ */
+import { InvalidArgumentError } from "../errors.js";
+import { lax, np, vmap, type JaxArray } from "../numerics/index.js";
+import type { BatchLossFunction } from "./imageModelTypes.js";
+import { MODEL_TOOLS, paramView, type ModelDefinition, type ModelLoss, type ParamLayout } from "./modelDefinition.js";
+
+/** The shape of a datum row: `features` inputs, then `outputs` target entries (one-hot classes or real targets). */
+export interface DatumShape {
+  readonly features: number;
+  readonly outputs: number;
+}
+
+/**
+ * `(θ [P] or [L, P], x [S, F+K] or [L, S, F+K]) → losses [S] or [L, S]`, consuming both: the
+ * first `F` columns of `x` go to `apply`, the last `K` are the one-hot class (cross-entropy) or
+ * the target (MSE). Lanes go through `apply` directly when the definition declares
+ * `lanes: true`, otherwise through `vmap` over the lane axis.
+ */
+export function definedBatchLoss(def: ModelDefinition, layout: ParamLayout, shape: DatumShape): BatchLossFunction {
+  const D = shape.features + shape.outputs;
+  const perModel = (theta: JaxArray, x: JaxArray): JaxArray => datumLosses(def, layout, shape, theta, x);
+  return (theta, x) => {
+    const P = layout.dim;
+    if (theta.ndim < 1 || theta.ndim > 2 || theta.shape[theta.ndim - 1] !== P || x.ndim < 2 || x.ndim > 3 || x.shape[x.ndim - 1] !== D || (x.ndim === 3 && (theta.ndim !== 2 || x.shape[0] !== theta.shape[0]))) {
+      const got = `θ [${theta.shape.join(", ")}], x [${x.shape.join(", ")}]`;
+      theta.dispose();
+      x.dispose();
+      throw new InvalidArgumentError(`${def.name}.batchLoss`, "arguments", `θ [${P}] or [L, ${P}] with x [S, ${D}] or [L, S, ${D}]`, got);
+    }
+    if (theta.ndim === 1 || def.lanes === true) return perModel(theta, x);
+    return vmap(perModel, [0, x.ndim === 3 ? 0 : null])(theta, x) as JaxArray;
+  };
+}
+
+/** The losses of one model (or of lanes the definition broadcasts itself). Consumes both. */
+function datumLosses(def: ModelDefinition, layout: ParamLayout, shape: DatumShape, theta: JaxArray, x: JaxArray): JaxArray {
+  const F = shape.features;
+  const K = shape.outputs;
+  const dataLanes = x.ndim === 3 ? [[] as []] : [];
+  const inputs = x.ref.slice(...dataLanes, [], [0, F]);
+  const want = [...(theta.ndim === 2 ? [theta.shape[0]] : []), x.shape[x.ndim - 2], K];
+  const targets = x.slice(...dataLanes, [], [F, F + K]);
+  let out: JaxArray;
+  try {
+    out = def.apply(paramView(theta, layout), inputs, MODEL_TOOLS);
+  } finally {
+    theta.dispose();
+  }
+  if (!isJaxArray(out) || out.ndim !== want.length || out.shape.some((n, i) => n !== want[i])) {
+    const got = isJaxArray(out) ? `[${out.shape.join(", ")}]` : out;
+    if (isJaxArray(out)) out.dispose();
+    targets.dispose();
+    throw new InvalidArgumentError(`model "${def.name}"`, "apply's outputs", `of shape [${want.join(", ")}] (${K} = ${def.loss === "mse" ? "target dimensions" : "classes"} of the data)`, got);
+  }
+  return perDatumLoss(def.loss, out, targets);
+}
+
+function isJaxArray(x: unknown): x is JaxArray {
+  return typeof x === "object" && x !== null && "shape" in x && "ndim" in x && typeof (x as JaxArray).dispose === "function";
+}
+
+/** `l(f, y)` over the last axis (see {@link ModelLoss}); consumes both. */
+export function perDatumLoss(loss: ModelLoss, outputs: JaxArray, targets: JaxArray): JaxArray {
+  if (loss === "mse") {
+    const r = outputs.sub(targets);
+    return r.ref.mul(r).sum(-1).mul(0.5);
+  }
+  return logSumExpLast(outputs.ref).sub(outputs.mul(targets).sum(-1));
+}
+
+/**
+ * `log Σ_k exp(z_{…,k})` over the last axis, shifted by the maximum with its gradient stopped
+ * (the result does not depend on the shift, so every derivative is that of `logsumexp`);
+ * consumes `z`.
+ */
+export function logSumExpLast(z: JaxArray): JaxArray {
+  const m = lax.stopGradient(z.ref.max(-1, { keepdims: true }));
+  return np.log(np.exp(z.sub(m.ref)).sum(-1)).add(m.reshape(m.shape.slice(0, -1)));
+}
