@@ -13,12 +13,11 @@
  * @module
  */
 import { constant, np, type JaxArray } from "../numerics/index.js";
+import { PIXELS } from "./imageModelTypes.js";
 import { defineModel, type InitContext, type ModelDefinition } from "./modelDefinition.js";
 
 /** Side of the LeNet's square images, in pixels. */
-export const SIDE = 28;
-/** Pixels of one image. */
-export const PIXELS = SIDE * SIDE;
+const SIDE = 28;
 
 const xavier = (fanIn: number, fanOut: number): number => Math.sqrt(2 / (fanIn + fanOut));
 

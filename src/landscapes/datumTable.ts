@@ -7,6 +7,7 @@
  */
 import type { DataTask, TabularData } from "../data/types.js";
 import type { ImageDataset } from "./datasets.js";
+import { IMAGE_CLASSES } from "./imageModelTypes.js";
 
 /** Rows of `features + outputs` numbers, one per datum. */
 export interface DatumTable {
@@ -22,8 +23,6 @@ export interface DatumTable {
   writeRow(i: number, out: Float64Array, offset: number): void;
 }
 
-/** The classes of MNIST and Fashion-MNIST. */
-export const IMAGE_CLASSES = 10;
 
 /** An image set: pixels, then the one-hot label among 10 classes. */
 export function imageDatumTable(data: ImageDataset): DatumTable {
