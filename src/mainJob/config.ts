@@ -6,6 +6,7 @@
  */
 import type { Quantity } from "../harness/controlVariates.js";
 import type { ModelName } from "../harness/model.js";
+import { ensureUserInputs, type UserDataRef, type UserModelRef } from "../harness/userInputs.js";
 import type { DatasetName } from "../landscapes/datasets.js";
 import { initNumerics } from "../numerics/index.js";
 import type { Schedule } from "../schedule/schedule.js";
@@ -17,8 +18,17 @@ export type MeasuredQuantity = Quantity;
 
 /** Everything that determines a prediction or a simulation (hashed for resumable output). */
 export interface MainJobConfig {
-  readonly data: DatasetName;
-  readonly model: ModelName;
+  /** A built-in data set, or `"user"` for {@link MainJobConfig.userData}. */
+  readonly data: DatasetName | "user";
+  /** A built-in model, or `"user"` for {@link MainJobConfig.userModel}. */
+  readonly model: ModelName | "user";
+  /**
+   * A user's data files (`--data FILE`): paths, read options and the fingerprint of the
+   * contents, so config keys and checkpoints of different data never mix.
+   */
+  readonly userData?: UserDataRef;
+  /** A user's model file (`--model FILE`), with the fingerprint of its contents. */
+  readonly userModel?: UserModelRef;
   readonly initSeed: number;
   readonly schedule: Schedule;
   readonly etas: readonly number[];
@@ -76,14 +86,19 @@ export function defaultMainJobConfig(schedule: Schedule): MainJobConfig {
  */
 export const JAX_MODEL_DEFAULTS: Readonly<Pick<MainJobConfig, "tuples" | "batch">> = Object.freeze({ tuples: 100, batch: 16 });
 
-/** The defaults of a model: {@link defaultMainJobConfig}, with {@link JAX_MODEL_DEFAULTS} for LeNet and MLP. */
-export function modelDefaults(model: ModelName): Partial<MainJobConfig> {
+/** The defaults of a model: {@link defaultMainJobConfig}, with {@link JAX_MODEL_DEFAULTS} for LeNet, MLP and a user's model. */
+export function modelDefaults(model: ModelName | "user"): Partial<MainJobConfig> {
   return model === "logistic" ? {} : { model, ...JAX_MODEL_DEFAULTS };
 }
 
-/** Starts jax-js when the config's model needs it (LeNet, MLP); call before {@link setupModel}. */
-export async function prepareModelNumerics(c: Pick<MainJobConfig, "model">): Promise<void> {
+/**
+ * Starts jax-js when the config's model needs it (LeNet, MLP, a user's model) and loads the
+ * user's files it names unless this process has them (a worker thread); call before
+ * {@link setupModel}.
+ */
+export async function prepareModelNumerics(c: Pick<MainJobConfig, "model" | "userData" | "userModel">): Promise<void> {
   if (c.model !== "logistic") await initNumerics();
+  await ensureUserInputs(c);
 }
 
 /** Stable text of a config for naming its output (everything but the run and estimator counts). */

