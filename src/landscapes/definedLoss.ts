@@ -17,8 +17,8 @@ export interface DatumShape {
 
 /**
  * `(θ [P] or [L, P], x [S, F+K] or [L, S, F+K]) → losses [S] or [L, S]`, consuming both: the
- * first `F` columns of `x` go to `apply`, the last `K` are the one-hot class (cross-entropy) or
- * the target (MSE). Lanes go through `apply` directly when the definition declares
+ * first `F` columns of `x` go to `apply` (as `[1, S, F]` when lanes share the data), the last
+ * `K` are the one-hot class (cross-entropy) or the target (MSE). Lanes go through `apply` directly when the definition declares
  * `lanes: true`, otherwise through `vmap` over the lane axis.
  */
 export function definedBatchLoss(def: ModelDefinition, layout: ParamLayout, shape: DatumShape): BatchLossFunction {
@@ -42,7 +42,10 @@ function datumLosses(def: ModelDefinition, layout: ParamLayout, shape: DatumShap
   const F = shape.features;
   const K = shape.outputs;
   const dataLanes = x.ndim === 3 ? [[] as []] : [];
-  const inputs = x.ref.slice(...dataLanes, [], [0, F]);
+  // Lanes with shared data: inputs [1, S, F] (jax-js 0.1.25's matmul mis-broadcasts [S, F] @ [L, F, H]).
+  const shared = theta.ndim === 2 && x.ndim === 2;
+  const sliced = x.ref.slice(...dataLanes, [], [0, F]);
+  const inputs = shared ? sliced.reshape([1, ...sliced.shape]) : sliced;
   const want = [...(theta.ndim === 2 ? [theta.shape[0]] : []), x.shape[x.ndim - 2], K];
   const targets = x.slice(...dataLanes, [], [F, F + K]);
   let out: JaxArray;

@@ -64,8 +64,8 @@ export interface ModelTools {
  * the structure `init` returned, with jax-js arrays as leaves. Every read of a leaf gives a fresh
  * owned array (no `.ref` needed on parameters); `inputs` is one owned array (use `inputs.ref` if
  * it is read twice). With `lanes: true` the author promises that `apply` also broadcasts a
- * leading lane axis: leaves `[L, ...shape]` and `inputs [L, S, F]` or `[S, F]` give
- * `[L, S, K]` (e.g. biases stored as `[1, H]`, `np.matmul` on `[..., S, F] @ [..., F, H]`); the
+ * leading lane axis: leaves `[L, ...shape]` and `inputs [L, S, F]` (or `[1, S, F]`, data shared
+ * by every lane) give `[L, S, K]` (e.g. biases stored as `[1, H]`, `np.matmul` on `[..., S, F] @ [..., F, H]`); the
  * batched trainer then runs many models in one matrix product. Without it the library maps
  * `apply` over lanes with `vmap` (correct, slower).
  */
