@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { basename, resolve } from "node:path";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { readDataset, readTestDataset, type DataFileOptions } from "../data/read.js";
 import type { DataTask, TabularData } from "../data/types.js";
@@ -76,7 +76,7 @@ export async function loadUserModel(file: string): Promise<UserModelRef> {
   try {
     def = asModelDefinition(module.default, "default export");
   } catch (e) {
-    throw new UsageError(`${file}: the default export is not a model: ${firstLine(e)}`);
+    throw new UsageError(`${file}: the default export is not a model: ${e instanceof InvalidArgumentError ? e.message : firstLine(e)}`);
   }
   models.set(fingerprint, def);
   return { file: path, name: def.name, fingerprint };
@@ -173,10 +173,9 @@ export function refLabel(ref: { readonly name: string; readonly fingerprint: str
   return `${ref.name}@${ref.fingerprint.slice(0, 8)}`;
 }
 
+/** The first line of a thrown value's `name: message` (errors from another realm are not `instanceof Error`). */
 function firstLine(e: unknown): string {
-  const text = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
+  const { name, message } = (typeof e === "object" && e !== null ? e : {}) as { name?: unknown; message?: unknown };
+  const text = typeof message === "string" ? `${typeof name === "string" && name !== "Error" ? `${name}: ` : ""}${message}` : String(e);
   return text.split("\n")[0];
 }
-
-/** `basename` of a model file, for messages. */
-export const fileBase = (file: string): string => basename(file);
