@@ -21,7 +21,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   diagrams: ["errors", "algebra", "combinatorics", "schedule"],
   stats: ["errors"],
   numerics: ["errors", "stats", "@jax-js/jax", "@petamoriken/float16"],
-  landscapes: ["errors", "algebra", "schedule", "stats", "numerics"],
+  // Models take a user's data set as `data/`'s TabularData (the readers' contract).
+  landscapes: ["errors", "algebra", "schedule", "stats", "numerics", "data"],
   simulate: ["errors", "stats", "schedule", "numerics", "landscapes"],
   predict: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes"],
   plot: ["errors", "stats", "vega", "vega-lite", "@resvg/resvg-js"],

@@ -6,9 +6,8 @@
  * @module
  */
 import { loadUserModel, loadUserData, refLabel, taskOfLoss, userDataset, userDefinition, type UserDataRef, type UserModelRef } from "../harness/userInputs.js";
-import { DATASETS, type DatasetName } from "../landscapes/datasets.js";
+import { DATASETS, type DatasetName, UsageError } from "../index.js";
 import { MODELS, type ModelName } from "../mainJob/mainJob.js";
-import { UsageError } from "../errors.js";
 import type { FlagTable } from "./flags.js";
 
 /** The flags, shown in help. */

@@ -14,7 +14,11 @@
  */
 import { constant, np, type JaxArray } from "../numerics/index.js";
 import { PIXELS } from "./imageModelTypes.js";
-import { defineModel, type InitContext, type ModelDefinition } from "./modelDefinition.js";
+import { takesSharedRows } from "./definedLoss.js";
+import { defineModel as publicDefineModel, type InitContext, type ModelDefinition } from "./modelDefinition.js";
+
+/** {@link publicDefineModel}, marked as taking lane-shared data as `[S, F]` ({@link takesSharedRows}). */
+const defineModel = (d: ModelDefinition): ModelDefinition => takesSharedRows(publicDefineModel(d));
 
 /** Side of the LeNet's square images, in pixels. */
 const SIDE = 28;

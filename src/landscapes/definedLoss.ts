@@ -37,13 +37,26 @@ export function definedBatchLoss(def: ModelDefinition, layout: ParamLayout, shap
   };
 }
 
+const SHARED_ROWS = new WeakSet<ModelDefinition>();
+
+/**
+ * Marks a definition whose `apply` takes data shared by all lanes as `[S, F]` (no lane axis):
+ * the built-in models, whose layers compute `W @ xᵀ`, which jax-js broadcasts correctly, and
+ * which would otherwise pay for the broadcast of the data across lanes. Returns `def`.
+ */
+export function takesSharedRows<D extends ModelDefinition>(def: D): D {
+  SHARED_ROWS.add(def);
+  return def;
+}
+
 /** The losses of one model (or of lanes the definition broadcasts itself). Consumes both. */
 function datumLosses(def: ModelDefinition, layout: ParamLayout, shape: DatumShape, theta: JaxArray, x: JaxArray): JaxArray {
   const F = shape.features;
   const K = shape.outputs;
   const dataLanes = x.ndim === 3 ? [[] as []] : [];
-  // Lanes with shared data: inputs [1, S, F] (jax-js 0.1.25's matmul mis-broadcasts [S, F] @ [L, F, H]).
-  const shared = theta.ndim === 2 && x.ndim === 2;
+  // Lanes with shared data: inputs [1, S, F] (jax-js 0.1.25's matmul mis-broadcasts [S, F] @ [L, F, H]),
+  // except for definitions known to take [S, F] there (the built-ins: W @ xᵀ broadcasts correctly).
+  const shared = theta.ndim === 2 && x.ndim === 2 && !SHARED_ROWS.has(def);
   const sliced = x.ref.slice(...dataLanes, [], [0, F]);
   const inputs = shared ? sliced.reshape([1, ...sliced.shape]) : sliced;
   const want = [...(theta.ndim === 2 ? [theta.shape[0]] : []), x.shape[x.ndim - 2], K];
