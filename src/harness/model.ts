@@ -185,6 +185,11 @@ function logisticInputs(spec: ModelSpec, testSize: number, seed: number, caller:
 function definedModel(spec: ModelSpec, testSize: number, seed: number, caller: string): Model {
   if (!isNumericsReady()) throw new UsageError(`${caller}: the ${specModelName(spec)} model runs on jax-js; await initNumerics() (or prepareModelNumerics) before ${caller}`);
   const { model, theta0, populationSize, testSet } = definedModelParts(spec, testSize, seed, caller);
+  const base = modelBase(spec, model, theta0, populationSize, testSet);
+  if (!model.lanesNative) {
+    // Without `lanes: true` every run trains on its own with the float64 oracle (see BatchTrainable.lanesNative).
+    return { ...base, train: (trainSet, optimizer, etas, rng) => trainWithOptimizer(model, theta0, trainSet, testSet, optimizer, etas, rng) };
+  }
   const trainer = new BatchedTrainer(model);
   const batched = (runs: readonly RunSpec[], schedule: Optimizer["schedule"], etas: readonly number[]) =>
     trainer.train(
@@ -196,7 +201,7 @@ function definedModel(spec: ModelSpec, testSize: number, seed: number, caller: s
       runs.map((r) => r.rng),
     );
   return {
-    ...modelBase(spec, model, theta0, populationSize, testSet),
+    ...base,
     train(trainSet, optimizer, etas, rng) {
       if (optimizer.kind !== "sgd") return trainWithOptimizer(model, theta0, trainSet, testSet, optimizer, etas, rng);
       return batched([{ trainSet, rng }], optimizer.schedule, etas)[0];

@@ -7,6 +7,7 @@ import { defaultMainJobConfig, predictMainJob, setupModel, type MainJobConfig } 
 import { initNumerics } from "../numerics/index.js";
 import { sgdSchedule } from "../schedule/schedule.js";
 import { Rng } from "../stats/rng.js";
+import { BatchedTrainer, type BatchTrainable } from "../simulate/batchedTrainer.js";
 import { loadModel, type ModelSpec } from "./model.js";
 import { loadUserData, loadUserModel } from "./userInputs.js";
 
@@ -90,6 +91,18 @@ test("examples/my-mlp.mjs and examples/linear-regression.mjs train through loadM
     for (const r of run) expect("test" in r && Number.isFinite(r.test), `${model} η = ${r.eta}`).toBe(true);
     expect(m.label).toMatch(/@[0-9a-f]{8} .*@[0-9a-f]{8} init 0/);
   }
+});
+
+test("a model without lanes trains run by run (float64) to the batched trainer's numbers (float32); trainMany refuses it", async () => {
+  const data = await loadUserData({ data: csv, task: "classification" });
+  const text = (lanes: boolean) => `export default { name: "l${lanes}", loss: "softmax-cross-entropy", lanes: ${lanes}, init: ({ features, outputs, normal }) => ({ w: normal([features, outputs]), b: normal([1, outputs]) }), apply: (p, x, { np }) => np.tanh(np.matmul(x, p.w).add(p.b)) };\n`;
+  const [a, b] = await Promise.all([true, false].map(async (lanes) => loadModel({ data: "user", model: "user", initSeed: 2, userData: data, userModel: await loadUserModel(file(`lanes-${lanes}.mjs`, text(lanes))) }, 12, 0)));
+  const sgd = { kind: "sgd", schedule: sgdSchedule(6) } as never;
+  const ra = a.train([0, 3, 5, 7, 9, 11], sgd, [0.05, 0.2, 0.5], new Rng(4));
+  const rb = b.train([0, 3, 5, 7, 9, 11], sgd, [0.05, 0.2, 0.5], new Rng(4));
+  rb.forEach((r, k) => expect((r as { test: number }).test).toBeCloseTo((ra[k] as { test: number }).test, 5));
+  expect(b.trainRuns).toBeUndefined();
+  expect(() => new BatchedTrainer(b.oracle as unknown as BatchTrainable)).toThrow(/lanes: true/);
 });
 
 test("logistic on a 3-class CSV: c0 = ln 3 and c1 = −T·|G|² exactly (zero init, test sample = population)", async () => {

@@ -78,6 +78,8 @@ export class DefinedModel implements DerivativeOracle<number> {
   readonly dim: number;
   /** Numbers per datum row: `F` inputs, then `K` target entries. */
   readonly dataDim: number;
+  /** Whether `batchLoss` broadcasts lanes itself (`lanes: true`), which the batched trainer requires. */
+  readonly lanesNative: boolean;
   readonly policy: NumericsPolicy;
   readonly maxBatchRows: number;
   /**
@@ -106,6 +108,7 @@ export class DefinedModel implements DerivativeOracle<number> {
     this.kind = definition.name;
     this.dim = layout.dim;
     this.dataDim = data.features + data.outputs;
+    this.lanesNative = definition.lanes === true;
     this.policy = options.policy;
     this.maxBatchRows = options.maxBatchRows;
     this.batchLoss = definedBatchLoss(definition, layout, data);

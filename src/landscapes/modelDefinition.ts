@@ -66,8 +66,10 @@ export interface ModelTools {
  * it is read twice). With `lanes: true` the author promises that `apply` also broadcasts a
  * leading lane axis: leaves `[L, ...shape]` and `inputs [L, S, F]` (or `[1, S, F]`, data shared
  * by every lane) give `[L, S, K]` (e.g. biases stored as `[1, H]`, `np.matmul` on `[..., S, F] @ [..., F, H]`); the
- * batched trainer then runs many models in one matrix product. Without it the library maps
- * `apply` over lanes with `vmap` (correct, slower).
+ * batched trainer then runs many models in one matrix product. Without it the derivatives map
+ * `apply` over per-datum lanes with `vmap`, and the harness trains each run on its own with the
+ * float64 oracle (batched training through `vmap` gave wrong gradients on jax-js 0.1.25 when
+ * lanes share data, so the batched trainer refuses such a model).
  */
 export interface ModelDefinition {
   /** Short name for labels and output folders. */
