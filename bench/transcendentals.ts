@@ -11,9 +11,10 @@
  *
  * Run from source: `npx tsx bench/transcendentals.ts [reps=41] [warm=40]`.
  */
-import { lenetArchitecture, mlpArchitecture } from "../src/landscapes/imageArchitectures.js";
 import { loadDataset } from "../src/landscapes/datasets.js";
-import { IMAGE_MODEL_EXACT_POLICY, IMAGE_MODEL_POLICY, ImageModel } from "../src/landscapes/imageModels.js";
+import { lenetDefinition, mlpDefinition } from "../src/landscapes/builtinModels.js";
+import { createModel, type DefinedModel } from "../src/landscapes/definedModel.js";
+import { IMAGE_MODEL_EXACT_POLICY, IMAGE_MODEL_POLICY } from "../src/landscapes/imageModels.js";
 import { ACCURATE_TRANSCENDENTALS, NATIVE_TRANSCENDENTALS } from "../src/numerics/accurateMath.js";
 import { initNumerics, type NumericsPolicy, type Transcendentals } from "../src/numerics/index.js";
 import { Rng } from "../src/stats/rng.js";
@@ -50,12 +51,11 @@ function relativeError(got: number | Float64Array, want: number | Float64Array):
 const rows: string[] = ["model | quantity | native ms | accurate ms | ratio (median of paired ratios) | first call native / accurate | rel. error native / accurate vs cpu"];
 for (const kind of ["lenet", "mlp"] as const) {
   const models = SETUPS.map(([, math, policy]) => {
-    const arch = kind === "lenet" ? lenetArchitecture(math) : mlpArchitecture(32, math);
-    return new ImageModel(kind, data, arch.blocks, arch.logits, { policy, maxBatchRows: 256, math });
+    return createModel(kind === "lenet" ? lenetDefinition() : mlpDefinition(32), data, { policy, maxBatchRows: 256, math });
   });
   const theta = models[0].theta0(1);
   const v = new Rng(5).normals(models[0].dim);
-  const ops: [string, (m: ImageModel) => number | Float64Array][] = [
+  const ops: [string, (m: DefinedModel) => number | Float64Array][] = [
     ["loss", (m) => m.directionalDerivative(theta, 17, [])],
     ["gradient", (m) => m.directionalGradient(theta, 17, [])],
     ["HVP", (m) => m.directionalGradient(theta, 17, [v])],

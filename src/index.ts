@@ -20,7 +20,27 @@ export {
 export * from "./predict/index.js";
 export { builtinLandscape, BUILTIN_LANDSCAPES, type Landscape } from "./landscapes/builtin.js";
 export { loadDataset, type ImageDataset, DATASETS, type DatasetName } from "./landscapes/datasets.js";
-export { LogisticModel } from "./landscapes/logistic.js";
+export { LogisticModel, logisticData, type ClassificationData } from "./landscapes/logistic.js";
+// Your own model and data (docs/own-model.md).
+export {
+  defineModel,
+  type ModelDefinition,
+  type ModelLoss,
+  type ModelTools,
+  type InitContext,
+  type ParamTree,
+  type ParamTensor,
+  type ParamLayout,
+  type ParamLeaf,
+} from "./landscapes/modelDefinition.js";
+export { createModel, DefinedModel, type ModelOptions } from "./landscapes/definedModel.js";
+export type { DatumTable } from "./landscapes/datumTable.js";
+export type { BatchLossFunction } from "./landscapes/imageModelTypes.js";
+export { initNumerics, type NumericsPolicy, type OwnedFunction } from "./numerics/index.js";
+export { trainMany, BatchedTrainer, type BatchTrainable, type TrainManyOptions } from "./simulate/batchedTrainer.js";
+export { readDataset, readTestDataset, type DataFileOptions } from "./data/read.js";
+export type { TabularData, DataTask } from "./data/types.js";
+export { loadUserData, loadUserModel, type UserDataRef, type UserModelRef } from "./harness/userInputs.js";
 export type { DerivativeOracle } from "./landscapes/derivativeOracle.js";
 export {
   defaultMainJobConfig,

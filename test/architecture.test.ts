@@ -21,20 +21,23 @@ const ALLOWED: Record<string, readonly string[]> = {
   diagrams: ["errors", "algebra", "combinatorics", "schedule"],
   stats: ["errors"],
   numerics: ["errors", "stats", "@jax-js/jax", "@petamoriken/float16"],
-  landscapes: ["errors", "algebra", "schedule", "stats", "numerics"],
+  // Models take a user's data set as `data/`'s TabularData (the readers' contract).
+  landscapes: ["errors", "algebra", "schedule", "stats", "numerics", "data"],
   simulate: ["errors", "stats", "schedule", "numerics", "landscapes"],
   predict: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes"],
   plot: ["errors", "stats", "vega", "vega-lite", "@resvg/resvg-js"],
+  // The user's data files (CSV, NPY, IDX) read into TabularData; below the harness.
+  data: ["errors", "csv-parse", "npyjs"],
   // The one harness: models, paired runs, checkpoints, control variates, output.
-  harness: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot"],
+  harness: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "data"],
   // The main job: one experiment of the harness.
-  mainJob: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "harness"],
+  mainJob: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "data", "harness"],
   // One file per paper figure, on the harness.
-  figures: ["errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "harness", "mainJob"],
-  cli: ["index", "harness", "mainJob", "figures", "plot", "cli-progress", "sirv", "open"],
+  figures: ["errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "data", "harness", "mainJob"],
+  cli: ["index", "harness", "mainJob", "figures", "plot", "data", "cli-progress", "sirv", "open"],
   // The exact-core entry point (the package's "./engine" export): nothing but the exact layers.
   engine: ["errors", "algebra", "combinatorics", "schedule", "diagrams"],
-  index: ["engine", "errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "harness", "mainJob", "figures"],
+  index: ["engine", "errors", "algebra", "combinatorics", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "data", "harness", "mainJob", "figures"],
 };
 
 function files(dir: string): string[] {

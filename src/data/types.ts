@@ -34,4 +34,19 @@ export interface TabularData {
   readonly targets: Float64Array | null;
   /** Regression: outputs per row (1 for a single target column). Classification: 0. */
   readonly targetDims: number;
+  /**
+   * When the features were standardized (`--standardize`): the map applied to each raw
+   * feature, `x' = (x − mean) / scale`, fitted on this population. A test set or new inputs
+   * must go through the same map. Absent when the values are used as they are.
+   */
+  readonly standardization?: FeatureStandardization;
+}
+
+/**
+ * Per-feature standardization fitted on a population: `mean` and `scale` (the population
+ * standard deviation, or 1 for a constant feature, which is only centred), `features` each.
+ */
+export interface FeatureStandardization {
+  readonly mean: Float64Array;
+  readonly scale: Float64Array;
 }

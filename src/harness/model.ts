@@ -8,8 +8,7 @@
 import { InvalidArgumentError, UsageError } from "../errors.js";
 import { type DatasetName, loadDataset } from "../landscapes/datasets.js";
 import type { DerivativeOracle } from "../landscapes/derivativeOracle.js";
-import { createImageModel } from "../landscapes/imageModels.js";
-import { LogisticModel } from "../landscapes/logistic.js";
+import { type ClassificationData, LogisticModel, logisticData } from "../landscapes/logistic.js";
 import { pooledDataset } from "../landscapes/pooledDataset.js";
 import { initNumerics, isNumericsReady } from "../numerics/index.js";
 import { BatchedTrainer } from "../simulate/batchedTrainer.js";
@@ -23,14 +22,18 @@ import type { ExperimentContext } from "./experiment.js";
 import { testSample } from "./testSample.js";
 
 export { testSample } from "./testSample.js";
+import { definedModelParts, modelData } from "./userModel.js";
+import { refLabel, type UserDataRef, type UserModelRef } from "./userInputs.js";
 
 export const MODELS = ["logistic", "lenet", "mlp"] as const;
 export type ModelName = (typeof MODELS)[number];
 
 /** Which model: data set, architecture, init seed and (logistic only) input resolution. */
 export interface ModelSpec {
-  readonly data: DatasetName;
-  readonly model: ModelName;
+  /** A built-in data set, or `"user"`: the data set of {@link ModelSpec.userData}. */
+  readonly data: DatasetName | "user";
+  /** A built-in architecture, or `"user"`: the model file of {@link ModelSpec.userModel}. */
+  readonly model: ModelName | "user";
   /**
    * Init seed. Logistic: 0 is the zero init, `k ≥ 1` standard-normal weights (the Xavier init
    * of this parameterization) from seed `k`. LeNet, MLP: `theta0(initSeed)` of the image model.
@@ -38,6 +41,10 @@ export interface ModelSpec {
   readonly initSeed: number;
   /** Logistic only: images mean-pooled to `resolution × resolution` (28, 14, 7 or 4). @defaultValue 28 */
   readonly resolution?: number;
+  /** With `data: "user"`: a data set loaded by `loadUserData` (its fingerprint keys checkpoints). */
+  readonly userData?: UserDataRef;
+  /** With `model: "user"`: a model file loaded by `loadUserModel` (its fingerprint keys checkpoints). */
+  readonly userModel?: UserModelRef;
 }
 
 /** One run: its training set and the generator that then draws its batches. */
@@ -66,10 +73,23 @@ export interface Model {
   runsPerCall?(etaCount: number): number;
 }
 
-/** Short label, e.g. `"mnist logistic init 0"` or `"fashion logistic 14×14 init 2"`. */
+/**
+ * Short label, e.g. `"mnist logistic init 0"`, `"fashion logistic 14×14 init 2"` or, for a
+ * user's files, `"iris@3f2a9c1b my-mlp@77d0e5a2 init 0"` (name @ fingerprint of the contents).
+ */
 export function modelLabel(s: ModelSpec): string {
   const res = s.resolution !== undefined && s.resolution !== 28 ? ` ${s.resolution}×${s.resolution}` : "";
-  return `${s.data} ${s.model}${res} init ${s.initSeed}`;
+  return `${specDataName(s)} ${specModelName(s)}${res} init ${s.initSeed}`;
+}
+
+/** The data set's name in labels: the built-in name or `name@fingerprint`. */
+export function specDataName(s: Pick<ModelSpec, "data" | "userData">): string {
+  return s.data === "user" && s.userData !== undefined ? refLabel(s.userData) : s.data;
+}
+
+/** The model's name in labels: the built-in name or `name@fingerprint`. */
+export function specModelName(s: Pick<ModelSpec, "model" | "userModel">): string {
+  return s.model === "user" && s.userModel !== undefined ? refLabel(s.userModel) : s.model;
 }
 
 /** Whether `--models` (see {@link ExperimentContext.models}) keeps the model with this label. */
@@ -106,11 +126,13 @@ const modelCache = new Map<string, Model>();
  * @throws UsageError for LeNet/MLP before `initNumerics()` has completed.
  */
 export function loadModel(spec: ModelSpec, testSize: number, seed: number, caller = "loadModel"): Model {
-  if (!(MODELS as readonly string[]).includes(spec.model)) throw new InvalidArgumentError(caller, "model", `one of ${MODELS.join(", ")}`, spec.model);
+  if (!([...MODELS, "user"] as readonly string[]).includes(spec.model)) throw new InvalidArgumentError(caller, "model", `one of ${MODELS.join(", ")} or "user"`, spec.model);
+  if (spec.model === "user" && spec.userModel === undefined) throw new InvalidArgumentError(caller, "userModel", "a loaded model file with model \"user\"", undefined);
+  if (spec.data === "user" && spec.userData === undefined) throw new InvalidArgumentError(caller, "userData", "a loaded data set with data \"user\"", undefined);
   const key = JSON.stringify([spec, testSize, seed]);
   const hit = modelCache.get(key);
   if (hit !== undefined) return hit;
-  const model = spec.model === "logistic" ? logisticModel(spec, testSize, seed, caller) : imageModel(spec, testSize, seed, caller);
+  const model = spec.model === "logistic" ? logisticModel(spec, testSize, seed, caller) : definedModel(spec, testSize, seed, caller);
   modelCache.set(key, model);
   return model;
 }
@@ -121,14 +143,13 @@ function modelBase(spec: ModelSpec, oracle: DerivativeOracle<number>, theta0: Fl
 }
 
 function logisticModel(spec: ModelSpec, testSize: number, seed: number, caller: string): Model {
-  const data = pooledDataset(loadDataset(spec.data), spec.resolution ?? 28);
-  const testSet = testSample(data.size, testSize, seed, caller);
+  const { data, populationSize, testSet } = logisticInputs(spec, testSize, seed, caller);
   const model = new LogisticModel(data);
   const theta0 = model.theta0(spec.initSeed);
   let kernel: LogisticOptimizerTrainer | null = null;
   let sparse: LogisticSparseTrainer | null = null;
   return {
-    ...modelBase(spec, model, theta0, data.size, testSet),
+    ...modelBase(spec, model, theta0, populationSize, testSet),
     train(trainSet, optimizer, etas, rng) {
       // Kernel coordinates are cheapest for few training points; θ-space (sparse) for many.
       if (optimizer.kind === "sgd" && trainSet.length > 40) {
@@ -141,12 +162,25 @@ function logisticModel(spec: ModelSpec, testSize: number, seed: number, caller: 
   };
 }
 
-function imageModel(spec: ModelSpec, testSize: number, seed: number, caller: string): Model {
-  const data = loadDataset(spec.data);
-  const testSet = testSample(data.size, testSize, seed, caller);
-  if (!isNumericsReady()) throw new UsageError(`${caller}: the ${spec.model} model runs on jax-js; await initNumerics() (or prepareModelNumerics) before ${caller}`);
-  const model = createImageModel(spec.model as Exclude<ModelName, "logistic">, data);
-  const theta0 = model.theta0(spec.initSeed);
+/** The logistic model's data (pooled images, or a user's classification table with its test rows appended). */
+function logisticInputs(spec: ModelSpec, testSize: number, seed: number, caller: string): { data: ClassificationData; populationSize: number; testSet: number[] } {
+  if (spec.data !== "user") {
+    const data = pooledDataset(loadDataset(spec.data), spec.resolution ?? 28);
+    return { data, populationSize: data.size, testSet: testSample(data.size, testSize, seed, caller) };
+  }
+  const d = modelData(spec, testSize, seed, caller);
+  if (d.kind !== "table") throw new InvalidArgumentError(caller, "data", "a table", spec.data);
+  return { data: logisticData(d.rows), populationSize: d.populationSize, testSet: d.testSet };
+}
+
+function definedModel(spec: ModelSpec, testSize: number, seed: number, caller: string): Model {
+  if (!isNumericsReady()) throw new UsageError(`${caller}: the ${specModelName(spec)} model runs on jax-js; await initNumerics() (or prepareModelNumerics) before ${caller}`);
+  const { model, theta0, populationSize, testSet } = definedModelParts(spec, testSize, seed, caller);
+  const base = modelBase(spec, model, theta0, populationSize, testSet);
+  if (!model.lanesNative) {
+    // Without `lanes: true` every run trains on its own with the float64 oracle (see BatchTrainable.lanesNative).
+    return { ...base, train: (trainSet, optimizer, etas, rng) => trainWithOptimizer(model, theta0, trainSet, testSet, optimizer, etas, rng) };
+  }
   const trainer = new BatchedTrainer(model);
   const batched = (runs: readonly RunSpec[], schedule: Optimizer["schedule"], etas: readonly number[]) =>
     trainer.train(
@@ -158,7 +192,7 @@ function imageModel(spec: ModelSpec, testSize: number, seed: number, caller: str
       runs.map((r) => r.rng),
     );
   return {
-    ...modelBase(spec, model, theta0, data.size, testSet),
+    ...base,
     train(trainSet, optimizer, etas, rng) {
       if (optimizer.kind !== "sgd") return trainWithOptimizer(model, theta0, trainSet, testSet, optimizer, etas, rng);
       return batched([{ trainSet, rng }], optimizer.schedule, etas)[0];

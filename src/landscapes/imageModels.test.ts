@@ -37,8 +37,8 @@ describe("parameterization", () => {
       const m = createImageModel(kind, data);
       expect(m.dim, kind).toBe(counts[kind]);
       let offset = 0;
-      for (const b of m.blocks) {
-        expect(b.offset, `${kind} ${b.name}`).toBe(offset);
+      for (const b of m.layout.leaves) {
+        expect(b.offset, `${kind} ${b.path}`).toBe(offset);
         expect(b.size).toBe(b.shape.reduce((x, y) => x * y, 1));
         offset += b.size;
       }
@@ -47,7 +47,7 @@ describe("parameterization", () => {
     }
     expect(createImageModel("mlp", data, { hidden: 8 }).dim).toBe(784 * 8 + 8 + 8 * 10 + 10);
     const lenet = createImageModel("lenet", data);
-    expect(lenet.blocks.map((b) => [b.name, b.size])).toEqual([
+    expect(lenet.layout.leaves.map((b) => [b.path, b.size])).toEqual([
       ["conv1.weight", 250],
       ["conv1.bias", 10],
       ["conv2.weight", 2500],
@@ -57,13 +57,6 @@ describe("parameterization", () => {
       ["dense2.weight", 100],
       ["dense2.bias", 10],
     ]);
-    // Xavier scales √(2/(fan_in + fan_out)), conv fans counting the 5×5 window.
-    const scale = (name: string) => lenet.blocks.find((b) => b.name === name)?.scale;
-    expect(scale("conv1.weight")).toBe(Math.sqrt(2 / (25 + 250)));
-    expect(scale("conv1.bias")).toBe(Math.sqrt(2 / (25 + 250)));
-    expect(scale("conv2.weight")).toBe(Math.sqrt(2 / (250 + 250)));
-    expect(scale("dense1.weight")).toBe(Math.sqrt(2 / (160 + 10)));
-    expect(scale("dense2.bias")).toBe(Math.sqrt(2 / (10 + 10)));
   });
 
   test("theta0: zeros for logistic, seeded standard normals otherwise", () => {
@@ -138,14 +131,22 @@ describe("jax logistic = analytic LogisticModel", () => {
   });
 });
 
-/** The LeNet written with `lax.conv` on the model's blocks (an independent reference). */
+/** Xavier scales √(2/(fan_in + fan_out)) of the LeNet's layers, conv fans counting the 5×5 window. */
+const LENET_SCALES: Record<string, number> = {
+  conv1: Math.sqrt(2 / (25 + 250)),
+  conv2: Math.sqrt(2 / (250 + 250)),
+  dense1: Math.sqrt(2 / (160 + 10)),
+  dense2: Math.sqrt(2 / (10 + 10)),
+};
+
+/** The LeNet written with `lax.conv` on the model's parameter leaves (an independent reference). */
 function lenetWithLaxConv(model: ImageModel, theta: Float64Array, i: number): number {
   const policy = IMAGE_MODEL_EXACT_POLICY;
   const block = (name: string, shape: number[]): JaxArray => {
-    const b = model.blocks.find((c) => c.name === name);
+    const b = model.layout.leaves.find((c) => c.path === name);
     if (b === undefined) throw new Error(name);
     const w = fromFloat64Array(theta.subarray(b.offset, b.offset + b.size), policy, shape);
-    return w.mul(constant(w, b.scale));
+    return w.mul(constant(w, LENET_SCALES[name.split(".")[0]]));
   };
   const image = fromFloat64Array(model.features(i).subarray(0, 784), policy, [1, 1, 28, 28]);
   const h1 = np.tanh(lax.conv(image, block("conv1.weight", [10, 1, 5, 5]), [2, 2], "VALID").add(block("conv1.bias", [1, 10, 1, 1])));

@@ -1,6 +1,6 @@
+import type { TabularData } from "../data/types.js";
 import { InvalidArgumentError } from "../errors.js";
 import { Rng } from "../stats/rng.js";
-import type { ImageDataset } from "./datasets.js";
 import type { DerivativeOracle } from "./derivativeOracle.js";
 import { addOuterSparse, CLASSES, centre, readLogits } from "./logisticKernels.js";
 import { LogisticPointOracle } from "./logisticPointOracle.js";
@@ -10,7 +10,35 @@ export { LogisticPointOracle } from "./logisticPointOracle.js";
 export { jointCumulant, logSumExp, softmax } from "./softmaxCumulants.js";
 
 /**
- * Multinomial logistic regression on an image data set, in float64 with analytic
+ * What {@link LogisticModel} needs of a classification data set: an image set (10 classes) or a
+ * user's table ({@link logisticData}).
+ */
+export interface ClassificationData {
+  readonly name: string;
+  readonly size: number;
+  /** Inputs per datum `F`. */
+  readonly features: number;
+  /** Row-major `size × features` inputs. */
+  readonly pixels: Float32Array | Float64Array;
+  /** Class of each datum, in `0..classes−1`. */
+  readonly labels: ArrayLike<number>;
+  /** Number of classes `K`. @defaultValue 10 (MNIST, Fashion-MNIST) */
+  readonly classes?: number;
+}
+
+/**
+ * A user's classification table as {@link ClassificationData}.
+ * @throws InvalidArgumentError for regression data.
+ */
+export function logisticData(data: TabularData): ClassificationData {
+  if (data.task !== "classification" || data.labels === null) {
+    throw new InvalidArgumentError("logistic model", "data", "classification data (integer or string labels)", `regression targets (${data.name})`);
+  }
+  return { name: data.name, size: data.size, features: data.features, pixels: data.inputs, labels: data.labels, classes: data.classes };
+}
+
+/**
+ * Multinomial logistic regression on a classification data set (`K` classes, 10 for images), in float64 with analytic
  * derivatives of every order (docs/theory.md#data-and-models):
  * `z = s·W·x̃` with `x̃ = (pixels, 1)`, `s = √(2/(fan_in + fan_out))` (the layer's Xavier
  * scale inside the model, so that θ's entries are standard normal at Xavier init and a
@@ -22,20 +50,24 @@ export { jointCumulant, logSumExp, softmax } from "./softmaxCumulants.js";
  * `κ(u_1(C), …, u_k(C))` of `C ~ softmax(z)`; a gradient slot is the cumulant with the
  * indicator `1{C = c}` appended, mapped back by `⊗ x̃`. Cumulants come from moments by the
  * partition formula `κ = Σ_π (|π|−1)!(−1)^{|π|−1} Π_{B∈π} E[Π_{i∈B} X_i]`.
- * No `P^k` tensor is formed; a call costs `O(k·P)` plus a `10·Bell(k+1)` cumulant.
+ * No `P^k` tensor is formed; a call costs `O(k·P)` plus a `K·Bell(k+1)` cumulant.
  */
 export class LogisticModel implements DerivativeOracle<number> {
   readonly dim: number;
+  /** Inputs + 1 (the bias entry of `x̃`). */
   readonly features: number;
+  /** Classes `K`. */
+  readonly classes: number;
   readonly scale: number;
   /** Nonzero pixels of each image (MNIST-like images are mostly zero), built lazily. */
   readonly #sparse: ({ idx: Int32Array; val: Float64Array } | undefined)[] = [];
   #rows: { readonly start: Int32Array; readonly idx: Int32Array; readonly val: Float64Array } | undefined;
 
-  constructor(readonly data: ImageDataset) {
+  constructor(readonly data: ClassificationData) {
+    this.classes = data.classes ?? CLASSES;
     this.features = data.features + 1;
-    this.dim = CLASSES * this.features;
-    this.scale = Math.sqrt(2 / (data.features + CLASSES));
+    this.dim = this.classes * this.features;
+    this.scale = Math.sqrt(2 / (data.features + this.classes));
   }
 
   /**
@@ -90,7 +122,7 @@ export class LogisticModel implements DerivativeOracle<number> {
 
   /** `u = s·V·x̃` for datum `i`. */
   logitDirection(v: Float64Array, i: number): Float64Array {
-    const u = new Float64Array(CLASSES);
+    const u = new Float64Array(this.classes);
     readLogits(v, this.features, this.sparsePixels(i), this.scale, u);
     return u;
   }
@@ -109,14 +141,14 @@ export class LogisticModel implements DerivativeOracle<number> {
     const us = directions.map((v) => this.logitDirection(v, i));
     if (us.length === 1) {
       let s = 0;
-      for (let c = 0; c < CLASSES; c++) s += (p[c] - (c === y ? 1 : 0)) * us[0][c];
+      for (let c = 0; c < this.classes; c++) s += (p[c] - (c === y ? 1 : 0)) * us[0][c];
       return s;
     }
     // Second and third cumulants are central moments: Σ_c p_c Π_i (u_i,c − ū_i).
     if (us.length <= 3) {
       const centred = us.map((u) => centre(p, u));
       let s = 0;
-      for (let c = 0; c < CLASSES; c++) {
+      for (let c = 0; c < this.classes; c++) {
         let prod = p[c];
         for (const u of centred) prod *= u[c];
         s += prod;
@@ -135,25 +167,25 @@ export class LogisticModel implements DerivativeOracle<number> {
     this.#check(theta, i, "directionalGradient");
     const z = this.logits(theta, i);
     const p = softmax(z);
-    const w = new Float64Array(CLASSES);
+    const w = new Float64Array(this.classes);
     const k = directions.length;
     if (k === 0) {
-      for (let c = 0; c < CLASSES; c++) w[c] = p[c];
+      for (let c = 0; c < this.classes; c++) w[c] = p[c];
       w[this.data.labels[i]] -= 1;
     } else if (k <= 2) {
       // κ(u_1, 1_c) = p_c ũ_c;  κ(u_1, u_2, 1_c) = p_c (ũ_1c ũ_2c − Cov(u_1, u_2)), ũ = u − E u.
       const a = centre(p, this.logitDirection(directions[0], i));
-      if (k === 1) for (let c = 0; c < CLASSES; c++) w[c] = p[c] * a[c];
+      if (k === 1) for (let c = 0; c < this.classes; c++) w[c] = p[c] * a[c];
       else {
         const b = centre(p, this.logitDirection(directions[1], i));
         let cov = 0;
-        for (let c = 0; c < CLASSES; c++) cov += p[c] * a[c] * b[c];
-        for (let c = 0; c < CLASSES; c++) w[c] = p[c] * (a[c] * b[c] - cov);
+        for (let c = 0; c < this.classes; c++) cov += p[c] * a[c] * b[c];
+        for (let c = 0; c < this.classes; c++) w[c] = p[c] * (a[c] * b[c] - cov);
       }
     } else {
       const us = directions.map((v) => this.logitDirection(v, i));
-      for (let c = 0; c < CLASSES; c++) {
-        const ind = new Float64Array(CLASSES);
+      for (let c = 0; c < this.classes; c++) {
+        const ind = new Float64Array(this.classes);
         ind[c] = 1;
         w[c] = jointCumulant(p, [...us, ind]);
       }
@@ -176,7 +208,7 @@ export class LogisticModel implements DerivativeOracle<number> {
   /**
    * An oracle frozen at `theta` (copied): per-datum softmax and loss are computed once and
    * reused, and the derivatives of orders ≤ 3 (gradients with ≤ 2 directions, derivatives
-   * with ≤ 3) run allocation-free in the 10-class logit space; higher orders fall back to
+   * with ≤ 3) run allocation-free in the `K`-class logit space; higher orders fall back to
    * this model. Calls at any other `theta` (by reference) are passed to this model unchanged.
    */
   at(theta: Float64Array): LogisticPointOracle {

@@ -1,16 +1,19 @@
 /**
- * Class-major kernels of the 10-class {@link LogisticModel} on sparse images: logits of a
- * weight direction, rank-one updates `w ⊗ x̃` and centring under the softmax.
+ * Class-major kernels of the `K`-class {@link LogisticModel} on sparse inputs: logits of a
+ * weight direction, rank-one updates `w ⊗ x̃` and centring under the softmax. The 10 classes of
+ * MNIST-like data run an unrolled loop; any other `K` a generic one with the same summation
+ * order (so the rounding is the same).
  *
  * @module
  */
 import type { LogisticModel } from "./logistic.js";
 
-/** Classes of the logistic model (MNIST and Fashion-MNIST). */
+/** Classes of MNIST and Fashion-MNIST (the unrolled kernels' width). */
 export const CLASSES = 10;
 
 /** `out[c] = scale·(v_c·x̃)` for the sparse image `x̃` (bias entry 1), `v` in class-major layout. */
 export function readLogits(v: Float64Array, F: number, px: { idx: Int32Array; val: Float64Array }, scale: number, out: Float64Array): void {
+  if (out.length !== CLASSES) return readLogitsK(v, F, px, scale, out);
   const { idx, val } = px;
   const F2 = 2 * F, F3 = 3 * F, F4 = 4 * F, F5 = 5 * F, F6 = 6 * F, F7 = 7 * F, F8 = 8 * F, F9 = 9 * F;
   const bias = F - 1;
@@ -43,8 +46,20 @@ export function readLogits(v: Float64Array, F: number, px: { idx: Int32Array; va
   out[9] = s9 * scale;
 }
 
-/** `out += (w·scale·weight) ⊗ x̃` for the sparse image `x̃` (bias entry 1), class-major layout. */
+/** {@link readLogits} for `K = out.length` classes: per class, the bias first, then the inputs in order. */
+function readLogitsK(v: Float64Array, F: number, px: { idx: Int32Array; val: Float64Array }, scale: number, out: Float64Array): void {
+  const { idx, val } = px;
+  for (let c = 0; c < out.length; c++) {
+    const o = c * F;
+    let s = v[o + F - 1];
+    for (let k = 0; k < idx.length; k++) s += v[o + idx[k]] * val[k];
+    out[c] = s * scale;
+  }
+}
+
+/** `out += (w·scale·weight) ⊗ x̃` for the sparse image `x̃` (bias entry 1), class-major layout (`K = out.length / F` classes). */
 export function addOuterSparse(out: Float64Array, w: ArrayLike<number>, scale: number, weight: number, F: number, px: { idx: Int32Array; val: Float64Array }): void {
+  if (out.length !== CLASSES * F) return addOuterSparseK(out, w, scale, weight, F, px);
   const { idx, val } = px;
   const F2 = 2 * F, F3 = 3 * F, F4 = 4 * F, F5 = 5 * F, F6 = 6 * F, F7 = 7 * F, F8 = 8 * F, F9 = 9 * F;
   const a0 = w[0] * scale * weight, a1 = w[1] * scale * weight, a2 = w[2] * scale * weight, a3 = w[3] * scale * weight, a4 = w[4] * scale * weight;
@@ -76,11 +91,24 @@ export function addOuterSparse(out: Float64Array, w: ArrayLike<number>, scale: n
   out[bias + F9] += a9;
 }
 
+/** {@link addOuterSparse} for any number of classes. */
+function addOuterSparseK(out: Float64Array, w: ArrayLike<number>, scale: number, weight: number, F: number, px: { idx: Int32Array; val: Float64Array }): void {
+  const { idx, val } = px;
+  const K = out.length / F;
+  for (let c = 0; c < K; c++) {
+    const a = w[c] * scale * weight;
+    const o = c * F;
+    for (let k = 0; k < idx.length; k++) out[o + idx[k]] += a * val[k];
+    out[o + F - 1] += a;
+  }
+}
+
 /** `u − Σ_c p_c u_c` (the direction's logit change centred under the softmax). */
 export function centre(p: Float64Array, u: Float64Array): Float64Array {
+  const K = u.length;
   let m = 0;
-  for (let c = 0; c < CLASSES; c++) m += p[c] * u[c];
-  const out = new Float64Array(CLASSES);
-  for (let c = 0; c < CLASSES; c++) out[c] = u[c] - m;
+  for (let c = 0; c < K; c++) m += p[c] * u[c];
+  const out = new Float64Array(K);
+  for (let c = 0; c < K; c++) out[c] = u[c] - m;
   return out;
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../errors.js";
 import type { DerivativeOracle } from "./derivativeOracle.js";
 import type { LogisticModel } from "./logistic.js";
-import { addOuterSparse, CLASSES, readLogits } from "./logisticKernels.js";
+import { addOuterSparse, readLogits } from "./logisticKernels.js";
 import { logSumExp } from "./softmaxCumulants.js";
 
 /**
@@ -12,15 +12,17 @@ export class LogisticPointOracle implements DerivativeOracle<number> {
   readonly dim: number;
   /** The weights this oracle is frozen at (pass this very array as `theta`). */
   readonly theta: Float64Array;
-  /** `probs[10i + c]` = softmax of datum `i` at `theta` (valid where `#have[i] === 1`). */
+  /** `probs[Ki + c]` = softmax of datum `i` at `theta` (valid where `#have[i] === 1`). */
   readonly #probs: Float64Array;
   readonly #loss: Float64Array;
   readonly #have: Uint8Array;
   readonly #zero: boolean;
-  readonly #a = new Float64Array(CLASSES);
-  readonly #b = new Float64Array(CLASSES);
-  readonly #c = new Float64Array(CLASSES);
-  readonly #w = new Float64Array(CLASSES);
+  /** Classes `K`. */
+  readonly #K: number;
+  readonly #a: Float64Array;
+  readonly #b: Float64Array;
+  readonly #c: Float64Array;
+  readonly #w: Float64Array;
 
   constructor(
     readonly model: LogisticModel,
@@ -28,10 +30,12 @@ export class LogisticPointOracle implements DerivativeOracle<number> {
   ) {
     if (theta.length !== model.dim) throw new InvalidArgumentError("LogisticModel.at", "theta", `of length ${model.dim}`, theta.length);
     this.dim = model.dim;
+    this.#K = model.classes;
+    [this.#a, this.#b, this.#c, this.#w] = [0, 1, 2, 3].map(() => new Float64Array(model.classes));
     this.theta = Float64Array.from(theta);
     this.#zero = this.theta.every((x) => x === 0);
     const n = model.data.size;
-    this.#probs = new Float64Array(n * CLASSES);
+    this.#probs = new Float64Array(n * this.#K);
     this.#loss = new Float64Array(n);
     this.#have = new Uint8Array(n);
   }
@@ -41,14 +45,14 @@ export class LogisticPointOracle implements DerivativeOracle<number> {
     if (!Number.isInteger(i) || i < 0 || i >= this.#have.length) {
       throw new InvalidArgumentError("LogisticPointOracle", "datum", `an index in [0, ${this.#have.length})`, i);
     }
-    const o = i * CLASSES;
+    const o = i * this.#K;
     if (this.#have[i] === 0) {
       const z = this.#a;
       // Zero weights (the default init) give zero logits: no pass over the image needed.
       if (this.#zero) z.fill(0);
       else readLogits(this.theta, this.model.features, this.model.sparsePixels(i), this.model.scale, z);
       const lse = logSumExp(z);
-      for (let c = 0; c < CLASSES; c++) this.#probs[o + c] = Math.exp(z[c] - lse);
+      for (let c = 0; c < this.#K; c++) this.#probs[o + c] = Math.exp(z[c] - lse);
       this.#loss[i] = lse - z[this.model.data.labels[i]];
       this.#have[i] = 1;
     }
@@ -60,8 +64,8 @@ export class LogisticPointOracle implements DerivativeOracle<number> {
     readLogits(v, this.model.features, this.model.sparsePixels(i), this.model.scale, out);
     const p = this.#probs;
     let m = 0;
-    for (let c = 0; c < CLASSES; c++) m += p[o + c] * out[c];
-    for (let c = 0; c < CLASSES; c++) out[c] -= m;
+    for (let c = 0; c < this.#K; c++) m += p[o + c] * out[c];
+    for (let c = 0; c < this.#K; c++) out[c] -= m;
     return out;
   }
 
@@ -71,19 +75,19 @@ export class LogisticPointOracle implements DerivativeOracle<number> {
     const p = this.#probs;
     const w = this.#w;
     if (dirs.length === 0) {
-      for (let c = 0; c < CLASSES; c++) w[c] = p[o + c];
+      for (let c = 0; c < this.#K; c++) w[c] = p[o + c];
       w[this.model.data.labels[i]] -= 1;
       return w;
     }
     const a = this.#centred(dirs[0], i, o, this.#a);
     if (dirs.length === 1) {
-      for (let c = 0; c < CLASSES; c++) w[c] = p[o + c] * a[c];
+      for (let c = 0; c < this.#K; c++) w[c] = p[o + c] * a[c];
       return w;
     }
     const b = dirs[1] === dirs[0] ? a : this.#centred(dirs[1], i, o, this.#b);
     let cov = 0;
-    for (let c = 0; c < CLASSES; c++) cov += p[o + c] * a[c] * b[c];
-    for (let c = 0; c < CLASSES; c++) w[c] = p[o + c] * (a[c] * b[c] - cov);
+    for (let c = 0; c < this.#K; c++) cov += p[o + c] * a[c] * b[c];
+    for (let c = 0; c < this.#K; c++) w[c] = p[o + c] * (a[c] * b[c] - cov);
     return w;
   }
 
@@ -122,7 +126,7 @@ export class LogisticPointOracle implements DerivativeOracle<number> {
       const u = this.#a;
       readLogits(directions[0], this.model.features, this.model.sparsePixels(i), this.model.scale, u);
       let s = -u[this.model.data.labels[i]];
-      for (let c = 0; c < CLASSES; c++) s += p[o + c] * u[c];
+      for (let c = 0; c < this.#K; c++) s += p[o + c] * u[c];
       return s;
     }
     return this.#centralMoment(i, o, directions);
@@ -135,11 +139,11 @@ export class LogisticPointOracle implements DerivativeOracle<number> {
     const b = d[1] === d[0] ? a : this.#centred(d[1], i, o, this.#b);
     let s = 0;
     if (d.length === 2) {
-      for (let c = 0; c < CLASSES; c++) s += p[o + c] * a[c] * b[c];
+      for (let c = 0; c < this.#K; c++) s += p[o + c] * a[c] * b[c];
       return s;
     }
     const e = d[2] === d[0] ? a : d[2] === d[1] ? b : this.#centred(d[2], i, o, this.#c);
-    for (let c = 0; c < CLASSES; c++) s += p[o + c] * a[c] * b[c] * e[c];
+    for (let c = 0; c < this.#K; c++) s += p[o + c] * a[c] * b[c] * e[c];
     return s;
   }
 
@@ -157,7 +161,7 @@ export class LogisticPointOracle implements DerivativeOracle<number> {
         return k;
       }),
     );
-    const us = vecs.map(() => new Float64Array(CLASSES));
+    const us = vecs.map(() => new Float64Array(this.#K));
     const sums = new Float64Array(sets.length);
     const p = this.#probs;
     const labels = this.model.data.labels;
@@ -172,12 +176,12 @@ export class LogisticPointOracle implements DerivativeOracle<number> {
         else if (sl.length === 2) {
           const a = us[sl[0]];
           const b = us[sl[1]];
-          for (let c = 0; c < CLASSES; c++) s += p[o + c] * a[c] * b[c];
+          for (let c = 0; c < this.#K; c++) s += p[o + c] * a[c] * b[c];
         } else {
           const a = us[sl[0]];
           const b = us[sl[1]];
           const e = us[sl[2]];
-          for (let c = 0; c < CLASSES; c++) s += p[o + c] * a[c] * b[c] * e[c];
+          for (let c = 0; c < this.#K; c++) s += p[o + c] * a[c] * b[c] * e[c];
         }
         sums[q] += s;
       }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ModelName } from "../harness/model.js";
+import { ensureUserInputs } from "../harness/userInputs.js";
 import { initNumerics } from "../numerics/index.js";
 import { fnv1aHex } from "../stats/hash.js";
 import type { MainJobConfig } from "./configDefaults.js";
@@ -19,14 +20,19 @@ export { defaultMainJobConfig, type MainJobConfig, type MeasuredQuantity } from 
  */
 export const JAX_MODEL_DEFAULTS: Readonly<Pick<MainJobConfig, "tuples" | "batch">> = Object.freeze({ tuples: 100, batch: 16 });
 
-/** The defaults of a model: {@link defaultMainJobConfig}, with {@link JAX_MODEL_DEFAULTS} for LeNet and MLP. */
-export function modelDefaults(model: ModelName): Partial<MainJobConfig> {
+/** The defaults of a model: {@link defaultMainJobConfig}, with {@link JAX_MODEL_DEFAULTS} for LeNet, MLP and a user's model. */
+export function modelDefaults(model: ModelName | "user"): Partial<MainJobConfig> {
   return model === "logistic" ? {} : { model, ...JAX_MODEL_DEFAULTS };
 }
 
-/** Starts jax-js when the config's model needs it (LeNet, MLP); call before {@link setupModel}. */
-export async function prepareModelNumerics(c: Pick<MainJobConfig, "model">): Promise<void> {
+/**
+ * Starts jax-js when the config's model needs it (LeNet, MLP, a user's model) and loads the
+ * user's files it names unless this process has them (a worker thread); call before
+ * {@link setupModel}.
+ */
+export async function prepareModelNumerics(c: Pick<MainJobConfig, "model" | "userData" | "userModel">): Promise<void> {
   if (c.model !== "logistic") await initNumerics();
+  await ensureUserInputs(c);
 }
 
 /** Stable text of a config for naming its output (everything but the run and estimator counts). */

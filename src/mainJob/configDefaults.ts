@@ -8,14 +8,24 @@ import type { Quantity } from "../harness/controlVariates.js";
 import type { ModelName } from "../harness/model.js";
 import type { DatasetName } from "../landscapes/datasets.js";
 import type { Schedule } from "../schedule/schedule.js";
+import type { UserDataRef, UserModelRef } from "../harness/userInputs.js";
 
 /** What the main job predicts and measures (the harness's {@link Quantity}). */
 export type MeasuredQuantity = Quantity;
 
 /** Everything that determines a prediction or a simulation (hashed for resumable output). */
 export interface MainJobConfig {
-  readonly data: DatasetName;
-  readonly model: ModelName;
+  /** A built-in data set, or `"user"` for {@link MainJobConfig.userData}. */
+  readonly data: DatasetName | "user";
+  /** A built-in model, or `"user"` for {@link MainJobConfig.userModel}. */
+  readonly model: ModelName | "user";
+  /**
+   * A user's data files (`--data FILE`): paths, read options and the fingerprint of the
+   * contents, so config keys and checkpoints of different data never mix.
+   */
+  readonly userData?: UserDataRef;
+  /** A user's model file (`--model FILE`), with the fingerprint of its contents. */
+  readonly userModel?: UserModelRef;
   readonly initSeed: number;
   readonly schedule: Schedule;
   readonly etas: readonly number[];

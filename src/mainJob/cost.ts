@@ -20,8 +20,12 @@ import type { MainJobConfig } from "./config.js";
 /** Above this many training points the logistic model trains SGD in θ-space (harness `loadModel`). */
 export const KERNEL_MAX_POINTS = 40;
 
-/** Seconds per per-datum gradient step on one core, by model (rough, measured; high side). */
-const SECONDS_PER_DATUM_STEP: Record<MainJobConfig["model"], number> = { logistic: 5e-5, lenet: 5e-3, mlp: 5e-4 };
+/**
+ * Seconds per per-datum gradient step on one core, by model (rough, measured; high side). A
+ * user's model (`--model FILE`) has no known rate: 0, so its training time is not estimated and
+ * never refused (its memory still is).
+ */
+const SECONDS_PER_DATUM_STEP: Record<MainJobConfig["model"], number> = { logistic: 5e-5, lenet: 5e-3, mlp: 5e-4, user: 0 };
 
 /** Memory the process holds whatever the flags (code, the data set, the model): about 0.5 GB. */
 const BASE_BYTES = 5e8;

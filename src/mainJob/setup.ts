@@ -59,7 +59,8 @@ export function bindOptimizer(model: Model, optimizer: Optimizer): ModelSetup {
 
 /** The harness model of a config: its data, architecture, init and test sample (`testSize` images from `seed`). */
 export function configModel(c: MainJobConfig): Model {
-  return loadModel({ data: c.data, model: c.model, initSeed: c.initSeed }, c.testSize, c.seed, "setupModel");
+  const user = { ...(c.userData !== undefined ? { userData: c.userData } : {}), ...(c.userModel !== undefined ? { userModel: c.userModel } : {}) };
+  return loadModel({ data: c.data, model: c.model, initSeed: c.initSeed, ...user }, c.testSize, c.seed, "setupModel");
 }
 
 /**

@@ -1,11 +1,10 @@
 /**
  * Worker-thread entry for {@link simulateMainJobParallel}: builds the model once (starting
- * jax-js first for LeNet/MLP), then trains the chunks of runs it is sent and posts each
+ * jax-js first for LeNet/MLP/a user's model, and loading the user's files), then trains the chunks of runs it is sent and posts each
  * chunk's results back.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { initNumerics } from "../numerics/index.js";
-import { type MainJobConfig, runChunk } from "./mainJob.js";
+import { type MainJobConfig, prepareModelNumerics, runChunk } from "./mainJob.js";
 import { setupForConfig } from "./optimizerSetup.js";
 
 interface Job {
@@ -13,7 +12,7 @@ interface Job {
 }
 
 const job = workerData as Job;
-if (job.config.model !== "logistic") await initNumerics();
+await prepareModelNumerics(job.config); // jax-js, and the user's model and data files
 const setup = setupForConfig(job.config);
 // One `[from, to)` chunk per message (`missingChunks`): the main thread hands out the next one
 // when this one is back, so nothing is queued per run and memory is flat in `--runs`.

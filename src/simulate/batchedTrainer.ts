@@ -37,6 +37,12 @@ export interface BatchTrainable {
   readonly batchLoss: BatchLossFunction;
   /** Features of data-set items, row-major `indices.length × D`. */
   featureRows(indices: readonly number[]): Float64Array;
+  /**
+   * `false` when `batchLoss` reaches lanes only through `vmap` (a defined model without
+   * `lanes: true`): the trainer refuses it, because jax-js 0.1.25 gave wrong gradients for a
+   * `vmap`ped loss whose lanes share data (several η per run), by ~1e−3 relative after 10 steps.
+   */
+  readonly lanesNative?: boolean;
 }
 
 /** Options of {@link trainMany}. */
@@ -151,6 +157,9 @@ export class BatchedTrainer {
     options: Omit<TrainManyOptions, "onProgress"> = {},
     readonly where = "BatchedTrainer",
   ) {
+    if (model.lanesNative === false) {
+      throw new InvalidArgumentError(where, "model", "a model whose loss broadcasts lanes itself (a definition with lanes: true); train others run by run (trainWithOptimizer)", "a model without lanes");
+    }
     this.policy = completePolicy({ ...FAST_POLICY, ...options.policy }, where);
     this.evaluationPolicy = completePolicy({ ...this.policy, dtype: "float64", ...options.evaluationPolicy }, where);
     this.maxLanes = requireInt(options.maxLanes ?? 256, where, "options.maxLanes", 1, 1 << 20);

@@ -5,7 +5,6 @@ import type { Rng } from "../stats/rng.js";
 import type { RunResult } from "./runResult.js";
 import { momentumOf, realiseBatches, stepRates } from "./trainingSteps.js";
 
-const CLASSES = 10;
 
 /**
  * Exact SGD-family training of {@link LogisticModel} in *kernel coordinates*.
@@ -23,7 +22,7 @@ export class LogisticKernelTrainer {
   readonly #testPixels: Float64Array;
   /** Logits at θ0 of the test images, `S × 10` row-major. */
   readonly #testLogits0: Float64Array;
-  readonly #testLabels: Uint8Array;
+  readonly #testLabels: Int32Array;
   readonly #s2: number;
   /** Scratch for {@link gramRow}: offsets and values of one image's nonzero pixels. */
   readonly #nonzero: Int32Array;
@@ -35,6 +34,7 @@ export class LogisticKernelTrainer {
     /** Population indices of the held-out test images. */
     readonly testSet: readonly number[],
   ) {
+    const CLASSES = this.model.classes;
     if (testSet.length === 0) throw new InvalidArgumentError("LogisticKernelTrainer", "testSet", "non-empty", 0);
     this.#s2 = model.scale * model.scale;
     const S = testSet.length;
@@ -42,7 +42,7 @@ export class LogisticKernelTrainer {
     const px = model.data.pixels;
     this.#testPixels = new Float64Array(F * S);
     this.#testLogits0 = new Float64Array(S * CLASSES);
-    this.#testLabels = Uint8Array.from(testSet, (j) => model.data.labels[j]);
+    this.#testLabels = Int32Array.from(testSet, (j) => model.data.labels[j]);
     this.#nonzero = new Int32Array(F);
     this.#values = new Float64Array(F);
     testSet.forEach((j, q) => {
@@ -109,6 +109,7 @@ export class LogisticKernelTrainer {
    * image) and the logits at θ0 — is computed once per call and shared by every η.
    */
   run(train: readonly number[], schedule: Schedule, etas: readonly number[], rng: Rng): RunResult[] {
+    const CLASSES = this.model.classes;
     const N = train.length;
     if (N !== schedule.N) throw new InvalidArgumentError("LogisticKernelTrainer.run", "train", `${schedule.N} images`, N);
     const batches = realiseBatches(schedule, rng);
@@ -176,6 +177,7 @@ export class LogisticKernelTrainer {
    * order, as {@link logSumExp} on each image's logits (inlined: this loop is the hot spot).
    */
   #testLoss(kt: Float64Array, A: Float64Array, N: number): number {
+    const CLASSES = this.model.classes;
     const S = this.testSet.length;
     const base = this.#testLogits0;
     const labels = this.#testLabels;

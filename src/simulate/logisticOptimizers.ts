@@ -6,7 +6,6 @@ import type { RunResult } from "./runResult.js";
 import { type Optimizer, optimizerBeta, sdeNoiseFactor, validateOptimizer } from "./optimizers.js";
 import { realiseBatches, stepRates } from "./trainingSteps.js";
 
-const CLASSES = 10;
 
 /**
  * Every {@link Optimizer} on {@link LogisticModel}, exactly, in kernel coordinates (see
@@ -49,6 +48,7 @@ export class LogisticOptimizerTrainer {
    * training set and batch order), returning final test/train losses or the divergence step.
    */
   run(train: readonly number[], optimizer: Optimizer, etas: readonly number[], rng: Rng): RunResult[] {
+    const CLASSES = this.model.classes;
     validateOptimizer(optimizer, "LogisticOptimizerTrainer.run");
     if (optimizer.kind === "sgd") return this.kernel.run(train, optimizer.schedule, etas, rng);
     const schedule = optimizer.schedule;
@@ -171,6 +171,7 @@ export class LogisticOptimizerTrainer {
 
   /** Softmax probabilities `p_m` and residuals `w_m = p_m − e_{y_m}` of the training positions `b` at the current `A`. */
   #residuals(b: readonly number[], logits: (m: number, out: Float64Array) => Float64Array, probs: Float64Array[], w: Float64Array[], labels: readonly number[]): void {
+    const CLASSES = this.model.classes;
     for (const m of b) {
       const z = logits(m, probs[m]);
       const lse = logSumExp(z);
@@ -183,6 +184,7 @@ export class LogisticOptimizerTrainer {
 
   /** Mean test loss of the weights `θ0 + s·Σ_n A_n ⊗ x̃_{train[n]}`. */
   #testLoss(train: readonly number[], A: Float64Array): number {
+    const CLASSES = this.model.classes;
     const grams = train.map((i) => this.kernel.gramRow(i));
     const labels = this.model.data.labels;
     const z = new Float64Array(CLASSES);
@@ -213,10 +215,11 @@ export function softmaxHessianTimes(p: ArrayLike<number>, u: ArrayLike<number>):
 
 /**
  * Solves `a_m + κ·Σ_m(Σ_n K_{nm} a_n) = w_m/B` (`m, n` over the batch `b`, `κ = λη s²/B`) for
- * the stacked `10B` coefficients, by Gaussian elimination with partial pivoting. The matrix is
+ * the stacked `K·B` coefficients (`K` classes), by Gaussian elimination with partial pivoting. The matrix is
  * `I + κ·diag(Σ_m)(K ⊗ I)`, similar to `I + κ Σ^{1/2}(K⊗I)Σ^{1/2}`, hence invertible.
  */
 function solveHessianSystem(b: readonly number[], probs: Float64Array[], w: Float64Array[], K: Float64Array, N: number, kappa: number, B: number): Float64Array {
+  const CLASSES = w[b[0]].length;
   const n = B * CLASSES;
   const M = new Float64Array(n * n);
   const rhs = new Float64Array(n);

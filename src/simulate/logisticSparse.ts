@@ -5,7 +5,6 @@ import type { Rng } from "../stats/rng.js";
 import type { RunResult } from "./runResult.js";
 import { momentumOf, realiseBatches, stepRates } from "./trainingSteps.js";
 
-const CLASSES = 10;
 
 /**
  * SGD-family training of {@link LogisticModel} directly on `θ`, touching only the nonzero
@@ -15,7 +14,7 @@ const CLASSES = 10;
  * costs `O(N²)` dot products; a test checks both against the dense reference trainer.
  */
 export class LogisticSparseTrainer {
-  readonly #testLabels: Uint8Array;
+  readonly #testLabels: Int32Array;
 
   constructor(
     readonly model: LogisticModel,
@@ -25,11 +24,12 @@ export class LogisticSparseTrainer {
   ) {
     if (testSet.length === 0) throw new InvalidArgumentError("LogisticSparseTrainer", "testSet", "non-empty", 0);
     if (theta0.length !== model.dim) throw new InvalidArgumentError("LogisticSparseTrainer", "theta0", `of length ${model.dim}`, theta0.length);
-    this.#testLabels = Uint8Array.from(testSet, (j) => model.data.labels[j]);
+    this.#testLabels = Int32Array.from(testSet, (j) => model.data.labels[j]);
   }
 
   /** Mean loss of `theta` over population images `xs`. */
   meanLoss(theta: Float64Array, xs: readonly number[], labels?: ArrayLike<number>): number {
+    const CLASSES = this.model.classes;
     const z = new Float64Array(CLASSES);
     let total = 0;
     xs.forEach((i, q) => {
@@ -41,6 +41,7 @@ export class LogisticSparseTrainer {
 
   /** Like {@link LogisticKernelTrainer.run}: every η on the same training set and batch order. */
   run(train: readonly number[], schedule: Schedule, etas: readonly number[], rng: Rng): RunResult[] {
+    const CLASSES = this.model.classes;
     if (train.length !== schedule.N) throw new InvalidArgumentError("LogisticSparseTrainer.run", "train", `${schedule.N} images`, train.length);
     const batches = realiseBatches(schedule, rng);
     const rates = stepRates(schedule);
@@ -85,6 +86,7 @@ export class LogisticSparseTrainer {
   }
 
   #logits(theta: Float64Array, i: number, out: Float64Array): Float64Array {
+    const CLASSES = this.model.classes;
     const F = this.model.features;
     const { idx, val } = this.model.sparsePixels(i);
     const s = this.model.scale;
@@ -100,6 +102,7 @@ export class LogisticSparseTrainer {
 
 /** `out += a·w ⊗ x̃` for the sparse image `x̃` (bias entry 1). */
 function addOuter(out: Float64Array, w: Float64Array, px: { idx: Int32Array; val: Float64Array }, F: number, a: number): void {
+  const CLASSES = w.length;
   for (let c = 0; c < CLASSES; c++) {
     const coef = a * w[c];
     if (coef === 0) continue;

