@@ -97,6 +97,12 @@ describe("CSV bad input: one line naming the file and, where it applies, the lin
     await expectDataError(readDataset({ data: file, labels: "y.npy" }), file, "--label-column", "y.npy");
   });
 
+  test("a corrupt .csv.gz", async () => {
+    const file = join(dir, "corrupt.csv.gz");
+    writeFileSync(file, gzipSync("a,y\n1,0\n").subarray(0, 12));
+    await expectDataError(readDataset({ data: file }), file, "not valid gzip data");
+  });
+
   test("a file above maxBytes is refused before it is read", async () => {
     const file = writeText(dir, "capped.csv", "a,y\n1,0\n2,1\n");
     await expectDataError(readDataset({ data: file, maxBytes: 5 }), file, "above the limit of 5 bytes");
@@ -120,10 +126,10 @@ describe("CSV cells", () => {
   test("quoted cells spanning lines keep the line count; multi-byte labels survive stream chunk boundaries", async () => {
     const multi = writeText(dir, "multi.csv", 'a,y\n1,"two\nlines"\n2,x\n3,"three\n\nlines"\nbad,x\n');
     await expectDataError(readDataset({ data: multi }), multi, 'line 8, column "a"');
-    const rows = Array.from({ length: 300_000 }, (_, i) => `${i % 7},${i % 2 === 0 ? "čaj" : "日本"}`);
+    const rows = Array.from({ length: 200_000 }, (_, i) => `${i % 7},${i % 2 === 0 ? "čaj" : "日本"}`);
     const file = writeText(dir, "utf8.csv", `a,y\n${rows.join("\n")}\n`);
     const d = await readDataset({ data: file });
     expect(d.classNames).toEqual(["čaj", "日本"]);
-    expect(d.labels![299_999]).toBe(1);
+    expect(d.labels![199_999]).toBe(1);
   });
 });
