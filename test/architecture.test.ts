@@ -27,7 +27,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   predict: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes"],
   plot: ["errors", "stats", "vega", "vega-lite", "@resvg/resvg-js"],
   // The user's data files (CSV, NPY, IDX) read into TabularData; below the harness.
-  data: ["errors", "csv-parse", "npyjs"],
+  data: ["errors", "papaparse", "npyjs"],
   // The one harness: models, paired runs, checkpoints, control variates, output.
   harness: ["errors", "algebra", "schedule", "diagrams", "stats", "numerics", "landscapes", "simulate", "predict", "plot", "data"],
   // The main job: one experiment of the harness.

@@ -1,16 +1,20 @@
 /**
- * CSV data files, parsed by the `csv-parse` package as a stream (never read whole into one
+ * CSV data files, parsed by the `papaparse` package as a stream (never read whole into one
  * string): a header row of column names, then one data point per line. One column holds the
  * labels or targets (default: the last); every other column is a numeric feature.
  *
- * Cells are trimmed; blank lines are skipped; quotes follow RFC 4180. A feature cell must be
- * a plain decimal number (`-1.5`, `2e-3`; not empty, not hex, not `NaN`/`Inf`). Label cells
- * are kept as text: what they mean (classes or targets) is decided by `labels.ts`.
+ * Comma-separated; quotes follow RFC 4180; cells are trimmed (and a quoted cell after a blank,
+ * `a, "b"`, which RFC 4180 leaves quoted, is unquoted); blank lines are skipped; a UTF-8
+ * byte-order mark is dropped. A feature cell must be a plain decimal number (`-1.5`,
+ * `2e-3`; not empty, not hex, not `NaN`/`Inf`). Label cells are kept as text: what they mean
+ * (classes or targets) is decided by `labels.ts`.
+ *
+ * (papaparse rather than csv-parse: about five times faster on a 100,000 × 20 file here.)
  *
  * @module
  */
 import type { Readable } from "node:stream";
-import { CsvError, parse } from "csv-parse";
+import Papa from "papaparse";
 import { DataFileError, quoteCell } from "./dataFileError.js";
 import { fileSystemProblem } from "./fileBytes.js";
 
@@ -25,12 +29,12 @@ export interface CsvTable {
   readonly inputs: Float64Array;
   /** The label cell of each row, trimmed, never empty. */
   readonly labelCells: readonly string[];
-  /** The file line (from 1, the header being line 1) on which each row ends. */
+  /** The file line (from 1) on which each row starts. */
   readonly lines: Int32Array;
 }
 
-/** A plain decimal number, as a feature cell must be. */
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** A plain decimal number, as a feature cell must be (surrounding blanks allowed). */
+const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 
 /** The value of a numeric cell, or `null` when the cell is not a plain decimal number. */
@@ -38,12 +42,29 @@ export function numericCell(cell: string): number | null {
   return NUMBER.test(cell) ? Number(cell) : null;
 }
 
-/** Whether a cell spells NaN/±Inf or a number too large for a double (`1e400`). */
+/**
+ * The value of a feature cell when it is a plain decimal number (as {@link numericCell}),
+ * else NaN; also NaN for ±Infinity. The fast path of the reader: `Number()` accepts plain
+ * decimals with blanks, but also `""`, hex/binary/octal (`0x10`) and `Infinity`, which are
+ * refused here; anything starting with a blank goes through the regular expression.
+ */
+export function featureValue(cell: string): number {
+  const c0 = cell.charCodeAt(0);
+  if (!(c0 > 32)) return cell.length === 0 ? NaN : NUMBER.test(cell) ? Number(cell) : NaN;
+  if (c0 === 48) {
+    const c1 = cell.charCodeAt(1) | 32;
+    if (c1 === 120 || c1 === 98 || c1 === 111) return NaN;
+  }
+  const v = Number(cell);
+  return Number.isFinite(v) ? v : NaN;
+}
+
+/** Whether a (trimmed) cell spells NaN/±Inf or a number too large for a double (`1e400`). */
 export function isNonFiniteCell(cell: string): boolean {
   return NOT_FINITE.test(cell) || (NUMBER.test(cell) && !Number.isFinite(Number(cell)));
 }
 
-/** Why a cell is not a usable number (empty, NaN/Inf, overflow, or not a number at all). */
+/** Why a (trimmed) cell is not a usable number: empty, NaN/Inf, overflow, or not a number at all. */
 export function cellProblem(cell: string, what: string): string {
   if (cell === "") return `empty ${what}`;
   if (NOT_FINITE.test(cell)) return `${what} ${quoteCell(cell)}: NaN and infinite values are not allowed`;
@@ -54,6 +75,19 @@ export function cellProblem(cell: string, what: string): string {
 /** `line 7, column "x"`: where a cell is, for messages. */
 export function cellWhere(line: number, column: string): string {
   return `line ${line}, column ${quoteCell(column)}`;
+}
+
+/** A cell trimmed, and unquoted when the quotes came after a blank (`, "b"`): see the module's rules. */
+export function cleanCell(cell: string): string {
+  const t = cell.trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') && t !== cell ? t.slice(1, -1).replace(/""/g, '"') : t;
+}
+
+/** Newlines inside a cell (a quoted cell may span lines), to keep the line count right. */
+function newlinesIn(cell: string): number {
+  let n = 0;
+  for (let i = cell.indexOf("\n"); i >= 0; i = cell.indexOf("\n", i + 1)) n++;
+  return n;
 }
 
 /** Checks the header: names present and distinct; returns the label column's index. */
@@ -71,100 +105,145 @@ function labelIndexOf(file: string, header: readonly string[], labelColumn: stri
   if (labelColumn === undefined) return header.length - 1;
   const j = seen.get(labelColumn);
   if (j === undefined) {
-    throw new DataFileError(file, `no label column ${quoteCell(labelColumn)}; the columns are ${header.map((n) => quoteCell(n)).join(", ")}`, "line 1 (header)");
+    throw new DataFileError(file, `no label column ${quoteCell(labelColumn)}; the columns are ${header.map(quoteCell).join(", ")}`, "line 1 (header)");
   }
   return j;
 }
 
-/** A growable row-major buffer of doubles (doubling), to read a file of unknown length. */
-class RowBuffer {
-  private data: Float64Array;
+/** A growable typed array (doubling), to read a file of unknown length. */
+class Growing<A extends Float64Array | Int32Array> {
   private used = 0;
-  constructor(private readonly width: number) {
-    this.data = new Float64Array(Math.max(1, width) * 1024);
-  }
-  reserveRow(): number {
-    if (this.used + this.width > this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
+  constructor(
+    private data: A,
+    private readonly make: (n: number) => A,
+  ) {}
+  /** Room for `n` more values; returns where they go. */
+  reserve(n: number): number {
+    if (this.used + n > this.data.length) {
+      const bigger = this.make(Math.max(2 * this.data.length, this.used + n));
       bigger.set(this.data);
       this.data = bigger;
     }
     const at = this.used;
-    this.used += this.width;
+    this.used += n;
     return at;
   }
-  set(at: number, v: number): void {
-    this.data[at] = v;
+  get array(): A {
+    return this.data;
   }
-  finish(): Float64Array {
-    return this.data.slice(0, this.used);
+  finish(): A {
+    return this.data.slice(0, this.used) as A;
+  }
+}
+
+/** The state of one CSV read: the header, the rows so far, and the current line. */
+class CsvRows {
+  private header: string[] | null = null;
+  private labelAt = -1;
+  private nextLine = 1;
+  private inputs: Growing<Float64Array> | null = null;
+  private readonly lines = new Growing(new Int32Array(1024), (n) => new Int32Array(n));
+  readonly labelCells: string[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly labelColumn: string | undefined,
+  ) {}
+
+  /** Takes one parsed record (papaparse's cells and errors). */
+  add(cells: string[], errors: readonly Papa.ParseError[]): void {
+    const line = this.nextLine;
+    this.nextLine += 1;
+    if (errors.length > 0) throw new DataFileError(this.file, `malformed CSV: ${errors[0].message}`, `line ${line}`);
+    if (cells.length === 1 && cells[0].trim() === "") return; // a blank line
+    const header = this.header;
+    if (header === null) {
+      if (cells[0].charCodeAt(0) === 0xfeff) cells[0] = cells[0].slice(1);
+      this.header = cells.map(cleanCell);
+      this.nextLine += cells.reduce((n, c) => n + newlinesIn(c), 0);
+      this.labelAt = labelIndexOf(this.file, this.header, this.labelColumn);
+      this.inputs = new Growing(new Float64Array(1024 * (cells.length - 1)), (n) => new Float64Array(n));
+      return;
+    }
+    if (cells.length !== header.length) {
+      throw new DataFileError(this.file, `${cells.length} cells, but the header has ${header.length} columns (${header.map(quoteCell).join(", ")})`, `line ${line}`);
+    }
+    const inputs = this.inputs!;
+    let at = inputs.reserve(header.length - 1);
+    const out = inputs.array;
+    for (let j = 0; j < cells.length; j++) {
+      if (j === this.labelAt) continue;
+      let v = featureValue(cells[j]);
+      if (v !== v) {
+        const cell = cleanCell(cells[j]);
+        v = featureValue(cell);
+        if (v !== v) throw new DataFileError(this.file, cellProblem(cell, "feature"), cellWhere(line, header[j]));
+      }
+      out[at++] = v;
+    }
+    const label = cleanCell(cells[this.labelAt]);
+    if (label === "") throw new DataFileError(this.file, "empty label", cellWhere(line, header[this.labelAt]));
+    this.nextLine += newlinesIn(label);
+    this.lines.array[this.lines.reserve(1)] = line;
+    this.labelCells.push(label);
+  }
+
+  /** The table, once every record is in. */
+  finish(): CsvTable {
+    const header = this.header;
+    if (header === null) throw new DataFileError(this.file, "no header row (the file has only blank lines)");
+    if (this.labelCells.length === 0) throw new DataFileError(this.file, `a header (${header.map(quoteCell).join(", ")}) but no data rows`);
+    return {
+      featureNames: header.filter((_, j) => j !== this.labelAt),
+      labelName: header[this.labelAt],
+      rows: this.labelCells.length,
+      inputs: this.inputs!.finish(),
+      labelCells: this.labelCells,
+      lines: this.lines.finish(),
+    };
   }
 }
 
 /**
- * Reads a CSV data file from `stream` (its text). `labelColumn` names the label column
- * (default: the last one).
+ * Reads a CSV data file from `stream` (its bytes, UTF-8). `labelColumn` names the label
+ * column (default: the last one).
  * @throws DataFileError naming the file and the line and column of the first bad cell.
  */
 export async function readCsv(file: string, stream: Readable, labelColumn?: string): Promise<CsvTable> {
-  const parser = stream.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }));
-  stream.on("error", (e) => parser.destroy(e));
-  let header: string[] | null = null;
-  let labelAt = -1;
-  let buffer: RowBuffer | null = null;
-  const labelCells: string[] = [];
-  let lines = new Int32Array(1024);
+  // Decoded by the stream, so that a character split between two chunks stays whole.
+  stream.setEncoding("utf8");
+  const rows = new CsvRows(file, labelColumn);
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (header === null) {
-        header = record;
-        labelAt = labelIndexOf(file, header, labelColumn);
-        buffer = new RowBuffer(header.length - 1);
-        continue;
-      }
-      if (record.length !== header.length) {
-        throw new DataFileError(file, `${record.length} cells, but the header has ${header.length} columns (${header.map(quoteCell).join(", ")})`, `line ${info.lines}`);
-      }
-      const at = buffer!.reserveRow();
-      let k = 0;
-      for (let j = 0; j < record.length; j++) {
-        const cell = record[j];
-        if (j === labelAt) continue;
-        const v = numericCell(cell);
-        if (v === null || !Number.isFinite(v)) throw new DataFileError(file, cellProblem(cell, "feature"), cellWhere(info.lines, header[j]));
-        buffer!.set(at + k++, v);
-      }
-      const label = record[labelAt];
-      if (label === "") throw new DataFileError(file, "empty label", cellWhere(info.lines, header[labelAt]));
-      if (labelCells.length === lines.length) {
-        const more = new Int32Array(lines.length * 2);
-        more.set(lines);
-        lines = more;
-      }
-      lines[labelCells.length] = info.lines;
-      labelCells.push(label);
-    }
+    await new Promise<void>((resolve, reject) => {
+      let failure: unknown = null;
+      stream.on("error", reject);
+      Papa.parse<string[]>(stream, {
+        delimiter: ",",
+        skipEmptyLines: false,
+        step: (result, parser) => {
+          if (failure !== null) return;
+          try {
+            rows.add(result.data, result.errors);
+          } catch (e) {
+            failure = e;
+            parser.abort();
+          }
+        },
+        complete: () => (failure === null ? resolve() : reject(failure)),
+        error: reject,
+      });
+    });
   } catch (e) {
     throw csvProblem(file, e);
   } finally {
     stream.destroy();
   }
-  if (header === null) throw new DataFileError(file, "no header row (the file has only blank lines)");
-  if (labelCells.length === 0) throw new DataFileError(file, `a header (${header.map(quoteCell).join(", ")}) but no data rows`);
-  return {
-    featureNames: header.filter((_, j) => j !== labelAt),
-    labelName: header[labelAt],
-    rows: labelCells.length,
-    inputs: buffer!.finish(),
-    labelCells,
-    lines: lines.slice(0, labelCells.length),
-  };
+  return rows.finish();
 }
 
-/** A parse, gzip or file-system error as a one-line {@link DataFileError}. */
+/** A gzip or file-system error while streaming as a one-line {@link DataFileError}. */
 function csvProblem(file: string, e: unknown): unknown {
   if (e instanceof DataFileError) return e;
-  if (e instanceof CsvError) return new DataFileError(file, `malformed CSV: ${e.message}`);
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code === "string" && code.startsWith("Z_")) return new DataFileError(file, `is not valid gzip data (${(e as Error).message})`);
   return fileSystemProblem(file, e);

@@ -97,7 +97,7 @@ async function readArrayData(options: DataFileOptions, maxBytes: number): Promis
   if (typeof x.array.values[0] === "string") throw new DataFileError(file, `features are text (${x.array.dtype}); they must be numbers`);
   if (shape.length === 0) throw new DataFileError(file, `features are a single number (shape ()); expected rows × features`);
   const inputs = x.array.values as Float64Array;
-  requireAllFinite(file, inputs, shape);
+  if (/float/.test(x.array.dtype)) requireAllFinite(file, inputs, shape);
   if (x.format === "idx" && x.array.dtype === "uint8") for (let i = 0; i < inputs.length; i++) inputs[i] /= 255;
   const size = shape[0];
   const features = sizeOf(shape.slice(1));
