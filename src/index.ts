@@ -32,14 +32,15 @@ export {
   type ParamTensor,
   type ParamLayout,
   type ParamLeaf,
+  type Skeleton,
 } from "./landscapes/modelDefinition.js";
 export { createModel, DefinedModel, type ModelOptions } from "./landscapes/definedModel.js";
 export type { DatumTable } from "./landscapes/datumTable.js";
 export type { BatchLossFunction } from "./landscapes/imageModelTypes.js";
-export { initNumerics, type NumericsPolicy, type OwnedFunction } from "./numerics/index.js";
+export { initNumerics, type NumericsPolicy, type NumericDType, type NumericDevice, type OwnedFunction } from "./numerics/index.js";
 export { trainMany, BatchedTrainer, type BatchTrainable, type TrainManyOptions } from "./simulate/batchedTrainer.js";
 export { readDataset, readTestDataset, type DataFileOptions } from "./data/read.js";
-export type { TabularData, DataTask } from "./data/types.js";
+export type { TabularData, DataTask, FeatureStandardization } from "./data/types.js";
 export { loadUserData, loadUserModel, type UserDataRef, type UserModelRef } from "./harness/userInputs.js";
 export type { DerivativeOracle } from "./landscapes/derivativeOracle.js";
 export {

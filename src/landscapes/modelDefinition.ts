@@ -133,7 +133,7 @@ export interface ParamLayout {
   /** The tree with each leaf replaced by its index in `leaves`. */
   readonly skeleton: Skeleton;
 }
-type Skeleton = number | readonly Skeleton[] | { readonly [key: string]: Skeleton };
+export type Skeleton = number | readonly Skeleton[] | { readonly [key: string]: Skeleton };
 
 /** An {@link InitContext} for `seed` (one normal stream, drawn in call order). */
 export function initContext(seed: number, features: number, outputs: number): InitContext {
