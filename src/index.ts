@@ -37,7 +37,7 @@ export {
 export { createModel, DefinedModel, type ModelOptions } from "./landscapes/definedModel.js";
 export type { DatumTable } from "./landscapes/datumTable.js";
 export type { BatchLossFunction } from "./landscapes/imageModelTypes.js";
-export { initNumerics, type NumericsPolicy, type NumericDType, type NumericDevice, type OwnedFunction } from "./numerics/index.js";
+export { initNumerics, type NumericsPolicy, type NumericDType, type NumericDevice, type OwnedFunction, type Transcendentals } from "./numerics/index.js";
 export { trainMany, BatchedTrainer, type BatchTrainable, type TrainManyOptions } from "./simulate/batchedTrainer.js";
 export { readDataset, readTestDataset, type DataFileOptions } from "./data/read.js";
 export type { TabularData, DataTask, FeatureStandardization } from "./data/types.js";
@@ -87,6 +87,8 @@ export { kendallTau } from "./figures/modelSelection.js";
 export type { Estimate } from "./stats/estimate.js";
 export type { Quantity } from "./harness/controlVariates.js";
 export { Rng } from "./stats/rng.js";
+export type { Judgement, VerdictCheck, VerdictStatus } from "./harness/verdict.js";
+export type { Shard } from "./harness/shard.js";
 export type { LossFunction } from "./numerics/directional.js";
 export type { JaxArray } from "./numerics/jax.js";
 export type { DataMatrix } from "./numerics/dataMatrix.js";

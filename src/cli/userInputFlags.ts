@@ -8,7 +8,18 @@
 import { loadUserModel, loadUserData, refLabel, taskOfLoss, userDataset, userDefinition, type UserDataRef, type UserModelRef } from "../harness/userInputs.js";
 import { DATASETS, type DatasetName, UsageError } from "../index.js";
 import { MODELS, type ModelName } from "../mainJob/mainJob.js";
+import { existsSync } from "node:fs";
 import type { FlagTable } from "./flags.js";
+import { didYouMean } from "./suggest.js";
+
+/**
+ * A bare word (no path separator, no file extension, no such file: IDX files have no extension)
+ * that is not a built-in name is a misspelt choice rather than a file: say so with the choices and the closest one, as every choice flag does.
+ */
+function refuseMisspeltChoice(flag: string, value: string | undefined, choices: readonly string[], fileKind: string): void {
+  if (value === undefined || choices.includes(value) || /[\\/.]/.test(value) || existsSync(value)) return;
+  throw new UsageError(`${flag} must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}${didYouMean(value, choices)}, or ${fileKind}`);
+}
 
 /** The flags, shown in help. */
 export const USER_INPUT_FLAGS = {
@@ -49,6 +60,8 @@ export interface UserInputs {
  *   for a model or data file that cannot be used.
  */
 export async function userInputsFromFlags(v: Values): Promise<UserInputs> {
+  refuseMisspeltChoice("--model", v.model, MODELS, "an ES module file (FILE.mjs or FILE.js)");
+  refuseMisspeltChoice("--data", v.data, DATASETS, "a data file (FILE.csv, FILE.npy or an IDX file)");
   const builtinData = v.data === undefined || (DATASETS as readonly string[]).includes(v.data);
   if (builtinData) {
     const extra = (["labels", "label-column", "standardize", "test-data", "test-labels"] as const).find((f) => v[f] !== undefined);

@@ -143,8 +143,8 @@ describe("series and verify", () => {
 
 describe("predict / simulate / compare: bad input is one line, exit 2", () => {
   const cases: [string, string[], RegExp][] = [
-    ["unknown model", ["predict", "--model", "resnet"], /--model must be one of logistic, lenet, mlp/],
-    ["unknown data", ["simulate", "--data", "cifar"], /--data must be one of mnist, fashion/],
+    ["unknown model", ["predict", "--model", "resnet"], /--model must be one of logistic, lenet, mlp, got "resnet".*or an ES module file/],
+    ["unknown data", ["simulate", "--data", "cifar"], /--data must be one of mnist, fashion, got "cifar".*or a data file/],
     ["η ≤ 0", ["compare", "--eta", "0.1,0"], /--eta must be a comma-separated list of positive numbers/],
     ["negative η", ["predict", "--eta", "-0.1"], /--eta must be a comma-separated list of positive numbers/],
     ["batch not dividing N", ["simulate", "--N", "10", "--batch", "3"], /--batch 3 must divide --N 10/],
