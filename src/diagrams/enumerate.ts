@@ -1,8 +1,7 @@
 import { enumerateRootedTrees } from "../combinatorics/rootedTrees.js";
 import { enumerateSetPartitions } from "../combinatorics/setPartitions.js";
 import { requireInt } from "../errors.js";
-import { type CanonicalDiagram, canonicalize } from "./canonical.js";
-import { makeDiagram } from "./diagram.js";
+import { type CanonicalDiagram, canonicalizeClasses, NO_CLASS, ROOT_TIE } from "./canonical.js";
 
 /** Largest order the enumerator accepts (Bell(d+1)·A000081(d+1) labelled candidates). */
 export const MAX_ENUMERATION_ORDER = 9;
@@ -46,19 +45,41 @@ export function enumerateDiagrams(d: number, options: EnumerateOptions = {}): Ca
   const skip = options.skipTiedAncestors ?? false;
   const found = new Map<string, CanonicalDiagram>();
   const offset = rootTies ? 0 : 1;
+  const cls = new Array<number>(d + 1);
   for (const parents of enumerateRootedTrees(d + 1)) {
     const swaps = siblingSwaps(parents);
     const visit = (rgs: readonly number[]): void => {
       for (const s of swaps) if (imageIsSmaller(rgs, s, offset)) return;
-      const blocks: number[][] = [];
-      rgs.forEach((b, i) => (blocks[b] ??= []).push(i + offset));
-      const canon = canonicalize(makeDiagram(parents, blocks));
+      const k = tieClasses(rgs, offset, cls);
+      const canon = canonicalizeClasses(parents, cls, k);
       if (!found.has(canon.key)) found.set(canon.key, canon);
     };
     if (skip) forEachPartitionWithoutTiedAncestors(parents, offset, visit);
     else for (const rgs of enumerateSetPartitions(d + 1 - offset)) visit(rgs);
   }
   return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+const blockSize = new Int32Array(32);
+const blockClass = new Int32Array(32);
+
+/**
+ * The tie classes of the partition `rgs` (`rgs[v − offset]` the block of node `v`) as
+ * {@link canonicalizeClasses} takes them, written into `cls`: blocks of one node are untied,
+ * the root's block is {@link ROOT_TIE}, the others are numbered in order of their smallest
+ * node. Returns the number of those others.
+ */
+function tieClasses(rgs: readonly number[], offset: number, cls: number[]): number {
+  const m = rgs.length;
+  blockSize.fill(0, 0, m);
+  for (let i = 0; i < m; i++) blockSize[rgs[i]]++;
+  let k = 0;
+  for (let b = 0; b < m && blockSize[b] > 0; b++) {
+    blockClass[b] = blockSize[b] < 2 ? NO_CLASS : offset === 0 && b === rgs[0] ? ROOT_TIE : k++;
+  }
+  if (offset === 1) cls[0] = NO_CLASS;
+  for (let i = 0; i < m; i++) cls[i + offset] = blockClass[rgs[i]];
+  return k;
 }
 
 /**
