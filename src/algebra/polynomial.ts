@@ -471,16 +471,16 @@ export class Polynomial {
   toString(): string {
     if (this.#text !== undefined) return this.#text;
     const entries = this.sortedEntries();
-    let s = "";
+    const parts: string[] = []; // joined once: a flat string, not a rope of concatenations
     entries.forEach((e, i) => {
       const negative = e.coef.sign() < 0;
       const abs = negative ? e.coef.neg() : e.coef;
-      const body =
-        e.mono.deg === 0 ? abs.toString() : abs.equals(Rational.ONE) ? e.mono.key : `${abs}*${e.mono.key}`;
-      if (i === 0) s = negative ? `-${body}` : body;
-      else s += negative ? ` - ${body}` : ` + ${body}`;
+      parts.push(i === 0 ? (negative ? "-" : "") : negative ? " - " : " + ");
+      if (e.mono.deg === 0) parts.push(abs.toString());
+      else if (abs.equals(Rational.ONE)) parts.push(e.mono.key);
+      else parts.push(abs.toString(), "*", e.mono.key);
     });
-    this.#text = entries.length === 0 ? "0" : s;
+    this.#text = entries.length === 0 ? "0" : parts.join("");
     return this.#text;
   }
 

@@ -17,6 +17,9 @@ export interface CanonicalDiagram {
 const UNTIED = 46;
 const ROOT_CLASS = 82;
 const FIRST_CLASS = 65;
+const OPEN = 40; // "("
+const CLOSE = 41; // ")"
+const KEY_PREFIX = `v${CANONICAL_FORMAT}:`;
 
 /** `cls[v]` for an untied node, and for a node in the root's tie class. */
 export const NO_CLASS = -1;
@@ -207,37 +210,44 @@ function writeCanonical(n: number, cls: ArrayLike<number>, col: Int32Array, kids
       else run = 1;
     }
   }
-  // Canonical preorder (children in string order) gives the key and the new labels.
+  // Canonical preorder (children in string order) gives the key and the new labels. The key
+  // is written as character codes and decoded once (a flat string, not a rope of `+=`).
   const newLabel = new Array<number>(n);
   const parents = new Array<number>(n - 1);
+  const chars: number[] = [];
   let next = 0;
-  let key = `v${CANONICAL_FORMAT}:`;
   const walk = (v: number): void => {
     const label = next++;
     newLabel[v] = label;
-    key += "(" + String.fromCharCode(col[v]);
+    chars.push(OPEN, col[v]);
     for (let j = kidOff[v]; j < kidOff[v + 1]; j++) {
       parents[next - 1] = label;
       walk(kids[j]);
     }
-    key += ")";
+    chars.push(CLOSE);
   };
   walk(0);
+  const key = KEY_PREFIX + String.fromCharCode(...chars);
   // Tie classes in canonical labels: visiting labels in increasing order lists every class
-  // sorted and the classes by their smallest label.
+  // sorted and the classes by their smallest label. Arrays of their exact sizes (a table
+  // keeps them in its records).
   const order = new Array<number>(n);
   for (let v = 0; v < n; v++) order[newLabel[v]] = v;
+  const slot = new Map<number, number>(); // class → index in ties
   const ties: number[][] = [];
-  const slot = new Map<number, number[]>();
+  const filled: number[] = [];
   for (let j = 0; j < n; j++) {
     const c = cls[order[j]];
     if (c === NO_CLASS) continue;
     let t = slot.get(c);
     if (t === undefined) {
-      slot.set(c, (t = []));
-      ties.push(t);
+      let size = 0;
+      for (let v = 0; v < n; v++) if (cls[v] === c) size++;
+      slot.set(c, (t = ties.length));
+      ties.push(new Array<number>(size));
+      filled.push(0);
     }
-    t.push(j);
+    ties[t][filled[t]++] = j;
   }
   const diagram: Diagram = Object.freeze({ order: n - 1, parents: Object.freeze(parents), ties: Object.freeze(ties.map((t) => Object.freeze(t))) });
   return { key, diagram, automorphisms: BigInt(aut) };

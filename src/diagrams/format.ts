@@ -21,16 +21,14 @@ export interface DiagramRecord {
 }
 
 export function toRecord(c: CanonicalDiagram, coefficient: Rational, polynomial?: string): DiagramRecord {
-  const rec: DiagramRecord = {
-    order: c.diagram.order,
-    parents: [...c.diagram.parents],
-    ties: c.diagram.ties.map((t) => [...t]),
-    coefficient: coefficient.toString(),
-    key: c.key,
-    automorphisms: c.automorphisms.toString(),
-    value: valueExpression(c),
-  };
-  return polynomial === undefined ? rec : { ...rec, polynomial };
+  // One object literal per shape (a spread that adds `polynomial` gave every record its own
+  // hidden class); the arrays are the canonical diagram's own, which are frozen.
+  const { order, parents, ties } = c.diagram;
+  const coef = coefficient.toString();
+  const automorphisms = c.automorphisms.toString();
+  const value = valueExpression(c);
+  if (polynomial === undefined) return { order, parents, ties, coefficient: coef, key: c.key, automorphisms, value };
+  return { order, parents, ties, coefficient: coef, key: c.key, automorphisms, value, polynomial };
 }
 
 /**
@@ -41,16 +39,30 @@ export function toRecord(c: CanonicalDiagram, coefficient: Rational, polynomial?
  */
 export function valueExpression(c: CanonicalDiagram): string {
   const d = c.diagram;
-  const ch: number[][] = Array.from({ length: d.order + 1 }, () => []);
-  d.parents.forEach((p, i) => ch[p].push(i + 1));
-  const label = new Array<string>(d.order + 1).fill("");
+  const n = d.order + 1;
+  const kids = new Array<number>(n).fill(0);
+  for (const p of d.parents) kids[p]++;
+  const label = new Array<string>(n).fill("");
   const names = "xyzuvw";
   d.ties.forEach((t, i) => t.forEach((v) => (label[v] = `_${names[i] ?? `c${i}`}`)));
   const tensor = (k: number) => (k === 0 ? "l" : k === 1 ? "g" : k === 2 ? "H" : k === 3 ? "J" : k === 4 ? "Q" : `∇${k}l`);
-  const rec = (v: number): string => {
-    const k = v === 0 ? ch[v].length : ch[v].length + 1;
-    const name = tensor(k) + label[v];
-    return ch[v].length === 0 ? name : `${name}[${ch[v].map(rec).join(",")}]`;
+  // Pieces joined once (a flat string; nested concatenation left a rope per record). Children
+  // are listed in increasing node order, which `parents` gives in one pass per node.
+  const parts: string[] = ["E["];
+  const rec = (v: number): void => {
+    parts.push(tensor(v === 0 ? kids[v] : kids[v] + 1), label[v]);
+    if (kids[v] === 0) return;
+    parts.push("[");
+    let first = true;
+    for (let i = 1; i < n; i++) {
+      if (d.parents[i - 1] !== v) continue;
+      if (!first) parts.push(",");
+      first = false;
+      rec(i);
+    }
+    parts.push("]");
   };
-  return `E[${rec(0)}]`;
+  rec(0);
+  parts.push("]");
+  return parts.join("");
 }
