@@ -215,35 +215,24 @@ function writeCanonical(n: number, cls: ArrayLike<number>, col: Int32Array, kids
   const newLabel = new Array<number>(n);
   const parents = new Array<number>(n - 1);
   const chars: number[] = [];
-  let next = 0;
-  const walk = (v: number): void => {
-    const label = next++;
-    newLabel[v] = label;
-    chars.push(OPEN, col[v]);
-    for (let j = kidOff[v]; j < kidOff[v + 1]; j++) {
-      parents[next - 1] = label;
-      walk(kids[j]);
-    }
-    chars.push(CLOSE);
-  };
-  walk(0);
-  const key = KEY_PREFIX + String.fromCharCode(...chars);
+  walkCanonical(0, col, kids, { next: 0 }, newLabel, parents, chars);
+  const key = KEY_PREFIX + String.fromCharCode.apply(null, chars);
   // Tie classes in canonical labels: visiting labels in increasing order lists every class
   // sorted and the classes by their smallest label. Arrays of their exact sizes (a table
   // keeps them in its records).
   const order = new Array<number>(n);
   for (let v = 0; v < n; v++) order[newLabel[v]] = v;
-  const slot = new Map<number, number>(); // class → index in ties
+  const slot: number[] = []; // class c → index of its array in ties, at c − ROOT_TIE
   const ties: number[][] = [];
   const filled: number[] = [];
   for (let j = 0; j < n; j++) {
     const c = cls[order[j]];
     if (c === NO_CLASS) continue;
-    let t = slot.get(c);
+    let t = slot[c - ROOT_TIE];
     if (t === undefined) {
       let size = 0;
       for (let v = 0; v < n; v++) if (cls[v] === c) size++;
-      slot.set(c, (t = ties.length));
+      slot[c - ROOT_TIE] = t = ties.length;
       ties.push(new Array<number>(size));
       filled.push(0);
     }
@@ -251,4 +240,16 @@ function writeCanonical(n: number, cls: ArrayLike<number>, col: Int32Array, kids
   }
   const diagram: Diagram = Object.freeze({ order: n - 1, parents: Object.freeze(parents), ties: Object.freeze(ties.map((t) => Object.freeze(t))) });
   return { key, diagram, automorphisms: BigInt(aut) };
+}
+
+/** Preorder of the sorted tree from `v`: new labels, parents in new labels, and the key's codes. */
+function walkCanonical(v: number, col: Int32Array, kids: Int32Array, at: { next: number }, newLabel: number[], parents: number[], chars: number[]): void {
+  const label = at.next++;
+  newLabel[v] = label;
+  chars.push(OPEN, col[v]);
+  for (let j = kidOff[v]; j < kidOff[v + 1]; j++) {
+    parents[at.next - 1] = label;
+    walkCanonical(kids[j], col, kids, at, newLabel, parents, chars);
+  }
+  chars.push(CLOSE);
 }

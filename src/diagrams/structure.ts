@@ -1,4 +1,4 @@
-import { childrenOf, type Diagram, rootIsTied, tieClassOf } from "./diagram.js";
+import type { Diagram } from "./diagram.js";
 
 /**
  * The facts about a diagram that every embedding counter needs.
@@ -22,21 +22,41 @@ export interface DiagramStructure {
 }
 
 export function diagramStructure(diag: Diagram): DiagramStructure {
+  // Plain loops over small arrays: a table builds one structure per diagram (about 50 000 at
+  // order 8), so maps and closures here showed up in its profile.
   const d = diag.order;
-  const tie = tieClassOf(diag);
-  const ids = new Map<number, number>();
-  const cls = [-1];
-  for (let v = 1; v <= d; v++) {
-    let id = ids.get(tie[v]);
-    if (id === undefined) ids.set(tie[v], (id = ids.size));
-    cls.push(id);
+  const n = d + 1;
+  const rep = new Array<number>(n); // smallest node of each node's tie class
+  for (let v = 0; v < n; v++) rep[v] = v;
+  let rootTied = false;
+  for (const c of diag.ties) {
+    if (c[0] === 0) rootTied = true;
+    for (const v of c) rep[v] = c[0];
   }
-  const children = childrenOf(diag);
+  const idOf = new Array<number>(n).fill(-1); // class id by representative, in order of first use
+  const cls = new Array<number>(n);
+  cls[0] = -1;
+  let K = 0;
+  for (let v = 1; v < n; v++) {
+    const r = rep[v];
+    if (idOf[r] < 0) idOf[r] = K++;
+    cls[v] = idOf[r];
+  }
+  const parent = new Array<number>(n);
+  parent[0] = -1;
+  const children: number[][] = new Array<number[]>(n);
+  for (let v = 0; v < n; v++) children[v] = [];
+  for (let v = 1; v < n; v++) {
+    const p = diag.parents[v - 1];
+    parent[v] = p;
+    children[p].push(v);
+  }
   const postOrder: number[] = [];
-  const visit = (v: number): void => {
-    for (const c of children[v]) visit(c);
-    postOrder.push(v);
-  };
-  visit(0);
-  return { d, parent: [-1, ...diag.parents], children, cls, K: ids.size, rootTied: rootIsTied(diag), postOrder };
+  pushPostOrder(children, 0, postOrder);
+  return { d, parent, children, cls, K, rootTied, postOrder };
+}
+
+function pushPostOrder(children: readonly (readonly number[])[], v: number, out: number[]): void {
+  for (const c of children[v]) pushPostOrder(children, c, out);
+  out.push(v);
 }

@@ -92,6 +92,20 @@ export function structurePolynomial(st: DiagramStructure, automorphisms: bigint,
  * of a rational polynomial per term).
  */
 function vanillaPolynomial(counts: readonly bigint[], st: DiagramStructure, automorphisms: bigint, loss: LossKind): Polynomial {
+  // The polynomial depends on these alone, and many diagrams of a table share them
+  // (polynomials are immutable, so one object serves them all).
+  const key = `${loss}|${st.rootTied}|${st.K}|${st.d % 2}|${automorphisms}|${counts.join(",")}`;
+  let p = vanillaPolynomials.get(key);
+  if (p === undefined) {
+    if (vanillaPolynomials.size >= 100_000) vanillaPolynomials.clear(); // bounded memory
+    vanillaPolynomials.set(key, (p = vanillaPolynomialOf(counts, st, automorphisms, loss)));
+  }
+  return p;
+}
+
+const vanillaPolynomials = new Map<string, Polynomial>();
+
+function vanillaPolynomialOf(counts: readonly bigint[], st: DiagramStructure, automorphisms: bigint, loss: LossKind): Polynomial {
   let top = 0;
   counts.forEach((c, a) => {
     if (c !== 0n) top = a;

@@ -267,30 +267,51 @@ export function singleEpochWeight(st: DiagramStructure, Nb: number, B: number): 
 
 /**
  * `counts[a]` = Σ over one-epoch batch patterns with `a` blocks (edges strictly forward)
- * of `Π fall(B, m)`; the weight is `Σ_a C(N_b, a)·counts[a]`. Cached per structure and `B`
- * (a table asks for it twice: for the number and for the polynomial).
+ * of `Π fall(B, m)`; the weight is `Σ_a C(N_b, a)·counts[a]`. Memoised by the order
+ * constraints among the classes and `B` (a table asks twice per diagram, for the number and
+ * the polynomial, and many diagrams share their constraints); the arrays are shared, so
+ * callers must not modify them.
  */
-export function singleEpochCounts(st: DiagramStructure, B: number): bigint[] {
-  let perB = countsCache.get(st);
-  if (perB === undefined) countsCache.set(st, (perB = new Map()));
-  let counts = perB.get(B);
+export function singleEpochCounts(st: DiagramStructure, B: number): readonly bigint[] {
+  const before = new Array<number>(st.K).fill(0); // classes that must come strictly earlier
+  for (let i = 1; i <= st.d; i++) {
+    const p = st.parent[i];
+    if (p <= 0) continue;
+    if (st.cls[i] === st.cls[p]) return NO_PATTERNS;
+    before[st.cls[p]] |= 1 << st.cls[i];
+  }
+  const key = `${B}|${before.join(",")}`;
+  let counts = countsMemo.get(key);
   if (counts === undefined) {
-    const before = new Array<number>(st.K).fill(0); // classes that must come strictly earlier
-    counts = [];
-    let sameClassEdge = false;
-    for (let i = 1; i <= st.d; i++) {
-      const p = st.parent[i];
-      if (p <= 0) continue;
-      if (st.cls[i] === st.cls[p]) sameClassEdge = true;
-      before[st.cls[p]] |= 1 << st.cls[i];
-    }
-    if (!sameClassEdge) counts = forwardPatternCounts(before, B);
-    perB.set(B, counts);
+    if (countsMemo.size >= MEMO_LIMIT) countsMemo.clear();
+    countsMemo.set(key, (counts = forwardPatternCounts(before, B)));
   }
   return counts;
 }
 
-const countsCache = new WeakMap<DiagramStructure, Map<number, bigint[]>>();
+/** A class before itself: no pattern. */
+const NO_PATTERNS: readonly bigint[] = Object.freeze([]);
+/** Entries kept by the memo tables of this module before they start over (bounded memory). */
+const MEMO_LIMIT = 100_000;
+const countsMemo = new Map<string, readonly bigint[]>();
+
+/**
+ * `fall(B, m)` for `m = 0..K` as bigints and as doubles (rounded where above 2^53; the double
+ * path is taken only while every product stays below 2^53, see forwardPatternCounts),
+ * memoised per `B` and extended on demand.
+ */
+function fallingFactorialsOf(B: number, K: number): { fallB: readonly number[]; fallBig: readonly bigint[] } {
+  let f = fallingMemo.get(B);
+  if (f === undefined) fallingMemo.set(B, (f = { fallB: [1], fallBig: [1n] }));
+  while (f.fallBig.length <= K) {
+    const m = f.fallBig.length;
+    f.fallBig.push(f.fallBig[m - 1] * BigInt(B - m + 1));
+    f.fallB.push(Number(f.fallBig[m]));
+  }
+  return f;
+}
+
+const fallingMemo = new Map<number, { fallB: number[]; fallBig: bigint[] }>();
 
 /** Reused buffers of {@link forwardPatternCounts} (a table calls it once per diagram). */
 let scratch = { need: new Int32Array(0), size: new Int32Array(0), dp: new Float64Array(0) };
@@ -322,12 +343,7 @@ export function forwardPatternCounts(before: readonly number[], B: number): bigi
   let fubini = 1; // Fubini(K) ≥ number of ordered partitions
   for (let k = 1; k <= K; k++) fubini *= 2 * k;
   const exact = fubini * Math.pow(B, K) < Number.MAX_SAFE_INTEGER;
-  const fallB: number[] = [];
-  const fallBig: bigint[] = [];
-  for (let m = 0; m <= K; m++) {
-    fallBig.push(fallingFactorial(B, m));
-    fallB.push(Number(fallBig[m]));
-  }
+  const { fallB, fallBig } = fallingFactorialsOf(B, K);
   const maxBlock = Math.min(B, K);
   if (exact && maxBlock <= 1) {
     // Singleton blocks only: the number of orders compatible with `before` (linear
