@@ -114,28 +114,32 @@ export function shuffledWeight(st: DiagramStructure, Nb: number, B: number, E: n
   if (st.K > N) return Rational.ZERO;
   const F = fallingFactorial(N, st.K);
   const full = (1 << d) - 1;
+  const closed = new Uint8Array(full + 1); // no member has a child outside the set
   const kids = new Int32Array(full + 1); // children (non-root nodes) of the members of a set
+  closed[0] = 1;
   for (let A = 1; A <= full; A++) {
     const low = 31 - Math.clz32(A & -A);
     let k = 0;
     for (const c of st.children[low + 1]) k |= 1 << (c - 1);
     kids[A] = kids[A & (A - 1)] | k;
+    closed[A] = (kids[A] & ~A) === 0 ? 1 : 0;
   }
-  const closed = (S: number): boolean => (kids[S] & ~S) === 0;
   const prob = epochProbabilities(st, Nb, B, F);
   // dp[S·(d+1) + g]: Σ over splits of the closed set S into g ordered epochs of Π P·F.
   const dp: bigint[] = new Array<bigint>((full + 1) * (d + 1)).fill(0n);
   dp[0] = 1n;
   for (let S = 1; S <= full; S++) {
-    if (!closed(S)) continue;
+    if (closed[S] === 0) continue;
+    const row = S * (d + 1);
     for (let A = S; A > 0; A = (A - 1) & S) {
       const rest = S & ~A;
-      if (!closed(rest)) continue;
+      if (closed[rest] === 0) continue;
       const p = prob(A);
       if (p === 0n) continue;
+      const from = rest * (d + 1);
       for (let g = 0; g < d; g++) {
-        const x = dp[rest * (d + 1) + g];
-        if (x !== 0n) dp[S * (d + 1) + g + 1] += x * p;
+        const x = dp[from + g];
+        if (x !== 0n) dp[row + g + 1] += x * p;
       }
     }
   }
@@ -156,36 +160,47 @@ export function shuffledWeight(st: DiagramStructure, Nb: number, B: number, E: n
  * patterns ω of the `K_A` classes present in which every edge inside `A` goes strictly
  * forward. Pattern sums depend only on the order constraints among the classes, so they are
  * shared across diagrams ({@link forwardPatternCounts} memoised by constraints and `B`).
+ * Memoised per set in an array; classes are numbered locally by rank in the set's class mask.
  */
 function epochProbabilities(st: DiagramStructure, Nb: number, B: number, F: bigint): (A: number) => bigint {
   const N = Nb * B;
-  const memo = new Map<number, bigint>();
+  const d = st.d;
+  const memo = new Array<bigint | undefined>(1 << d);
+  const fallN: bigint[] = [1n]; // fall(N, j)
+  for (let j = 1; j <= st.K; j++) fallN.push(fallN[j - 1] * BigInt(N - j + 1));
+  const prefix = Nb + "," + B + "|";
   return (A) => {
-    let p = memo.get(A);
+    let p = memo[A];
     if (p !== undefined) return p;
-    const local = new Map<number, number>(); // class → local index, in increasing class order
-    const present: number[] = [];
-    for (let v = 1; v <= st.d; v++) if ((A >> (v - 1)) & 1) present.push(st.cls[v]);
-    [...new Set(present)].sort((x, y) => x - y).forEach((c, i) => local.set(c, i));
-    const before = new Array<number>(local.size).fill(0);
+    let classMask = 0;
+    for (let v = 1; v <= d; v++) if ((A >> (v - 1)) & 1) classMask |= 1 << st.cls[v];
+    const size = popcount(classMask);
+    const before = new Array<number>(size).fill(0);
     let blocked = false;
-    for (let v = 1; v <= st.d; v++) {
+    for (let v = 1; v <= d && !blocked; v++) {
       const q = st.parent[v];
       if (q <= 0 || !((A >> (v - 1)) & 1) || !((A >> (q - 1)) & 1)) continue;
       if (st.cls[v] === st.cls[q]) blocked = true; // a class cannot precede itself
-      before[local.get(st.cls[q])!] |= 1 << local.get(st.cls[v])!;
+      else before[popcount(classMask & ((1 << st.cls[q]) - 1))] |= 1 << popcount(classMask & ((1 << st.cls[v]) - 1));
     }
-    p = blocked ? 0n : (patternSum(before, Nb, B) * F) / fallingFactorial(N, local.size);
-    memo.set(A, p);
+    p = blocked ? 0n : (patternSum(before, prefix, Nb, B) * F) / fallN[size];
+    memo[A] = p;
     return p;
   };
 }
 
-/** `Σ_a C(N_b, a)·forwardPatternCounts(before, B)[a]`, memoised. */
-function patternSum(before: readonly number[], Nb: number, B: number): bigint {
-  const key = `${Nb},${B}|${before.join(",")}`;
+function popcount(x: number): number {
+  let c = 0;
+  for (; x !== 0; x &= x - 1) c++;
+  return c;
+}
+
+/** `Σ_a C(N_b, a)·forwardPatternCounts(before, B)[a]`, memoised (`prefix` is `"N_b,B|"`). */
+function patternSum(before: readonly number[], prefix: string, Nb: number, B: number): bigint {
+  const key = prefix + before.join(",");
   let w = patternSums.get(key);
   if (w === undefined) {
+    if (patternSums.size >= MEMO_LIMIT) patternSums.clear();
     w = 0n;
     const counts = forwardPatternCounts(before, B);
     for (let a = 0; a < counts.length; a++) if (counts[a] !== 0n) w += binomial(Nb, a) * counts[a];
