@@ -96,6 +96,7 @@ export type { DataSource, HelixOptions, MeanEstimationOptions, Population, Sampl
 export type { LogisticPointOracle } from "./landscapes/logistic.js";
 export type { MeasuredLoss, PerturbationOptions, RandomPolynomialLandscapeOptions } from "./landscapes/index.js";
 export { LogisticKernelTrainer } from "./simulate/logisticKernel.js";
+export { batchedTrainer, kernelTrainer, logisticOptimizerTrainer, oracleTrainer, scheduleTrainer, sparseTrainer, type Trainer } from "./simulate/trainer.js";
 export type { RunResult } from "./simulate/runResult.js";
 export type { Experiment, ExperimentContext, ExperimentPlot, ExperimentResult } from "./harness/experiment.js";
 export { MODELS } from "./mainJob/mainJob.js";

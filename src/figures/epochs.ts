@@ -126,7 +126,7 @@ async function compute(ctx: ExperimentContext, S: EpochSizes): Promise<Shared | 
   if (model === null) throw new Error(`epochs: model ${S.model.model} not available`);
   const layout = optimizerList(S);
   const bank = modelBank(cp, ctx, model, "test", S.bank);
-  const runs = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, layout.list, S.etas, S.runs, S.chunk, `epochs: ${model.label}`);
+  const runs = await pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, layout.list, S.etas, S.runs, S.chunk, `epochs: ${model.label}`);
   if (runs === null) return null;
   const order = S.bank.order;
   const one = modelSeries(model, bank, layout.list[0].schedule, order, "test");

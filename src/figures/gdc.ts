@@ -194,7 +194,7 @@ async function measureCombos(ctx: ExperimentContext, S: GdcSizes, cp: Checkpoint
     if (runs < 2) continue;
     const model = loadModel(spec, S.testSize, ctx.seed);
     const { optimizers, layout } = comboOptimizers(S, scan);
-    const sim = pairedRuns(cp, ctx, `runs:${model.label}:${scan ? "scan" : "basic"}`, model, S.N, optimizers, etas, runs, S.chunk, `gdc: ${model.label}`);
+    const sim = await pairedRuns(cp, ctx, `runs:${model.label}:${scan ? "scan" : "basic"}`, model, S.N, optimizers, etas, runs, S.chunk, `gdc: ${model.label}`);
     if (sim === null) return { combos, partial: true };
     let predicted: ComboRuns["predicted"];
     if (predict) {

@@ -13,6 +13,7 @@ import { entropicDrift, propagatorIntegral, propagatorSum, type PropagatorKind, 
 import { sgdSchedule } from "../schedule/schedule.js";
 import { simulateHelix, type HelixSimulationResult } from "../simulate/helixSgd.js";
 import { Z_95 } from "../stats/estimate.js";
+import { estimateFromSums, mergeSums, type Sums } from "../stats/sums.js";
 import { Rng } from "../stats/rng.js";
 import { Checkpoint, runChunksAsync } from "../harness/checkpoint.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/experiment.js";
@@ -64,29 +65,20 @@ interface Moments {
   readonly C: number[];
 }
 
-type Chunk = Pick<HelixSimulationResult, "runs" | "times" | "sumZ" | "sumZ2" | "sumLoss" | "sumLoss2"> & { tracks?: number[][] };
+type Chunk = Pick<HelixSimulationResult, "runs" | "times" | "z" | "loss"> & { tracks?: number[][] };
 
-/** Mean, 95% half-width at each recorded time from merged chunks. */
+/** Mean, standard error and 95% half-width at each recorded time from merged chunks (stats/sums.ts). */
 function merge(chunks: readonly Chunk[]): { times: number[]; z: { mean: number; half: number; stderr: number }[]; loss: { mean: number; half: number }[]; runs: number } {
   const times = [...chunks[0].times];
-  const n = chunks.reduce((s, c) => s + c.runs, 0);
-  const stat = (sum: (c: Chunk) => number[], sum2: (c: Chunk) => number[], i: number) => {
-    let a = 0;
-    let b = 0;
-    for (const c of chunks) {
-      a += sum(c)[i];
-      b += sum2(c)[i];
-    }
-    const mean = a / n;
-    const variance = n > 1 ? Math.max(0, (b - n * mean * mean) / (n - 1)) : NaN;
-    const stderr = Math.sqrt(variance / n);
-    return { mean, half: Z_95 * stderr, stderr };
+  const stat = (of: (c: Chunk) => Sums[], i: number) => {
+    const e = estimateFromSums(mergeSums(chunks.map((c) => of(c)[i])));
+    return { mean: e.value, half: Z_95 * e.stderr, stderr: e.stderr };
   };
   return {
     times,
-    runs: n,
-    z: times.map((_, i) => stat((c) => c.sumZ, (c) => c.sumZ2, i)),
-    loss: times.map((_, i) => stat((c) => c.sumLoss, (c) => c.sumLoss2, i)),
+    runs: chunks.reduce((s, c) => s + c.runs, 0),
+    z: times.map((_, i) => stat((c) => c.z, i)),
+    loss: times.map((_, i) => stat((c) => c.loss, i)),
   };
 }
 
@@ -170,7 +162,7 @@ async function simulatedChunks(cp: Checkpoint, ctx: ExperimentContext, key: stri
   const chunks = await runChunksAsync(cp, ctx, key, Math.ceil(total / chunk), (i, seed) => {
     const runs = Math.min(chunk, total - i * chunk);
     const r = simulateHelix({ ...options, runs, ...(track ? { trackRuns: runs } : {}) }, new Rng(seed));
-    return { runs: r.runs, times: r.times, sumZ: r.sumZ, sumZ2: r.sumZ2, sumLoss: r.sumLoss, sumLoss2: r.sumLoss2, ...(r.tracks !== undefined ? { tracks: r.tracks } : {}) } satisfies Chunk;
+    return { runs: r.runs, times: r.times, z: r.z, loss: r.loss, ...(track ? { tracks: r.tracks } : {}) } satisfies Chunk;
   }, label);
   return chunks === null ? null : { merged: merge(chunks), chunks };
 }
@@ -254,7 +246,7 @@ export function makeHelixExperiment(sizes: { quick: HelixSizes; full: HelixSizes
     figure: "figure 12 (docs/theory.md#thermodynamic-engine)",
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const S = ctx.quick ? sizes.quick : sizes.full;
-      const cp = Checkpoint.open(ctx.outDir, { experiment: "helix", version: 1, seed: ctx.seed, sizes: S });
+      const cp = Checkpoint.open(ctx.outDir, { experiment: "helix", version: 2, seed: ctx.seed, sizes: S });
       await initNumerics();
       ctx.progress("helix: moments", 0, 1);
       const moments = asArrays(cp.unit("moments", () => measuredMoments(0)));

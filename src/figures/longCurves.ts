@@ -194,7 +194,7 @@ export function makeLongCurvesExperiment(sizes: { quick: LongCurveSizes; full: L
         for (const [k, T] of S.Ts.entries()) {
           const etas = S.etaTs.map((x) => x / T);
           const schedule = sgdSchedule(T);
-          const sim = pairedRuns(cp, ctx, `runs:${model.label}:T=${T}`, model, T, [sgdOptimizer(schedule)], etas, (spec.model === "logistic" ? S.runs : S.jaxRuns)[k], S.chunk, `long curves T=${T}: ${model.label}`);
+          const sim = await pairedRuns(cp, ctx, `runs:${model.label}:T=${T}`, model, T, [sgdOptimizer(schedule)], etas, (spec.model === "logistic" ? S.runs : S.jaxRuns)[k], S.chunk, `long curves T=${T}: ${model.label}`);
           if (sim === null) {
             partial = true;
             break;

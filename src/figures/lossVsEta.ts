@@ -127,7 +127,7 @@ async function compute(ctx: ExperimentContext, S: LossVsEtaSizes): Promise<Share
     }
     if (runs < 2) continue;
     // Runs first: a shard (`--shard`) trains its chunks of every model and leaves the banks to the merge.
-    const sim = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, [sgdOptimizer(schedule)], S.etas, runs, S.chunk, `SGD runs: ${model.label}`);
+    const sim = await pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, [sgdOptimizer(schedule)], S.etas, runs, S.chunk, `SGD runs: ${model.label}`);
     if (sim === null && ctx.shard !== undefined) continue;
     if (sim === null) return { combos, skipped, partial: true };
     const bank = modelBank(cp, ctx, model, "gap", S);

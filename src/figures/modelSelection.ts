@@ -151,7 +151,7 @@ async function measureCandidates(ctx: ExperimentContext, S: ModelSelectionSizes,
       const k = candidates.findIndex((v) => Number.isFinite(v));
       return k < 0 ? { value: curve[i].poly[3].value, degree: 0 } : { value: candidates[k], degree: 3 - k };
     });
-    const sim = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, [sgdOptimizer(schedule)], S.etas, runs, S.chunk, `training ${model.label}`);
+    const sim = await pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, [sgdOptimizer(schedule)], S.etas, runs, S.chunk, `training ${model.label}`);
     if (sim === null) return { models, partial: true };
     models.push({
       label: model.label,

@@ -87,7 +87,7 @@ export function makeMomentumExperiment(sizes: { quick: MomentumSizes; full: Mome
         for (const beta of S.betas) {
           const etas = S.scaledEtas.map((x) => (x * (1 - beta)) / S.N);
           const schedule = sgdSchedule(S.N, beta === 0 ? {} : { momentum: betaRational(beta) });
-          const sim = pairedRuns(cp, ctx, `runs:${model.label}:beta=${beta}`, model, S.N, [sgdOptimizer(schedule)], etas, S.runs, S.chunk, `momentum β=${beta}: ${model.label}`);
+          const sim = await pairedRuns(cp, ctx, `runs:${model.label}:beta=${beta}`, model, S.N, [sgdOptimizer(schedule)], etas, S.runs, S.chunk, `momentum β=${beta}: ${model.label}`);
           if (sim === null) {
             partial = true;
             break;
@@ -258,7 +258,7 @@ export function makeInvHessExperiment(sizes: { quick: InvHessSizes; full: InvHes
       if (model === null) throw new Error(`invhess: model ${S.model.model} not available`);
       const bank = modelBank(cp, ctx, model, "test", S.bank);
       const optimizers: Optimizer[] = S.lambdas.map((l) => (l === 0 ? sgdOptimizer(sgdSchedule(S.N)) : hessianOptimizer(sgdSchedule(S.N), l)));
-      const sim = pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, optimizers, S.etas, S.runs, S.chunk, `invhess: ${model.label}`);
+      const sim = await pairedRuns(cp, ctx, `runs:${model.label}`, model, S.N, optimizers, S.etas, S.runs, S.chunk, `invhess: ${model.label}`);
       if (sim === null) return { id: "invhess", rows: [], plots: [], ...interrupted(INVHESS_CLAIM), verdict: "interrupted", partial: true };
       const sgdIndex = S.lambdas.indexOf(0);
       const tied = bank.values.map((r) => r[bank.columns.findIndex((c) => c.loss === "test" && c.key === TIED_CHAIN_KEY)]);

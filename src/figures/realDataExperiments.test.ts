@@ -202,13 +202,13 @@ describe("paired runs through a batched trainer", () => {
         return runs.map((r) => base.train(r.trainSet, o, etas, r.rng));
       },
     };
-    const run = (model: typeof base) => {
+    const run = async (model: typeof base) => {
       const ctx = context();
       const cp = Checkpoint.open(ctx.outDir, { test: "batched" });
-      return pairedRuns(cp, ctx, "k", model, 4, optimizers, [0.05, 0.2], 5, 3)!;
+      return (await pairedRuns(cp, ctx, "k", model, 4, optimizers, [0.05, 0.2], 5, 3))!;
     };
-    const a = run(base);
-    const b = run(batched);
+    const a = await run(base);
+    const b = await run(batched);
     expect(batchedCalls).toBe(4); // 2 chunks × 2 optimizers
     expect(b.results).toEqual(a.results);
     expect(b.initTrainOffset).toEqual(a.initTrainOffset);

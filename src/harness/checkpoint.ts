@@ -12,6 +12,7 @@ import { ownsUnit } from "./shard.js";
 import { namedSeed } from "../stats/seeds.js";
 import type { ExperimentContext } from "./experiment.js";
 import { readRegularFile, withFsErrors, writeFileAtomic } from "./safeFile.js";
+import { type RunJob, runJob, runJobAsync, type RunStore } from "./runEngine.js";
 
 /** File name of the checkpoint inside an experiment's output folder. */
 export const CHECKPOINT_FILE = "checkpoint.json";
@@ -209,9 +210,68 @@ export function unitSeed(base: number, key: string): number {
 }
 
 /**
- * Runs `count` chunks of a unit (chunk `i` computed by `compute(i, seed_i)`), saving each
- * finished chunk, and reports progress. Returns the chunk results in order, or `null` when
- * the user asked to stop before all were done (the finished ones stay saved).
+ * A checkpoint's chunks as the store of a run-engine job: run `r` is done when chunk
+ * `⌊r/size⌋` of stage `key` is saved (under `key#i`); a chunk's runs are saved as one unit,
+ * `wrap(results)`.
+ */
+export function checkpointChunkStore<R, U>(cp: Checkpoint, key: string, size: number, wrap: (results: readonly R[]) => U): RunStore<R> {
+  return {
+    has: (r) => cp.has(`${key}#${Math.floor(r / size)}`),
+    save: (from, results) => void cp.set(`${key}#${Math.floor(from / size)}`, wrap(results)),
+  };
+}
+
+/**
+ * The run-engine job of stage `key` of an experiment: the checkpoint's chunks of `size` runs
+ * ({@link checkpointChunkStore}), this process's chunks only ({@link computesChunk}), stopping
+ * on `ctx.shouldStop()` and reporting chunk `i + 1` of `count` after each.
+ */
+export function experimentJob<R, U>(
+  cp: Checkpoint,
+  ctx: ExperimentContext,
+  key: string,
+  stage: { runs: number; size: number; label: string; wrap: (results: readonly R[]) => U },
+  train: (from: number, to: number) => R[],
+): RunJob<R> {
+  const count = Math.ceil(stage.runs / stage.size);
+  return {
+    runs: stage.runs,
+    chunkSize: stage.size,
+    store: checkpointChunkStore(cp, key, stage.size, stage.wrap),
+    owns: (i) => computesChunk(ctx, key, i),
+    train,
+    shouldStop: () => ctx.shouldStop(),
+    onChunk: (from) => ctx.progress(stage.label, Math.floor(from / stage.size) + 1, count),
+  };
+}
+
+/**
+ * The stored chunks `key#0..count−1` in order, or `null` when one is missing (interrupted, or
+ * another shard's: merge them, see ExperimentContext.shard); reports the stage done.
+ */
+export function storedChunks<U>(cp: Checkpoint, ctx: ExperimentContext, key: string, count: number, label: string, interrupted: boolean): U[] | null {
+  if (interrupted) return null;
+  const out: U[] = [];
+  for (let i = 0; i < count; i++) {
+    const have = cp.get<U>(`${key}#${i}`);
+    if (have === undefined) return null;
+    out.push(have);
+  }
+  ctx.progress(label, count, count);
+  return out;
+}
+
+/** {@link runChunks}' job: unit `i` is run `i` of the engine, one per chunk, seeded by its key. */
+function unitsJob<T>(cp: Checkpoint, ctx: ExperimentContext, key: string, count: number, compute: (index: number, seed: number) => T, label: string): RunJob<T> {
+  const stage = { runs: count, size: 1, label, wrap: (results: readonly T[]) => results[0] };
+  return experimentJob(cp, ctx, key, stage, (i) => [compute(i, unitSeed(ctx.seed, `${key}#${i}`))]);
+}
+
+/**
+ * Runs `count` chunks of a unit (chunk `i` computed by `compute(i, seed_i)`) on the harness's
+ * run engine, saving each finished chunk, and reports progress. Returns the chunk results in
+ * order, or `null` when the user asked to stop before all were done (the finished ones stay
+ * saved) or when other shards' chunks are missing.
  *
  * Synchronous: a Ctrl-C handler only runs once the caller yields to the event loop; prefer
  * {@link runChunksAsync}, which yields between chunks.
@@ -224,26 +284,8 @@ export function runChunks<T>(
   compute: (index: number, seed: number) => T,
   label = key,
 ): T[] | null {
-  const out: T[] = [];
-  let skipped = false;
-  for (let i = 0; i < count; i++) {
-    const k = `${key}#${i}`;
-    const have = cp.get<T>(k);
-    if (have !== undefined) {
-      out.push(have);
-      continue;
-    }
-    if (!computesChunk(ctx, key, i)) {
-      skipped = true;
-      continue;
-    }
-    if (ctx.shouldStop()) return null;
-    out.push(cp.set(k, compute(i, unitSeed(ctx.seed, k))));
-    ctx.progress(label, i + 1, count);
-  }
-  if (skipped) return null; // another shard's chunks: merge them (see ExperimentContext.shard)
-  ctx.progress(label, count, count);
-  return out;
+  const { interrupted } = runJob(unitsJob(cp, ctx, key, count, compute, label));
+  return storedChunks<T>(cp, ctx, key, count, label, interrupted);
 }
 
 /**
@@ -258,27 +300,8 @@ export async function runChunksAsync<T>(
   compute: (index: number, seed: number) => T,
   label = key,
 ): Promise<T[] | null> {
-  const out: T[] = [];
-  let skipped = false;
-  for (let i = 0; i < count; i++) {
-    const k = `${key}#${i}`;
-    const have = cp.get<T>(k);
-    if (have !== undefined) {
-      out.push(have);
-      continue;
-    }
-    if (!computesChunk(ctx, key, i)) {
-      skipped = true;
-      continue;
-    }
-    await yieldToEventLoop();
-    if (ctx.shouldStop()) return null;
-    out.push(cp.set(k, compute(i, unitSeed(ctx.seed, k))));
-    ctx.progress(label, i + 1, count);
-  }
-  if (skipped) return null; // another shard's chunks: merge them (see ExperimentContext.shard)
-  ctx.progress(label, count, count);
-  return out;
+  const { interrupted } = await runJobAsync(unitsJob(cp, ctx, key, count, compute, label));
+  return storedChunks<T>(cp, ctx, key, count, label, interrupted);
 }
 
 /**
@@ -291,7 +314,4 @@ function computesChunk(ctx: ExperimentContext, key: string, i: number): boolean 
   return ctx.shard === undefined || ownsUnit(ctx.shard, i + (fnv1a32(key) % ctx.shard.count));
 }
 
-/** Resolves after the events already queued (signals, timers' I/O) have been handled. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+export { yieldToEventLoop } from "./runEngine.js";

@@ -12,11 +12,9 @@ import { type ClassificationData, LogisticModel, logisticData } from "../landsca
 import { pooledDataset } from "../landscapes/pooledDataset.js";
 import { initNumerics, isNumericsReady } from "../numerics/index.js";
 import { BatchedTrainer } from "../simulate/batchedTrainer.js";
-import type { RunResult } from "../simulate/runResult.js";
 import { LogisticOptimizerTrainer } from "../simulate/logisticOptimizers.js";
 import { LogisticSparseTrainer } from "../simulate/logisticSparse.js";
-import { type Optimizer, trainWithOptimizer } from "../simulate/optimizers.js";
-import { Rng } from "../stats/rng.js";
+import { batchedTrainer, logisticOptimizerTrainer, oracleTrainer, sparseTrainer, type Trainer } from "../simulate/trainer.js";
 import { namedStream } from "../stats/seeds.js";
 import type { ExperimentContext } from "./experiment.js";
 import { testSample } from "./testSample.js";
@@ -47,14 +45,10 @@ export interface ModelSpec {
   readonly userModel?: UserModelRef;
 }
 
-/** One run: its training set and the generator that then draws its batches. */
-export interface RunSpec {
-  readonly trainSet: readonly number[];
-  readonly rng: Rng;
-}
+export type { RunSpec, Trainer } from "../simulate/trainer.js";
 
-/** A model ready to train and to measure. */
-export interface Model {
+/** A model ready to train (the one {@link Trainer} interface of `simulate/trainer.ts`) and to measure. */
+export interface Model extends Trainer {
   readonly spec: ModelSpec;
   readonly label: string;
   readonly oracle: DerivativeOracle<number>;
@@ -62,15 +56,6 @@ export interface Model {
   readonly dim: number;
   readonly populationSize: number;
   readonly testSet: readonly number[];
-  /** Trains on `trainSet` with `optimizer` at every η (paired), final test/train losses. */
-  train(trainSet: readonly number[], optimizer: Optimizer, etas: readonly number[], rng: Rng): RunResult[];
-  /**
-   * Optional: trains many runs at once, `result[i] = train(runs[i].trainSet, optimizer, etas,
-   * runs[i].rng)` (to float rounding); `null` when `optimizer` has no batched trainer.
-   */
-  trainRuns?(runs: readonly RunSpec[], optimizer: Optimizer, etas: readonly number[]): RunResult[][] | null;
-  /** With {@link Model.trainRuns}: runs per call that fill the trainer's lanes for `etaCount` learning rates. */
-  runsPerCall?(etaCount: number): number;
 }
 
 /**
@@ -138,7 +123,7 @@ export function loadModel(spec: ModelSpec, testSize: number, seed: number, calle
 }
 
 /** The fields every {@link Model} shares. */
-function modelBase(spec: ModelSpec, oracle: DerivativeOracle<number>, theta0: Float64Array, populationSize: number, testSet: readonly number[]): Omit<Model, "train"> {
+function modelBase(spec: ModelSpec, oracle: DerivativeOracle<number>, theta0: Float64Array, populationSize: number, testSet: readonly number[]): Omit<Model, keyof Trainer> {
   return { spec, label: modelLabel(spec), oracle, theta0, dim: oracle.dim, populationSize, testSet };
 }
 
@@ -146,18 +131,17 @@ function logisticModel(spec: ModelSpec, testSize: number, seed: number, caller: 
   const { data, populationSize, testSet } = logisticInputs(spec, testSize, seed, caller);
   const model = new LogisticModel(data);
   const theta0 = model.theta0(spec.initSeed);
-  let kernel: LogisticOptimizerTrainer | null = null;
-  let sparse: LogisticSparseTrainer | null = null;
+  let kernel: Trainer | null = null;
+  let sparse: Trainer | null = null;
   return {
     ...modelBase(spec, model, theta0, populationSize, testSet),
     train(trainSet, optimizer, etas, rng) {
       // Kernel coordinates are cheapest for few training points; θ-space (sparse) for many.
-      if (optimizer.kind === "sgd" && trainSet.length > 40) {
-        sparse ??= new LogisticSparseTrainer(model, theta0, testSet);
-        return sparse.run(trainSet, optimizer.schedule, etas, rng);
-      }
-      kernel ??= new LogisticOptimizerTrainer(model, theta0, testSet);
-      return kernel.run(trainSet, optimizer, etas, rng);
+      const t =
+        optimizer.kind === "sgd" && trainSet.length > 40
+          ? (sparse ??= sparseTrainer(new LogisticSparseTrainer(model, theta0, testSet)))
+          : (kernel ??= logisticOptimizerTrainer(new LogisticOptimizerTrainer(model, theta0, testSet)));
+      return t.train(trainSet, optimizer, etas, rng);
     },
   };
 }
@@ -177,29 +161,10 @@ function definedModel(spec: ModelSpec, testSize: number, seed: number, caller: s
   if (!isNumericsReady()) throw new UsageError(`${caller}: the ${specModelName(spec)} model runs on jax-js; await initNumerics() (or prepareModelNumerics) before ${caller}`);
   const { model, theta0, populationSize, testSet } = definedModelParts(spec, testSize, seed, caller);
   const base = modelBase(spec, model, theta0, populationSize, testSet);
-  if (!model.lanesNative) {
-    // Without `lanes: true` every run trains on its own with the float64 oracle (see BatchTrainable.lanesNative).
-    return { ...base, train: (trainSet, optimizer, etas, rng) => trainWithOptimizer(model, theta0, trainSet, testSet, optimizer, etas, rng) };
-  }
-  const trainer = new BatchedTrainer(model);
-  const batched = (runs: readonly RunSpec[], schedule: Optimizer["schedule"], etas: readonly number[]) =>
-    trainer.train(
-      theta0,
-      runs.map((r) => r.trainSet),
-      testSet,
-      schedule,
-      etas,
-      runs.map((r) => r.rng),
-    );
-  return {
-    ...base,
-    train(trainSet, optimizer, etas, rng) {
-      if (optimizer.kind !== "sgd") return trainWithOptimizer(model, theta0, trainSet, testSet, optimizer, etas, rng);
-      return batched([{ trainSet, rng }], optimizer.schedule, etas)[0];
-    },
-    trainRuns: (runs, optimizer, etas) => (optimizer.kind === "sgd" ? batched(runs, optimizer.schedule, etas) : null),
-    runsPerCall: (etaCount) => trainer.runsPerGroup(etaCount),
-  };
+  const byOracle = oracleTrainer(model, theta0, testSet);
+  // Without `lanes: true` every run trains on its own with the float64 oracle (see BatchTrainable.lanesNative).
+  if (!model.lanesNative) return { ...base, ...byOracle };
+  return { ...base, ...batchedTrainer(new BatchedTrainer(model), theta0, testSet, byOracle) };
 }
 
 /** A run's training set and the seed of its batch-order stream (the same stream for every optimizer of a paired run). */

@@ -1,21 +1,23 @@
 /**
- * The one paired-run engine of the harness for the figures: runs seeded per run (named
- * sub-streams), chunked and checkpointed, trained with every optimizer at every η on the same
- * training set; measured means with the harness's control variates.
+ * Paired runs of the figures: runs seeded per run (named sub-streams), trained with every
+ * optimizer at every η on the same training set, chunked and checkpointed by the harness's one
+ * run engine (`runEngine.ts`, which also drives the main job); measured means with the
+ * harness's control variates.
  *
  * @module
  */
 import { Rational } from "../algebra/rational.js";
-import { type Schedule, sgdSchedule, stepCount } from "../schedule/schedule.js";
+import { sgdSchedule, stepCount } from "../schedule/schedule.js";
 import type { RunResult } from "../simulate/runResult.js";
 import { type Optimizer, sgdOptimizer } from "../simulate/optimizers.js";
 import { type Estimate, type MeanInterval, meanInterval, Z_95 } from "../stats/estimate.js";
 import { Rng } from "../stats/rng.js";
-import { type Checkpoint, runChunks } from "./checkpoint.js";
+import { type Checkpoint, experimentJob, storedChunks } from "./checkpoint.js";
 import { controlledValue, firstOrderWeight, type Quantity } from "./controlVariates.js";
 import type { ExperimentContext } from "./experiment.js";
 import { drawRun, type Model, type RunDraw } from "./model.js";
 import { setVariates } from "./populationStats.js";
+import { runJobAsync } from "./runEngine.js";
 
 /** Results of paired runs: `results[run][optimizer][eta]`. */
 export interface PairedRuns {
@@ -53,56 +55,54 @@ interface RunChunk {
   readonly runs: RunResult[][][];
 }
 
+/** The optimizers of paired runs: one list, or one list per η (e.g. η-specific schedules). */
+type PairedOptimizers = readonly Optimizer[] | ((eta: number) => readonly Optimizer[]);
+
+/**
+ * Runs `from..to−1` of the family `key`, each on its own training set, trained with every
+ * optimizer at every η: `[run][optimizer][eta]`. Models with a batched trainer (LeNet, MLP)
+ * train the whole chunk at once per optimizer; each run gets the same batch-order stream as it
+ * would run by run.
+ */
+function trainChunk(seed: number, key: string, model: Model, N: number, optimizers: PairedOptimizers, etas: readonly number[], from: number, to: number): RunResult[][][] {
+  const sets = chunkSets(seed, key, from, to - from, N, model.populationSize);
+  if (typeof optimizers === "function") {
+    // Optimizers that depend on η: one η at a time.
+    return sets.map(({ trainSet, orderSeed }) => {
+      const perEta = etas.map((eta) => optimizers(eta).map((o) => model.train(trainSet, o, [eta], new Rng(orderSeed))[0]));
+      return perEta[0].map((_, o) => perEta.map((row) => row[o]));
+    });
+  }
+  const batched = model.trainRuns === undefined ? null : optimizers.map((o) => model.trainRuns!(sets.map((x) => ({ trainSet: x.trainSet, rng: new Rng(x.orderSeed) })), o, etas));
+  return sets.map(({ trainSet, orderSeed }, r) =>
+    optimizers.map((o, k) => batched?.[k]?.[r] ?? model.train(trainSet, o, etas, new Rng(orderSeed))),
+  );
+}
+
 /**
  * `runs` paired runs, each on its own i.i.d. training set of `N` images, trained with every
  * optimizer at every η (same training set; the batch-order stream is the same seed for every
- * optimizer). Saved in chunks of `chunk` runs in the checkpoint under `key`; returns `null`
- * when interrupted (the finished chunks stay saved).
+ * optimizer), on the harness's run engine ({@link runJobAsync}, in this thread): saved in
+ * chunks of `chunk` runs in the checkpoint under `key`, a shard's own chunks only. Returns
+ * `null` when interrupted or when other shards' chunks are missing (the finished chunks stay
+ * saved).
  */
-export function pairedRuns(
+export async function pairedRuns(
   cp: Checkpoint,
   ctx: ExperimentContext,
   key: string,
   model: Model,
   N: number,
-  optimizers: readonly Optimizer[] | ((eta: number) => readonly Optimizer[]),
+  optimizers: PairedOptimizers,
   etas: readonly number[],
   runs: number,
   chunk: number,
   label = key,
-): PairedRuns | null {
-  const count = Math.ceil(runs / chunk);
-  const chunks = runChunks(
-    cp,
-    ctx,
-    key,
-    count,
-    (i): RunChunk => {
-      const n = Math.min(chunk, runs - i * chunk);
-      const out: RunResult[][][] = [];
-      const sets = chunkSets(ctx.seed, key, i * chunk, n, N, model.populationSize);
-      // Models with a batched trainer (LeNet, MLP) train the whole chunk at once per optimizer;
-      // each run gets the same batch-order stream as it would run by run.
-      const batched =
-        typeof optimizers === "function" || model.trainRuns === undefined
-          ? null
-          : optimizers.map((o) => model.trainRuns!(sets.map((x) => ({ trainSet: x.trainSet, rng: new Rng(x.orderSeed) })), o, etas));
-      for (let r = 0; r < n; r++) {
-        const { trainSet, orderSeed } = sets[r];
-        if (batched !== null) {
-          out.push(batched.map((res, o) => res?.[r] ?? model.train(trainSet, (optimizers as readonly Optimizer[])[o], etas, new Rng(orderSeed))));
-        } else if (typeof optimizers === "function") {
-          // Optimizers that depend on η (e.g. η-specific schedules): one η at a time.
-          const perEta = etas.map((eta) => optimizers(eta).map((o) => model.train(trainSet, o, [eta], new Rng(orderSeed))[0]));
-          out.push(perEta[0].map((_, o) => perEta.map((row) => row[o])));
-        } else {
-          out.push(optimizers.map((o) => model.train(trainSet, o, etas, new Rng(orderSeed))));
-        }
-      }
-      return { runs: out };
-    },
-    label,
-  );
+): Promise<PairedRuns | null> {
+  const stage = { runs, size: chunk, label, wrap: (results: readonly RunResult[][][]): RunChunk => ({ runs: [...results] }) };
+  const job = experimentJob(cp, ctx, key, stage, (from, to) => trainChunk(ctx.seed, key, model, N, optimizers, etas, from, to));
+  const { interrupted } = await runJobAsync(job);
+  const chunks = storedChunks<RunChunk>(cp, ctx, key, Math.ceil(runs / chunk), label, interrupted);
   if (chunks === null) return null;
   // The training sets again (resumed chunks store only their results): same seeds as above.
   const sets = chunkSets(ctx.seed, key, 0, runs, N, model.populationSize).map((x) => x.trainSet);

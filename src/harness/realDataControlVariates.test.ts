@@ -47,11 +47,11 @@ describe("slope variates on MNIST logistic (random init)", () => {
     expect(Math.abs(biased.mean)).toBeGreaterThan(5 * biased.stderr);
   });
 
-  test("measured means keep their expectation and tighten (test and gap)", () => {
+  test("measured means keep their expectation and tighten (test and gap)", async () => {
     const ctx: ExperimentContext = { outDir: mkdtempSync(join(tmpdir(), "cv-")), quick: true, seed: SEED % 1000, progress() {}, shouldStop: () => false };
     const cp = Checkpoint.open(ctx.outDir, { test: "cv" });
     const etas = [0.005, 0.05];
-    const p = pairedRuns(cp, ctx, "cv", model, N, [sgdOptimizer(sgdSchedule(N))], etas, 400, 200)!;
+    const p = (await pairedRuns(cp, ctx, "cv", model, N, [sgdOptimizer(sgdSchedule(N))], etas, 400, 200))!;
     etas.forEach((_, i) => {
       const done = p.results.map((r) => r[0][i]).filter((r) => r.diverged === undefined) as { test: number; train: number }[];
       expect(done).toHaveLength(p.results.length);

@@ -1,18 +1,21 @@
 /**
  * The main job's simulation: paired runs (seeded per run, chunked, checkpointed, on a worker
- * pool) and their measured means with the harness's control variates.
+ * pool: the harness's run engine, `harness/runEngine.ts`) and their measured means with the
+ * harness's control variates.
  *
  * @module
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { InvalidArgumentError } from "../errors.js";
 import { appendRunLog, openRunLog } from "../harness/checkpoint.js";
 import { withFsErrors } from "../harness/safeFile.js";
 import { controlledValue, firstOrderWeight } from "../harness/controlVariates.js";
 import { drawRun } from "../harness/model.js";
+import { missingChunks, type RunJob, runJob, runJobAsync } from "../harness/runEngine.js";
+
+export { missingChunks } from "../harness/runEngine.js";
 import { ownsUnit, type Shard, shardTag } from "../harness/shard.js";
 import { type PopulationModel, setVariates, testSampleLossAtInit } from "../harness/populationStats.js";
 import { stepCount } from "../schedule/schedule.js";
@@ -69,29 +72,44 @@ export interface SimulateMainJobOptions {
   readonly shard?: Shard;
 }
 
-/**
- * Simulates `c.runs` paired runs (each: a training set of N i.i.d. draws from the data set,
- * trained at every η), appending each finished run to `checkpoint` (JSON lines) so that an
- * interrupted simulation resumes where it stopped. Runs are seeded by their index, so the
- * result does not depend on how often it was interrupted; exactly runs `0..c.runs−1` are used,
- * whatever else the checkpoint holds.
- *
- * A setup with batched training ({@link ModelSetup.trainRuns}) trains chunks of
- * {@link simulationChunkSize} runs at once ({@link simulationChunks}); each run of a chunk is
- * written to the checkpoint when the chunk finishes, and `shouldStop` is asked between chunks.
- */
 export function simulateMainJob(c: MainJobConfig, setup: ModelSetup, options: SimulateMainJobOptions = {}): SimulationResult {
-  if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
   const t0 = performance.now();
-  const state = { done: openRuns(c, options), interrupted: false };
-  const resumedFrom = state.done.size;
-  for (const _ of simulationSteps(c, setup, options, state));
-  return summarise(c, setup, state.done, resumedFrom, state.interrupted, t0);
+  const done = openRuns(c, options);
+  const resumedFrom = done.size;
+  const { interrupted } = runJob(mainJobRuns(c, setup, options, done));
+  return summarise(c, setup, done, resumedFrom, interrupted, t0);
 }
 
 /** The checkpoint's valid runs below `c.runs` (repaired and reported, see {@link openRunLog}). */
 function openRuns(c: MainJobConfig, options: SimulateMainJobOptions): Map<number, RunResult[]> {
+  if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
   return openRunLog<RunResult[]>(options.checkpoint, { validate: runResultsValidator(c), runs: c.runs, onNotice: options.onNotice });
+}
+
+/**
+ * The main job's runs as a job of the harness's run engine: run `r` is {@link runSpec}`(r)`,
+ * chunks of {@link simulationChunkSize} runs, a shard's own chunks only, every finished run
+ * (normalised) appended to the run log and kept in `done`.
+ */
+function mainJobRuns(c: MainJobConfig, setup: ModelSetup, options: SimulateMainJobOptions, done: Map<number, RunResult[]>): RunJob<RunResult[]> {
+  const { shard, shouldStop, onProgress } = options;
+  return {
+    runs: c.runs,
+    chunkSize: simulationChunkSize(c, setup),
+    store: {
+      has: (r) => done.has(r),
+      save: (from, results) =>
+        results.forEach((run, i) => {
+          const res = normalised(c, run);
+          appendRunLog(options.checkpoint, from + i, res);
+          done.set(from + i, res);
+        }),
+    },
+    ...(shard === undefined ? {} : { owns: (block: number) => ownsUnit(shard, block) }),
+    train: (from, to) => runChunk(c, setup, from, to),
+    ...(shouldStop === undefined ? {} : { shouldStop }),
+    onChunk: () => onProgress?.(done.size, c.runs),
+  };
 }
 
 /**
@@ -116,34 +134,6 @@ export function runResultsValidator(c: Pick<MainJobConfig, "etas">): (x: unknown
 function normalised(c: MainJobConfig, results: RunResult[]): RunResult[] {
   const T = stepCount(c.schedule);
   return results.map((r) => (r.diverged === undefined && !(Number.isFinite(r.test) && Number.isFinite(r.train)) ? { eta: r.eta, diverged: T } : r));
-}
-
-/** Trains the remaining runs chunk by chunk, checkpointing each; yields after every chunk. */
-function* simulationSteps(
-  c: MainJobConfig,
-  setup: ModelSetup,
-  options: SimulateMainJobOptions,
-  state: { done: Map<number, RunResult[]>; interrupted: boolean },
-): Generator<void> {
-  for (const [from, to] of pendingChunks(c, setup, state.done, options.shard)) {
-    if (options.shouldStop?.() === true) {
-      state.interrupted = true;
-      return;
-    }
-    runChunk(c, setup, from, to).forEach((results, i) => {
-      const res = normalised(c, results);
-      appendRunLog(options.checkpoint, from + i, res);
-      state.done.set(from + i, res);
-    });
-    options.onProgress?.(state.done.size, c.runs);
-    yield;
-  }
-}
-
-/** The chunks still to train: missing from `done` and, with a shard, the shard's own. */
-function pendingChunks(c: MainJobConfig, setup: ModelSetup, done: Map<number, unknown>, shard: Shard | undefined): Generator<[number, number]> {
-  const size = simulationChunkSize(c, setup);
-  return missingChunks((r) => done.has(r) || !ownsUnit(shard, Math.floor(r / size)), c.runs, size);
 }
 
 /** Run `r`'s training set (N i.i.d. draws) and the generator, seeded by `r` alone, that then draws its batches. */
@@ -178,27 +168,6 @@ export function simulationChunks(start: number, runs: number, size: number): [nu
   return [...missingChunks((r) => r < start, runs, size)];
 }
 
-/**
- * The chunks of the runs below `runs` that `have` not been done, lazily (memory stays flat for
- * any `--runs`): the blocks `[k·size, (k+1)·size)` cut to their missing runs, so a run trains
- * with the same neighbours whichever runs a checkpoint already holds.
- */
-export function* missingChunks(have: (run: number) => boolean, runs: number, size: number): Generator<[number, number]> {
-  for (let block = 0; block < runs; block += size) {
-    const end = Math.min(runs, block + size);
-    for (let r = block; r < end; ) {
-      if (have(r)) {
-        r++;
-        continue;
-      }
-      let to = r + 1;
-      while (to < end && !have(to)) to++;
-      yield [r, to];
-      r = to;
-    }
-  }
-}
-
 /** Runs `from..to−1` ({@link runOne} each, or one batched call). */
 export function runChunk(c: MainJobConfig, setup: ModelSetup, from: number, to: number): RunResult[][] {
   const runs = Array.from({ length: to - from }, (_, i) => from + i);
@@ -211,13 +180,12 @@ export function runChunk(c: MainJobConfig, setup: ModelSetup, from: number, to: 
 }
 
 /**
- * {@link simulateMainJob} across worker threads (one per core by default). Results do not
- * depend on the number of workers: run `r` is seeded by `r` alone and the chunks of runs
- * trained together are fixed ({@link missingChunks}). Chunks are handed out one at a time to
- * whichever worker is free (so memory does not grow with `--runs`), and each finished run is
- * appended to the checkpoint at once. With one worker, or when the compiled worker script is
- * not available (running from TypeScript sources), runs on this thread, yielding to the event
- * loop between chunks so that `shouldStop` (Ctrl-C) takes effect.
+ * {@link simulateMainJob} across worker threads (one per core by default; the harness's
+ * {@link runJobAsync}). Results do not depend on the number of workers: run `r` is seeded by
+ * `r` alone and the chunks of runs trained together are fixed ({@link missingChunks}). With
+ * one worker, or when the compiled worker script is not available (running from TypeScript
+ * sources), runs on this thread, yielding to the event loop between chunks so that
+ * `shouldStop` (Ctrl-C) takes effect.
  */
 export async function simulateMainJobParallel(
   c: MainJobConfig,
@@ -251,65 +219,10 @@ async function trainRuns(
   setup: ModelSetup,
   options: SimulateMainJobOptions & { workers?: number },
 ): Promise<{ done: Map<number, RunResult[]>; resumedFrom: number; interrupted: boolean }> {
-  if (c.runs < 2) throw new InvalidArgumentError("simulateMainJob", "runs", "at least 2", c.runs);
-  const script = fileURLToPath(new URL("./simulateWorker.js", import.meta.url));
-  const workers = Math.max(1, options.workers ?? 2);
   const done = openRuns(c, options);
   const resumedFrom = done.size;
-  if (workers === 1 || !existsSync(script)) {
-    const state = { done, interrupted: false };
-    for (const _ of simulationSteps(c, setup, options, state)) await new Promise((resolve) => setImmediate(resolve));
-    return { done, resumedFrom, interrupted: state.interrupted };
-  }
-  const chunks = pendingChunks(c, setup, done, options.shard);
-  let next = chunks.next();
-  if (next.done === true) return { done, resumedFrom, interrupted: false };
-  let interrupted = false;
-  await new Promise<void>((resolve, reject) => {
-    const pool: Worker[] = [];
-    let idle = 0;
-    let settled = false;
-    const finish = (e?: unknown) => {
-      if (settled) return;
-      settled = true;
-      clearInterval(poll);
-      Promise.all(pool.map((w) => w.terminate())).then(() => (e === undefined ? resolve() : reject(e)), reject);
-    };
-    const poll = setInterval(() => {
-      if (options.shouldStop?.() === true) {
-        interrupted = true;
-        finish();
-      }
-    }, 100);
-    /** Gives `w` the next chunk, or finishes once every worker is idle and none is left. */
-    const feed = (w: Worker) => {
-      if (next.done === true) {
-        if (++idle === pool.length) finish();
-        return;
-      }
-      w.postMessage({ chunk: next.value });
-      next = chunks.next();
-    };
-    for (let k = 0; k < workers; k++) {
-      const w = new Worker(script, { workerData: { config: c } });
-      pool.push(w);
-      w.on("message", (m: { ready?: boolean; from?: number; results?: RunResult[][] }) => {
-        if (settled) return;
-        try {
-          m.results?.forEach((results, i) => {
-            const res = normalised(c, results);
-            appendRunLog(options.checkpoint, m.from! + i, res);
-            done.set(m.from! + i, res);
-          });
-          if (m.results !== undefined) options.onProgress?.(done.size, c.runs);
-          feed(w);
-        } catch (e) {
-          finish(e); // e.g. the disk filled up while appending: one line, workers stopped
-        }
-      });
-      w.on("error", (e) => finish(e));
-    }
-  });
+  const script = fileURLToPath(new URL("./simulateWorker.js", import.meta.url));
+  const { interrupted } = await runJobAsync(mainJobRuns(c, setup, options, done), { script, workerData: { config: c }, workers: Math.max(1, options.workers ?? 2) });
   return { done, resumedFrom, interrupted };
 }
 

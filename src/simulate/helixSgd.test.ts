@@ -29,7 +29,7 @@ describe("helix in float64", () => {
     expect(a).toEqual(b);
     expect(a.times).toEqual([0, 10, 20, 25]);
     expect(a.tracks).toHaveLength(2);
-    expect(a.sumZ[0]).toBe(0);
+    expect(a.z[0]).toEqual({ n: 7, mean: 0, m2: 0 });
     const rng = new Rng(SEED);
     const one = simulateHelix({ eta: 0.3, T: 1, runs: 1, recordEvery: 1, trackRuns: 1 }, rng.clone());
     const x = rng.normal();

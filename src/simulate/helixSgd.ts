@@ -6,6 +6,7 @@
  */
 import { InvalidArgumentError, requireFinite, requireInt } from "../errors.js";
 import type { Rng } from "../stats/rng.js";
+import { type Sums, sumsOf } from "../stats/sums.js";
 
 /**
  * The gradient of the helix loss
@@ -61,16 +62,14 @@ export interface HelixSimulationOptions {
   readonly trackRuns?: number;
 }
 
-/** Sums over runs at each recorded time, so chunks of runs can be merged. */
+/** Mergeable sums over runs at each recorded time ({@link Sums}), so chunks of runs can be merged. */
 export interface HelixSimulationResult {
   readonly runs: number;
   readonly times: readonly number[];
-  /** `Σ_runs z_t` and `Σ_runs z_t²` at each recorded time. */
-  readonly sumZ: number[];
-  readonly sumZ2: number[];
-  /** `Σ_runs l(θ_t)` and its squares (test loss, exact in `x`). */
-  readonly sumLoss: number[];
-  readonly sumLoss2: number[];
+  /** Count, mean and squared deviations of `z_t` over runs, at each recorded time. */
+  readonly z: Sums[];
+  /** The same of the test loss `l(θ_t)` (exact in `x`). */
+  readonly loss: Sums[];
   /** `z` trajectories of the tracked runs: `tracks[k][i]` at `times[i]`. */
   readonly tracks: number[][];
   /** Per-run `u, v` at the end (for the tracked runs). */
@@ -79,7 +78,7 @@ export interface HelixSimulationResult {
 
 /**
  * Runs SGD on the helix for `runs` independent runs in lock-step (one datum per run per step,
- * drawn from `rng`), and records the sums of `z` and of the test loss at the recorded times.
+ * drawn from `rng`), and records the mergeable sums of `z` and of the test loss at the recorded times.
  *
  * @throws InvalidArgumentError for a non-positive `η`, non-integer sizes or `recordEvery < 1`.
  */
@@ -97,28 +96,15 @@ export function simulateHelix(options: HelixSimulationOptions, rng: Rng): HelixS
   const z = new Float64Array(R);
   const x = new Float64Array(R);
   const times: number[] = [];
-  const sumZ: number[] = [];
-  const sumZ2: number[] = [];
-  const sumLoss: number[] = [];
-  const sumLoss2: number[] = [];
+  const zSums: Sums[] = [];
+  const lossSums: Sums[] = [];
+  const losses = new Float64Array(R);
   const tracks: number[][] = Array.from({ length: tracked }, () => []);
   const record = (t: number): void => {
-    let a = 0;
-    let b = 0;
-    let la = 0;
-    let lb = 0;
-    for (let r = 0; r < R; r++) {
-      a += z[r];
-      b += z[r] * z[r];
-      const l = helixTestLoss(u[r], v[r], z[r], alpha);
-      la += l;
-      lb += l * l;
-    }
+    for (let r = 0; r < R; r++) losses[r] = helixTestLoss(u[r], v[r], z[r], alpha);
     times.push(t);
-    sumZ.push(a);
-    sumZ2.push(b);
-    sumLoss.push(la);
-    sumLoss2.push(lb);
+    zSums.push(sumsOf(z));
+    lossSums.push(sumsOf(losses));
     for (let k = 0; k < tracked; k++) tracks[k].push(z[k]);
   };
   record(0);
@@ -142,5 +128,5 @@ export function simulateHelix(options: HelixSimulationOptions, rng: Rng): HelixS
   }
   const finalUV: [number, number][] = [];
   for (let k = 0; k < tracked; k++) finalUV.push([u[k], v[k]]);
-  return { runs: R, times, sumZ, sumZ2, sumLoss, sumLoss2, tracks, finalUV };
+  return { runs: R, times, z: zSums, loss: lossSums, tracks, finalUV };
 }
