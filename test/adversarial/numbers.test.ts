@@ -13,7 +13,8 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { SEED } from "../helpers/seed.js";
 import { main } from "../../src/cli/main.js";
 import { exactSeries, parsePolynomialLandscape, Rational, sgdSchedule } from "../../src/index.js";
-import { defaultMainJobConfig, type MainJobConfig, type ModelSetup, setupModel, simulateMainJob, type SimulationResult } from "../../src/mainJob/mainJob.js";
+import { type ModelSetup, simulateMainJob, type SimulationResult } from "../../src/mainJob/mainJob.js";
+import { SMALL_MAIN_JOB, smallMainJob } from "../helpers/smallMainJob.js";
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -175,13 +176,10 @@ describe("cause 6: T above 2^53 is printed exactly", () => {
 });
 
 describe("cause 6: divergence by a stated rule, counted per η with the first step, never averaged in", () => {
-  const config: MainJobConfig = { ...defaultMainJobConfig(sgdSchedule(10)), etas: [0.01, 0.1], runs: 12, testSize: 50, seed: SEED };
+  const config = SMALL_MAIN_JOB;
   let setup: ModelSetup;
   let reference: SimulationResult;
-  beforeAll(() => {
-    setup = setupModel(config);
-    reference = simulateMainJob(config, setup);
-  });
+  beforeAll(() => void ({ setup, reference } = smallMainJob()));
 
   test("property: runs with a finite but absurd, infinite or NaN final loss are counted as diverged, not averaged in", () => {
     fc.assert(
