@@ -10,8 +10,8 @@
  *   Gram matrix and its `S × N` block against the test sample;
  * - memory per finished run, kept until the means are taken: its results (a small object per η
  *   in a map by run index, about 90 + 105·η bytes measured on Node 20) and, while the means are
- *   summarised, its training set again and its control variates ({@link bytesPerFinishedRun});
- *   this grows with `--runs` (about 1 KB per run at 9 η: `--runs 10000000` needs ~13 GB);
+ *   summarised, its control variates ({@link bytesPerFinishedRun});
+ *   this grows with `--runs` (about 1 KB per run at 9 η: `--runs 10000000` needs ~12 GB);
  * - time: `runs × η × T × B` per-datum gradient steps at a per-model rate (measured on one
  *   core: logistic SGD ≈ 50 µs per datum-step), shared by the workers.
  *
@@ -50,10 +50,11 @@ export interface MainJobCost {
 /**
  * Bytes held per finished run until the means are summarised (high side of a measurement on
  * Node 20: 189 B at 1 η, 1021 B at 9 η, 3205 B at 30 η for the map of results): the results,
- * plus the training set rebuilt for the control variates and the three variates themselves.
+ * plus its index, its three control variates and its value at one η while the means are taken
+ * (training sets are rebuilt for the variates a block at a time, see `controlVariates`).
  */
-export function bytesPerFinishedRun(c: Pick<MainJobConfig, "etas" | "schedule">): number {
-  return 128 + 112 * c.etas.length + c.schedule.N * NUMBER_BYTES + ARRAY_BYTES + 3 * NUMBER_BYTES;
+export function bytesPerFinishedRun(c: Pick<MainJobConfig, "etas">): number {
+  return 128 + 112 * c.etas.length + 5 * NUMBER_BYTES;
 }
 
 /** The cost of `command` (simulate and compare train `runs` runs; predict trains none). */
