@@ -58,14 +58,18 @@ describe("cause 5: Ctrl-C during compare", () => {
     expect(JSON.parse(readFileSync(join(folder, "comparison.json"), "utf8")).comparison.partial).toBe(true);
   }, 200_000);
 
-  test("before any run finished: nothing written (exit 130, or the default end by SIGINT before the handler is set)", async () => {
+  test("before any run finished: nothing written, no verdict", async () => {
     const out = mkdtempSync(join(tmpdir(), "adv-int0-"));
-    const { child, done } = start(["compare", "--runs", "1000", "--max-hours", "1000", ...small, "--out", out]);
-    await new Promise((r) => setTimeout(r, 4000));
+    // LeNet's prediction takes a minute or more, so the signal lands before any run.
+    const { child, done } = start(["compare", "--model", "lenet", "--runs", "1000", "--max-hours", "1000", ...small, "--out", out]);
+    await new Promise((r) => setTimeout(r, 6000));
     child.kill("SIGINT");
     const { code, signal, out: stdout, err } = await done;
+    // The exit depends on when the signal lands (tsx's loader, the prediction, the handler); what must hold is that nothing final is written.
     expect(code === 130 || signal === "SIGINT", `${code} ${signal} ${err}`).toBe(true);
     expect(stdout).not.toMatch(/within for 0\/|verdict/);
-    expect(existsSync(out) ? readdirSync(out).filter((f) => f.startsWith("compare-")) : []).toEqual([]);
+    // The output folder may exist (it is checked and created before any work), but holds no output.
+    const folders = existsSync(out) ? readdirSync(out).filter((f) => f.startsWith("compare-")) : [];
+    for (const f of folders) expect(readdirSync(join(out, f))).toEqual([]);
   }, 200_000);
 });
