@@ -3,6 +3,7 @@
  * series in η. Bigint only; depends on nothing but `../errors.js`.
  */
 export { Rational, binomial, factorial, fallingFactorial } from "./rational.js";
+export { type Float64Fit, float64Fit, float64OrNull, toScientific } from "./float64Range.js";
 export {
   Polynomial,
   PolynomialAccumulator,

@@ -71,7 +71,7 @@ export function scheduleFromFlags(v: ScheduleFlagValues, defaults: { N?: number 
         const epochs = intFlag(v.epochs, "--epochs", 1, MAX) ?? 1;
         const T = intFlag(v.T, "--T", 0, MAX);
         if (T !== undefined && T !== (epochs * N) / batch) {
-          throw new UsageError(`--T ${T} disagrees with --schedule sgd: T = epochs·N/batch = ${(epochs * N) / batch} (omit --T)`);
+          throw new UsageError(`--T ${T} disagrees with --schedule sgd: T = epochs·N/batch = ${(BigInt(epochs) * BigInt(N)) / BigInt(batch)} (omit --T)`);
         }
         if (v.batches !== undefined) throw new UsageError("--batches goes with --schedule custom");
         return sgdSchedule(N, { batch, epochs, shuffle: v.shuffle ?? false, ...extras });

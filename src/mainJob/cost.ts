@@ -8,6 +8,10 @@
  *   list (`T` arrays of `B` indices), and for the logistic model trained in kernel
  *   coordinates (non-SGD optimizers, or at most {@link KERNEL_MAX_POINTS} points) the `N × N`
  *   Gram matrix and its `S × N` block against the test sample;
+ * - memory per finished run, kept until the means are taken: its results (a small object per η
+ *   in a map by run index, about 90 + 105·η bytes measured on Node 20) and, while the means are
+ *   summarised, its control variates ({@link bytesPerFinishedRun});
+ *   this grows with `--runs` (about 1 KB per run at 9 η: `--runs 10000000` needs ~12 GB);
  * - time: `runs × η × T × B` per-datum gradient steps at a per-model rate (measured on one
  *   core: logistic SGD ≈ 50 µs per datum-step), shared by the workers.
  *
@@ -43,6 +47,16 @@ export interface MainJobCost {
   readonly tableOperations: number;
 }
 
+/**
+ * Bytes held per finished run until the means are summarised (high side of a measurement on
+ * Node 20: 189 B at 1 η, 1021 B at 9 η, 3205 B at 30 η for the map of results): the results,
+ * plus its index, its three control variates and its value at one η while the means are taken
+ * (training sets are rebuilt for the variates a block at a time, see `controlVariates`).
+ */
+export function bytesPerFinishedRun(c: Pick<MainJobConfig, "etas">): number {
+  return 128 + 112 * c.etas.length + 5 * NUMBER_BYTES;
+}
+
 /** The cost of `command` (simulate and compare train `runs` runs; predict trains none). */
 export function mainJobCost(c: MainJobConfig, command: "predict" | "simulate" | "compare", workers: number): MainJobCost {
   const { N } = c.schedule;
@@ -55,7 +69,7 @@ export function mainJobCost(c: MainJobConfig, command: "predict" | "simulate" | 
     (kernel ? (N * N + c.testSize * N) * 8 : 0);
   const trains = command !== "predict";
   const lanes = trains ? Math.max(1, Math.min(workers, c.runs)) : 1;
-  const memoryBytes = BASE_BYTES + lanes * perRun;
+  const memoryBytes = BASE_BYTES + lanes * perRun + (trains ? c.runs * bytesPerFinishedRun(c) : 0);
   const seconds = trains ? (c.runs * c.etas.length * T * B * SECONDS_PER_DATUM_STEP[c.model]) / lanes : 0;
   const losses: ("test" | "train")[] = c.loss === "gap" ? ["test", "train"] : [c.loss];
   let tableOperations = 0;

@@ -242,9 +242,17 @@ async function trainRuns(
  */
 export function controlVariates(c: MainJobConfig, setup: ModelSetup, runs: number | readonly number[], which: "train" | "test" | "trainSlope"): Float64Array {
   const indices = typeof runs === "number" ? Array.from({ length: runs }, (_, r) => r) : runs;
-  const sets = indices.map((r) => runSpec(c, setup, r).trainSet);
-  return setVariates(setup, sets, which === "train" ? "loss" : which === "test" ? "test slope" : "train slope");
+  const out = new Float64Array(indices.length);
+  // Training sets rebuilt a block at a time, so that memory does not hold every run's set at once.
+  for (let i = 0; i < indices.length; i += VARIATE_BLOCK) {
+    const sets = indices.slice(i, i + VARIATE_BLOCK).map((r) => runSpec(c, setup, r).trainSet);
+    out.set(setVariates(setup, sets, which === "train" ? "loss" : which === "test" ? "test slope" : "train slope"), i);
+  }
+  return out;
 }
+
+/** Runs whose training sets {@link controlVariates} rebuilds at once (each variate is per set). */
+const VARIATE_BLOCK = 4096;
 
 /**
  * The divergence rule: a run diverged at η when its trainer flagged non-finite weights, or its

@@ -58,6 +58,14 @@ export function stepCount(s: Schedule): number {
   }
 }
 
+/**
+ * {@link stepCount} as an exact integer: `E·N/B` can pass 2^53 (`--N` and `--epochs` up to 1e9
+ * each), where the float product is rounded; outputs print this one.
+ */
+export function stepCountExact(s: Schedule): bigint {
+  return s.kind === "sgd" ? (BigInt(s.epochs) * BigInt(s.N)) / BigInt(s.batch) : BigInt(stepCount(s));
+}
+
 export interface SgdScheduleOptions {
   /** @defaultValue 1 */ batch?: number;
   /** @defaultValue 1 */ epochs?: number;

@@ -65,6 +65,12 @@ describe("cause 2: predict/simulate/compare estimate memory and time from the fl
   test("compare --momentum 0.9 --N 4000 (exact momentum coefficients) → refused before predicting", async () => {
     await expectRefused(["compare", "--momentum", "0.9", "--N", "4000", "--out", out()], [/exact coefficients up to --order 3/, /operations/]);
   });
+  test("simulate --runs 10000000 with time allowed (--max-hours 100): the finished runs' results (~1 KB each) → refused with ~14 GB and --runs", async () => {
+    await expectRefused(["simulate", "--runs", "10000000", "--max-hours", "100", "--out", out()], [/about 1\d GB of memory/, /lower --N, --runs or --workers/]);
+  });
+  test("the same runs with the memory allowed pass the budget (refused only by time)", async () => {
+    await expectRefused(["simulate", "--runs", "10000000", "--max-memory", "64", "--out", out()], [/would train for about/]);
+  });
   test("predict with a --max-memory below what it needs → refused (the flag is read, and the limit named)", async () => {
     await expectRefused(["predict", "--max-memory", "0.01"], [/above the limit --max-memory 0\.010 GB/]);
   });

@@ -11,17 +11,14 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { SEED } from "../helpers/seed.js";
 import { appendRunLog, openRunLog } from "../../src/harness/checkpoint.js";
 import { FileSystemError } from "../../src/harness/safeFile.js";
-import { defaultMainJobConfig, type MainJobConfig, type ModelSetup, setupModel, simulateMainJob, type SimulationResult } from "../../src/mainJob/mainJob.js";
-import { sgdSchedule } from "../../src/schedule/schedule.js";
+import { type MainJobConfig, type ModelSetup, simulateMainJob, type SimulationResult } from "../../src/mainJob/mainJob.js";
+import { SMALL_MAIN_JOB, smallMainJob } from "../helpers/smallMainJob.js";
 
-const config: MainJobConfig = { ...defaultMainJobConfig(sgdSchedule(10)), etas: [0.01, 0.1], runs: 12, testSize: 50, seed: SEED };
+const config: MainJobConfig = SMALL_MAIN_JOB;
 let setup: ModelSetup;
 let reference: SimulationResult;
 
-beforeAll(() => {
-  setup = setupModel(config);
-  reference = simulateMainJob(config, setup);
-});
+beforeAll(() => void ({ setup, reference } = smallMainJob()));
 
 /** A fresh folder whose run log holds every run of `c` (an uninterrupted simulation). */
 function fullLog(c: MainJobConfig = config): string {

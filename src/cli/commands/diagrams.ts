@@ -1,6 +1,7 @@
-import { coefficientTable, coefficientTableCost, type TableCost, crossingKey, DEFAULT_TABLE_OPERATIONS, type DiagramRecord, makeDiagram, Polynomial, Rational, stepCount, symbolicForm } from "../../index.js";
+import { coefficientTable, coefficientTableCost, type TableCost, crossingKey, DEFAULT_TABLE_OPERATIONS, type DiagramRecord, makeDiagram, Polynomial, Rational, stepCountExact, symbolicForm } from "../../index.js";
 import { renderDiagramsSvg } from "../../plot/diagramSvg.js";
 import { UsageError } from "../../index.js";
+import { exactIntegerJson } from "../exactJson.js";
 import { ensureWritableFile, writeFileAtomic } from "../../harness/safeFile.js";
 import type { Command } from "../command.js";
 import { choiceFlag, type FlagTable, parseFlags } from "../flags.js";
@@ -49,12 +50,12 @@ export const diagrams: Command = {
     } finally {
       bar.stop();
     }
-    const T = stepCount(schedule);
+    const T = stepCountExact(schedule);
     const groups = values.group === true ? crossingGroups(rows) : undefined;
     if (values.svg !== undefined) writeFileAtomic(values.svg, renderDiagramsSvg(rows));
     if (values.json === true) {
       const polynomialVariables = symbolicForm(schedule)?.variables ?? null;
-      io.stdout(JSON.stringify({ schedule: describeSchedule(schedule), T, loss, order, polynomialVariables, diagrams: rows, ...(groups ? { groups } : {}) }, null, 2) + "\n");
+      io.stdout(JSON.stringify({ schedule: describeSchedule(schedule), T: exactIntegerJson(T), loss, order, polynomialVariables, diagrams: rows, ...(groups ? { groups } : {}) }, null, 2) + "\n");
     } else if (groups !== undefined) {
       io.stdout(
         titleLine("crossing-symmetry groups (diagrams that differ only in which untied node is the root have equal values)") +

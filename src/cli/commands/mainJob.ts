@@ -64,8 +64,13 @@ async function runSimulation(config: MainJobConfig, io: CommandIO, setup: Return
 }
 
 /** A measured mean and its interval, or a dash where no run was averaged (all diverged). */
-function measuredCell(mean: number, ci95: number): string {
-  return Number.isFinite(mean) ? `${mean.toFixed(6)} ± ${Number.isFinite(ci95) ? ci95.toPrecision(2) : "—"}` : "— ± —";
+function measuredCell(mean: number | null, ci95: number | null): string {
+  return Number.isFinite(mean) ? `${mean!.toFixed(6)} ± ${Number.isFinite(ci95) ? ci95!.toPrecision(2) : "—"}` : "— ± —";
+}
+
+/** A predicted value ± its standard error; "beyond float64" where the polynomial overflowed (never NaN ± NaN). */
+function predictedCell(value: number, se: number): string {
+  return Number.isFinite(value) && Number.isFinite(se) ? `${value.toFixed(6)} ± ${se.toPrecision(2)}` : fixed6(NaN);
 }
 
 /** Diverged runs at one η, with the earliest step (divergence rule: `SimulationResult.divergenceRule`). */
@@ -84,18 +89,24 @@ function predictionTable(p: PredictionResult, order: number): string {
     p.rows.map((r) => [
       String(r.eta),
       r.etaT.toPrecision(3),
-      ...r.polynomial.slice(1).map((e) => e.value.toFixed(6)),
+      ...r.polynomial.slice(1).map((e) => fixed6(e.value)),
       standardError(r.polynomial[order].stderr),
-      r.resummed === null ? "—" : r.resummed.value.toFixed(6),
+      r.resummed === null ? "—" : fixed6(r.resummed.value),
       r.resummed === null ? "" : standardError(r.resummed.stderr),
-      r.ode.value.toFixed(6),
-      r.lastTermRatio.toExponential(1),
+      fixed6(r.ode.value),
+      Number.isFinite(r.lastTermRatio) ? r.lastTermRatio.toExponential(1) : "—",
     ]),
   );
 }
 
-/** A standard error in at most 7 characters (`2.6e-8`, `0.0010`). */
+/** A predicted value to 6 decimals; "beyond float64" where it overflowed (never NaN or Infinity). */
+function fixed6(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(6) : "beyond float64";
+}
+
+/** A standard error in at most 7 characters (`2.6e-8`, `0.0010`); "—" where it overflowed. */
 function standardError(x: number): string {
+  if (!Number.isFinite(x)) return "—";
   return x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(1) : x.toPrecision(2);
 }
 
@@ -218,10 +229,10 @@ async function runCompare({ config, json, outDir, workers }: JobOptions, io: Com
           cmp.rows.map((r) => [
             String(r.eta),
             (r.etaT as number).toPrecision(3),
-            `${(r[`order${config.order}`] as number).toFixed(6)} ± ${(r[`order${config.order}Se`] as number).toPrecision(2)}`,
-            (r.order1 as number).toFixed(6),
-            measuredCell(r.measured as number, r.measuredCi95 as number),
-            r.withinInterval === true ? "yes" : "no",
+            predictedCell(r[`order${config.order}`] as number, r[`order${config.order}Se`] as number),
+            fixed6(r.order1 as number),
+            measuredCell(r.measured as number | null, r.measuredCi95 as number | null),
+            r.withinInterval === null ? "—" : r.withinInterval === true ? "yes" : "no",
             String(r.runs),
             divergedCell(r.diverged as number, r.firstDivergedStep as number),
           ]),

@@ -86,7 +86,7 @@ export function refuseOverBudget(v: Values, config: MainJobConfig, command: Main
   if (cost.memoryBytes / 1e9 > maxGB) {
     throw new UsageError(
       `${what}: needs about ${(cost.memoryBytes / 1e9).toPrecision(2)} GB of memory, above the limit --max-memory ${maxGB.toPrecision(2)} GB` +
-        `${v["max-memory"] === undefined ? " (the Node heap; raise it with node --max-old-space-size=<MB>)" : ""}: lower --N or --workers`,
+        `${v["max-memory"] === undefined ? " (the Node heap; raise it with node --max-old-space-size=<MB>)" : ""}: lower --N, --runs or --workers`,
     );
   }
   if (cost.seconds / 3600 > maxHours) {

@@ -9,8 +9,13 @@ import {
   quadraticModel,
   quadratureSeries,
   Rational,
-  stepCount,
+  type Float64Fit,
+  float64Fit,
+  float64OrNull,
+  stepCountExact,
+  toScientific,
 } from "../../index.js";
+import { exactIntegerJson } from "../exactJson.js";
 import type { Command } from "../command.js";
 import { choiceFlag, type FlagTable, parseFlags } from "../flags.js";
 import { polynomialLandscapeFromFlag } from "../landscapeFlag.js";
@@ -59,7 +64,7 @@ export const series: Command = {
       // one-dimensional route (test loss only: its root is never tied) says which are 0.
       const model = loss === "test" ? EXACT_BUILTINS[values.landscape] : undefined;
       const exact = model === undefined ? undefined : oneDimSeries(model(), schedule, order).coefficients;
-      const coefficients = exact?.map((c) => c.toNumber()) ?? r.coefficients;
+      const coefficients = exact?.map(float64OrNull) ?? r.coefficients;
       if (values.json === true) {
         io.stdout(
           JSON.stringify(
@@ -67,11 +72,11 @@ export const series: Command = {
               landscape: values.landscape,
               mode: exact === undefined ? "quadrature" : "exact",
               schedule,
-              T: stepCount(schedule),
+              T: exactIntegerJson(stepCountExact(schedule)),
               loss,
               order,
               coefficients,
-              ...(exact === undefined ? {} : { exactCoefficients: exact.map(String), quadratureCoefficients: r.coefficients }),
+              ...(exact === undefined ? {} : { exactCoefficients: exact.map(String), ...float64Fields(exact), quadratureCoefficients: r.coefficients }),
               standardErrors: coefficients.map(() => 0),
               terms: r.terms,
             },
@@ -82,9 +87,9 @@ export const series: Command = {
       } else {
         const how = exact === undefined ? "exact expectation over its Gauss–Hermite quadrature, in float64" : "exact rationals";
         io.stdout(
-          titleLine(`E[${loss} loss after T = ${stepCount(schedule)} steps] on ${values.landscape} = Σ c_k η^k (${how})`) +
+          titleLine(`E[${loss} loss after T = ${stepCountExact(schedule)} steps] on ${values.landscape} = Σ c_k η^k (${how})`) +
             (exact === undefined
-              ? formatTable(["k", "c_k"], coefficients.map((c, k) => [String(k), c.toPrecision(12)]))
+              ? formatTable(["k", "c_k"], r.coefficients.map((c, k) => [String(k), c.toPrecision(12)]))
               : formatTable(["k", "c_k", "exact"], exact.map((c, k) => [String(k), decimal(c), String(c)]))),
         );
       }
@@ -93,7 +98,7 @@ export const series: Command = {
     const { name, landscape } = polynomialLandscapeFromFlag(values.landscape, "series");
     const order = orderFromFlag(values.order, 6);
     const result = exactSeries(landscape, schedule, order, loss);
-    const coefficients = result.coefficients.map((c) => c.toNumber());
+    const coefficients = result.coefficients.map(float64OrNull);
     if (values.json === true) {
       io.stdout(
         JSON.stringify(
@@ -101,11 +106,12 @@ export const series: Command = {
             landscape: name,
             mode: "exact",
             schedule,
-            T: stepCount(schedule),
+            T: exactIntegerJson(stepCountExact(schedule)),
             loss,
             order,
             coefficients,
             exactCoefficients: result.coefficients.map(String),
+            ...float64Fields(result.coefficients),
             standardErrors: coefficients.map(() => 0),
             terms: result.terms.map((t) => ({ order: t.order, key: t.key, coefficient: String(t.coefficient), value: String(t.value) })),
           },
@@ -115,7 +121,7 @@ export const series: Command = {
       );
     } else {
       io.stdout(
-        titleLine(`E[${loss} loss after T = ${stepCount(schedule)} steps] on ${name} = Σ c_k η^k (exact expectation over the population)`) +
+        titleLine(`E[${loss} loss after T = ${stepCountExact(schedule)} steps] on ${name} = Σ c_k η^k (exact expectation over the population)`) +
           formatTable(["k", "c_k", "exact"], result.coefficients.map((c, k) => [String(k), decimal(c), String(c)])),
       );
     }
@@ -123,7 +129,20 @@ export const series: Command = {
   },
 };
 
-/** An exact coefficient as a 12-digit decimal; an exact zero prints as `0`. */
+/**
+ * An exact coefficient as a 12-digit decimal; an exact zero prints as `0`, and one beyond the
+ * float64 range in exact scientific notation (never Infinity, nor a 0 that is not one).
+ */
 function decimal(c: Rational): string {
-  return c.isZero() ? "0" : c.toNumber().toPrecision(12);
+  return c.isZero() ? "0" : float64Fit(c) === "ok" ? c.toNumber().toPrecision(12) : toScientific(c, 12);
+}
+
+/**
+ * The JSON fields that say which exact coefficients a float64 cannot hold: `coefficients[k]` is
+ * then `null` (never Infinity's `null` nor a rounded 0 without a reason), `coefficientsFloat64[k]`
+ * says `"overflow"` or `"underflow"`, and `coefficientsScientific[k]` gives the value in exact
+ * 12-digit scientific notation (`exactCoefficients` stays the authoritative value).
+ */
+function float64Fields(exact: readonly Rational[]): { coefficientsFloat64: Float64Fit[]; coefficientsScientific: string[] } {
+  return { coefficientsFloat64: exact.map(float64Fit), coefficientsScientific: exact.map((c) => toScientific(c, 12)) };
 }
