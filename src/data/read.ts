@@ -53,10 +53,13 @@ export function dataName(file: string): string {
   return base === "" ? basename(file) : base;
 }
 
-/** Parses a binary data file by its magic number (NPY or IDX), or says what it expected. */
-function parseArrayFile(file: string, bytes: Uint8Array): { array: NumericArray; format: "npy" | "idx" } {
+/**
+ * Parses a binary data file by its magic number (NPY or IDX), or says what it expected.
+ * `idxUint8Divisor`: what uint8 IDX values are divided by (255 for features, 1 for labels).
+ */
+function parseArrayFile(file: string, bytes: Uint8Array, idxUint8Divisor = 1): { array: NumericArray; format: "npy" | "idx" } {
   if (isNpy(bytes) || (NPY_NAME.test(file) && !isIdx(bytes))) return { array: parseNpy(file, bytes), format: "npy" };
-  if (isIdx(bytes) || IDX_NAME.test(file)) return { array: parseIdx(file, bytes), format: "idx" };
+  if (isIdx(bytes) || IDX_NAME.test(file)) return { array: parseIdx(file, bytes, idxUint8Divisor), format: "idx" };
   const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
   throw new DataFileError(file, `unknown data format (first bytes ${head}): expected a CSV file named .csv, a NumPy .npy file, or an IDX file such as train-images-idx3-ubyte[.gz]`);
 }
@@ -92,13 +95,12 @@ async function readArrayData(options: DataFileOptions, maxBytes: number): Promis
   if (options.labelColumn !== undefined) throw new DataFileError(file, `--label-column is for CSV files; NPY and IDX data take their labels from a second file (--labels)`);
   const labelsFile = options.labels;
   if (labelsFile === undefined) throw new DataFileError(file, `NPY and IDX data need a labels file (--labels), one label (or target row) per row of this file`);
-  const x = parseArrayFile(file, await readDataBytes(file, maxBytes));
+  const x = parseArrayFile(file, await readDataBytes(file, maxBytes), 255);
   const { shape } = x.array;
   if (typeof x.array.values[0] === "string") throw new DataFileError(file, `features are text (${x.array.dtype}); they must be numbers`);
   if (shape.length === 0) throw new DataFileError(file, `features are a single number (shape ()); expected rows × features`);
   const inputs = x.array.values as Float64Array;
   if (/float/.test(x.array.dtype)) requireAllFinite(file, inputs, shape);
-  if (x.format === "idx" && x.array.dtype === "uint8") for (let i = 0; i < inputs.length; i++) inputs[i] /= 255;
   const size = shape[0];
   const features = sizeOf(shape.slice(1));
   if (size === 0) throw new DataFileError(file, `no rows (shape ${shapeText(shape)})`);

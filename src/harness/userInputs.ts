@@ -92,23 +92,22 @@ export async function loadUserData(options: DataFileOptions, test?: Omit<DataFil
   const population = await readDataset(opts);
   const testOpts = test === undefined ? undefined : { ...test, data: resolve(test.data), ...(test.labels !== undefined ? { labels: resolve(test.labels) } : {}) };
   const testData = testOpts === undefined ? null : await readTestDataset(testOpts, population);
-  const fingerprint = sha([dataBytes(population), ...(testData === null ? [] : ["|test|", dataBytes(testData)])]);
+  const fingerprint = sha([...dataBytes(population), ...(testData === null ? [] : ["|test|", ...dataBytes(testData)])]);
   datasets.set(fingerprint, { population, test: testData });
   return { options: opts, ...(testOpts !== undefined ? { test: testOpts } : {}), name: population.name, fingerprint, classNames: population.classNames };
 }
 
-/** The contents that determine a data set's numbers: shape, task, inputs, labels or targets, class names. */
-function dataBytes(d: TabularData): Uint8Array {
+/**
+ * The contents that determine a data set's numbers, as views (no copy of the inputs, which
+ * can be hundreds of MB): shape, task, class names as UTF-16 bytes, then inputs, labels or
+ * targets. Hashed part by part, this gives the digest of their concatenation.
+ */
+function dataBytes(d: TabularData): Uint8Array[] {
   const head = JSON.stringify([d.size, d.features, d.task, d.classes, d.targetDims, d.classNames]);
+  const text = new Uint8Array(head.length * 2);
+  for (let i = 0; i < head.length; i++) (text[2 * i] = head.charCodeAt(i) & 255), (text[2 * i + 1] = head.charCodeAt(i) >> 8);
   const arrays = [d.inputs, d.labels ?? new Int32Array(0), d.targets ?? new Float64Array(0)];
-  const out = new Uint8Array(head.length * 2 + arrays.reduce((n, a) => n + a.byteLength, 0));
-  let o = 0;
-  for (let i = 0; i < head.length; i++, o += 2) (out[o] = head.charCodeAt(i) & 255), (out[o + 1] = head.charCodeAt(i) >> 8);
-  for (const a of arrays) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), o);
-    o += a.byteLength;
-  }
-  return out;
+  return [text, ...arrays.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))];
 }
 
 /**
@@ -145,7 +144,7 @@ export function userDataset(ref: UserDataRef): UserDataset {
 
 /** Registers an in-memory data set (tests, scripts) under a fingerprint of its contents. */
 export function registerUserData(population: TabularData, test: TabularData | null = null): UserDataRef {
-  const fingerprint = sha([dataBytes(population), ...(test === null ? [] : ["|test|", dataBytes(test)])]);
+  const fingerprint = sha([...dataBytes(population), ...(test === null ? [] : ["|test|", ...dataBytes(test)])]);
   datasets.set(fingerprint, { population, test });
   return { options: { data: population.source }, name: population.name, fingerprint, classNames: population.classNames };
 }
