@@ -21,6 +21,7 @@ import {
   toFloat64Array,
   transcendentalsFor,
   withArrays,
+  withRationalTanh,
   type DataMatrix,
   type JaxArray,
   type LossFunction,
@@ -97,6 +98,12 @@ export class DefinedModel implements DerivativeOracle<number> {
    */
   readonly batchLoss: BatchLossFunction;
   /**
+   * {@link DefinedModel.batchLoss} for evaluating float32 losses (not differentiated): float32
+   * `tanh` by the rational `rationalTanh` (≤ 4e−7 relative, ~4× cheaper than jax-js's own);
+   * other dtypes exactly as `batchLoss`.
+   */
+  readonly evaluationLoss: BatchLossFunction;
+  /**
    * The per-datum loss `(θ [P], x [794]) → []` (the `LossFunction` ownership contract:
    * consumes both arguments): {@link DefinedModel.batchLoss} on a batch of one.
    */
@@ -119,7 +126,9 @@ export class DefinedModel implements DerivativeOracle<number> {
     this.lanesNative = definition.lanes === true;
     this.policy = options.policy;
     this.maxBatchRows = options.maxBatchRows;
-    this.batchLoss = definedBatchLoss(definition, layout, data, options.math ?? transcendentalsFor(this.policy));
+    const math = options.math ?? transcendentalsFor(this.policy);
+    this.batchLoss = definedBatchLoss(definition, layout, data, math);
+    this.evaluationLoss = definedBatchLoss(definition, layout, data, withRationalTanh(math));
     this.loss = (theta, x) => this.batchLoss(theta, x.reshape([1, this.dataDim])).reshape([]);
     this.#oracle = new LossOracle(this.loss, this.dim, this.dataDim, { policy: this.policy, maxBatchRows: this.maxBatchRows });
   }

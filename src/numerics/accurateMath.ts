@@ -57,7 +57,8 @@ import { lax, np, type JaxArray } from "./jax.js";
  * lost 8 ulp, the `log1p` correction vanished). A one-element buffer is not a literal.
  */
 function constant(like: JaxArray, value: number): JaxArray {
-  return np.array(Float64Array.of(value), { dtype: like.dtype, device: like.device }).reshape([]);
+  const data = like.dtype === np.float32 ? Float32Array.of(value) : Float64Array.of(value);
+  return np.array(data, { dtype: like.dtype, device: like.device }).reshape([]);
 }
 
 /** `ln 2` split: `LN2_HI` has 21 trailing zero bits (fdlibm's `ln2_hi`), `LN2_LO = ln2 − LN2_HI`. */
@@ -390,6 +391,36 @@ export function tanh(x: JaxArray): JaxArray {
   });
 }
 
+/**
+ * Numerator (in `x²`, low to high) of the float32 rational `tanh` of {@link rationalTanh}
+ * (Eigen's `ptanh_float` minimax fit on `[−7.905, 7.905]`).
+ */
+const TANH_F32_NUMERATOR = [
+  4.89352455891786e-3, 6.37261928875436e-4, 1.48572235717979e-5, 5.12229709037114e-8, -8.60467152213735e-11, 2.00018790482477e-13, -2.76076847742355e-16,
+];
+/** Denominator of {@link rationalTanh}, in `x²`, low to high. */
+const TANH_F32_DENOMINATOR = [4.89352518554385e-3, 2.26843463243900e-3, 1.18534705686654e-4, 1.19825839466702e-6];
+/** Beyond this `|x|`, `tanh x` rounds to ±1 in float32. */
+const TANH_F32_CLAMP = 7.90531110763549805;
+
+/**
+ * float32 `tanh` as a rational function of `x` (clamped to ±7.905, where float32 `tanh` is
+ * ±1): `x·p(x²)/q(x²)`, ≤ 4e−7 relative error over the whole range, tiny arguments included
+ * (test `accurateMath.test.ts`), from `+ × ÷` only, so `jit` fuses it (~4× cheaper than
+ * jax-js 0.1.25's float32 `tanh` on wasm, which also loses relative accuracy near 0: ~7e−5).
+ * Used where float32 losses are evaluated, not differentiated ({@link withRationalTanh});
+ * other dtypes get {@link tanh}. Consumes `x`.
+ */
+export function rationalTanh(x: JaxArray): JaxArray {
+  if (x.dtype !== np.float32) return tanh(x);
+  const c = (v: number) => constant(x, v);
+  const xc = np.clip(x, c(-TANH_F32_CLAMP), c(TANH_F32_CLAMP));
+  const x2 = xc.ref.mul(xc.ref);
+  const p = horner(x2.ref, TANH_F32_NUMERATOR);
+  const q = horner(x2, TANH_F32_DENOMINATOR);
+  return xc.mul(p).div(q);
+}
+
 /** The transcendental functions a model is written with; see {@link transcendentalsFor}. */
 export interface Transcendentals {
   readonly exp: (x: JaxArray) => JaxArray;
@@ -401,6 +432,27 @@ export interface Transcendentals {
 export const NATIVE_TRANSCENDENTALS: Transcendentals = Object.freeze({ exp: np.exp, log: np.log, tanh: (x: JaxArray) => np.tanh(x) });
 /** This module's accurate functions (jax-js's own on float32 arrays). */
 export const ACCURATE_TRANSCENDENTALS: Transcendentals = Object.freeze({ exp, log, tanh });
+
+/** `f` of float32 `x` evaluated in float64 and rounded back (≤ ½ ulp more than `f`'s error). Consumes `x`. */
+function viaFloat64(f: (x: JaxArray) => JaxArray, x: JaxArray): JaxArray {
+  return f(x.astype(np.float64)).astype(np.float32);
+}
+
+/**
+ * `math` for a model's float32 *evaluation* (final losses, not differentiated): float32 `tanh`
+ * by {@link rationalTanh} (faster and more accurate than jax-js's own), float32 `exp` and `log`
+ * by the accurate float64 ones rounded to float32 (jax-js 0.1.25's float32 `log` errs by up to
+ * ~1e−6 absolute near 1, which made the LeNet's float32 losses err by ~3e−6; a model calls them
+ * once per output, so float64 costs nothing there); other dtypes as `math`.
+ */
+export function withRationalTanh(math: Transcendentals): Transcendentals {
+  const f32 = (x: JaxArray) => x.dtype === np.float32;
+  return Object.freeze({
+    exp: (x: JaxArray) => (f32(x) ? viaFloat64(exp, x) : math.exp(x)),
+    log: (x: JaxArray) => (f32(x) ? viaFloat64(log, x) : math.log(x)),
+    tanh: (x: JaxArray) => (f32(x) ? rationalTanh(x) : math.tanh(x)),
+  });
+}
 
 /**
  * The functions to write a model with under `policy`: this module's accurate ones for float64

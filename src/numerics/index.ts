@@ -42,7 +42,7 @@ export {
 } from "./directional.js";
 export { LossOracle, type LossOracleOptions } from "./oracles.js";
 export * as accurateMath from "./accurateMath.js";
-export { ACCURATE_TRANSCENDENTALS, logSumExp, NATIVE_TRANSCENDENTALS, transcendentalsFor, type Transcendentals } from "./accurateMath.js";
+export { ACCURATE_TRANSCENDENTALS, logSumExp, rationalTanh, withRationalTanh, NATIVE_TRANSCENDENTALS, transcendentalsFor, type Transcendentals } from "./accurateMath.js";
 
 // Landscapes may not import `stats` directly (README.md#layout), but their samplers need
 // the seeded generator and the normal quadrature, and moment estimates are `Estimate`s;

@@ -286,6 +286,49 @@ test("final losses are evaluated in float64 with accurate transcendentals, also 
   }
 });
 
+test("exactTestImages: float32 test losses with a float64 correction on a per-run draw agree with the float64 ones, without bias", () => {
+  // Reference: the default (float64 on every test image). Fast path: float32 over every image
+  // plus the float64 − float32 mean over 4 drawn images per run. Each value must be within the
+  // float32 rounding of a loss (≤ 1e-6 relative), and over many draws the differences must
+  // average to 0 within their standard error (the correction's expectation is exact).
+  const model = createImageModel("lenet", data);
+  const rng = new Rng(SEED + 8);
+  const trainSets = draw(rng, 4, 4);
+  const testSet = draw(rng, 1, 24)[0];
+  const theta0 = model.theta0(SEED);
+  const schedule = sgdSchedule(4, { batch: 2 });
+  const etas = [0.05, 0.2];
+  const exact = new BatchedTrainer(model);
+  const fast = new BatchedTrainer(model, { exactTestImages: 4 });
+  const all = new BatchedTrainer(model, { exactTestImages: 24 });
+  try {
+    const want = exact.train(theta0, trainSets, testSet, schedule, etas, new Rng(1));
+    expect(all.train(theta0, trainSets, testSet, schedule, etas, new Rng(1))).toEqual(want);
+    const diffs: number[] = [];
+    for (let k = 0; k < 12; k++) {
+      const got = fast.train(theta0, trainSets, testSet, schedule, etas, trainSets.map((_, r) => new Rng(100 * k + r)));
+      got.forEach((row, r) =>
+        row.forEach((x, e) => {
+          const y = want[r][e];
+          if (x.diverged !== undefined || y.diverged !== undefined) throw new Error("diverged");
+          expect(x.train, "train loss stays float64 on every image").toBe(y.train);
+          expect(x.test, `draw ${k}, run ${r}, η ${etas[e]}`).toBeAllclose(y.test, { rtol: 1e-6 });
+          diffs.push(x.test - y.test);
+        }),
+      );
+    }
+    const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+    const sd = Math.sqrt(diffs.reduce((a, b) => a + (b - mean) ** 2, 0) / (diffs.length - 1));
+    expect(sd, "the draws do move the estimate (float32 errors are corrected, not absent)").toBeGreaterThan(0);
+    expect(Math.abs(mean), `mean difference ${mean} vs its standard error ${sd / Math.sqrt(diffs.length)}`).toBeLessThan(4 * (sd / Math.sqrt(diffs.length)));
+  } finally {
+    exact.dispose();
+    fast.dispose();
+    all.dispose();
+    model.dispose();
+  }
+});
+
 test("no device buffer outlives trainMany (momentum, two groups)", async () => {
   const model: ImageModel = createImageModel("lenet", data);
   const rng = new Rng(SEED + 6);

@@ -35,6 +35,12 @@ export interface BatchTrainable {
   readonly dataDim: number;
   /** `(θ [L, P], x [S, D] or [L, S, D]) → [L, S]`, consuming both arguments. */
   readonly batchLoss: BatchLossFunction;
+  /**
+   * `batchLoss` for evaluating (not differentiating) losses in the training dtype, if the model
+   * has a cheaper one (a defined model: float32 `tanh` by a rational function); the final test
+   * losses of {@link TrainManyOptions.exactTestImages} use it for their full pass.
+   */
+  readonly evaluationLoss?: BatchLossFunction;
   /** Features of data-set items, row-major `indices.length × D`. */
   featureRows(indices: readonly number[]): Float64Array;
   /**
@@ -79,6 +85,19 @@ export interface TrainManyOptions {
    * @defaultValue `{ ...policy, dtype: "float64" }`
    */
   readonly evaluationPolicy?: Partial<NumericsPolicy>;
+  /**
+   * Test images per run evaluated in float64 for the final *test* loss; the others only in the
+   * training dtype. When below the test set's size, a run's test loss is the training-dtype mean
+   * over every test image plus the mean float64-minus-training-dtype difference over
+   * `exactTestImages` test images drawn without replacement for the run (from its generator,
+   * after its batches): an unbiased estimate of the float64 test loss (its expectation over the
+   * draw is exactly that), whose noise — the spread of the float32 rounding error over images
+   * divided by √`exactTestImages`, ~1e−8 on the LeNet — is part of the run-to-run spread and so
+   * of every interval. Costs ~1/3 of an evaluation in float64 on every image (float64 products
+   * are ~20× slower than float32 ones on wasm). The train loss is always float64 on every image.
+   * @defaultValue every test image (the float64 test loss itself)
+   */
+  readonly exactTestImages?: number;
   /** Called after each group of runs with the number of runs finished. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -149,6 +168,8 @@ export class BatchedTrainer {
   readonly evaluationPolicy: NumericsPolicy;
   readonly maxLanes: number;
   readonly maxLaneImages: number;
+  /** {@link TrainManyOptions.exactTestImages} (`Infinity`: all). */
+  readonly exactTestImages: number;
   readonly #fns = new Map<boolean, TrainingFunctions>();
 
   /** @throws InvalidArgumentError for bad options. */
@@ -164,6 +185,7 @@ export class BatchedTrainer {
     this.evaluationPolicy = completePolicy({ ...this.policy, dtype: "float64", ...options.evaluationPolicy }, where);
     this.maxLanes = requireInt(options.maxLanes ?? 256, where, "options.maxLanes", 1, 1 << 20);
     this.maxLaneImages = requireInt(options.maxLaneImages ?? 4096, where, "options.maxLaneImages", 1, 1 << 26);
+    this.exactTestImages = options.exactTestImages === undefined ? Infinity : requireInt(options.exactTestImages, where, "options.exactTestImages", 1, 1 << 30);
   }
 
   /** Runs trained per lane group: `⌊maxLanes / etaCount⌋` (at least 1). */
@@ -223,6 +245,9 @@ export class BatchedTrainer {
     const beta = momentumOf(schedule);
     const batches = trainSets.map((_, r) => realiseBatches(schedule, rngs === null ? (rng as Rng) : rngs[r]));
     const testRows = model.featureRows(testSet); // validates the indices once
+    // Test images evaluated in float64 per run (drawn after every run's batches), or null: all of them.
+    const allExact = this.exactTestImages >= testSet.length || this.evaluationPolicy.dtype === policy.dtype;
+    const exactDraws = allExact ? null : trainSets.map((_, r) => sampleWithoutReplacement(rngs === null ? (rng as Rng) : rngs[r], testSet.length, this.exactTestImages));
 
     const fns = this.#functions(beta > 0);
     const results: RunResult[][] = [];
@@ -267,7 +292,10 @@ export class BatchedTrainer {
         // training dtype: they are what the runs report and what predictions are compared with.
         const evaluation = this.evaluationPolicy;
         const final = evaluation.dtype === policy.dtype ? theta.ref : theta.ref.astype(evaluation.dtype === "float64" ? np.float64 : np.float32);
-        const testLoss = fns.meanLosses(final.ref, testRows, testSet.length, null, maxLaneImages, evaluation);
+        const testLoss =
+          exactDraws === null
+            ? fns.meanLosses(final.ref, testRows, testSet.length, null, maxLaneImages, evaluation)
+            : correctedTestLosses(fns, theta.ref, final.ref, testRows, runs.map((r) => exactDraws[r]), E, maxLaneImages, policy, evaluation);
         const trainRows = new Float64Array(G * N * D);
         runs.forEach((r, g) => trainRows.set(model.featureRows(trainSets[r]), g * N * D));
         const trainLoss = fns.meanLosses(final, trainRows, N, E, maxLaneImages, evaluation);
@@ -290,6 +318,64 @@ export class BatchedTrainer {
     }
     return results;
   }
+}
+
+/** `m` distinct indices of `0..n−1`, uniformly (a partial Fisher–Yates shuffle), in draw order. */
+export function sampleWithoutReplacement(rng: Rng, n: number, m: number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = 0; i < m; i++) {
+    const j = i + rng.int(n - i);
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p.slice(0, m);
+}
+
+/**
+ * Per-lane test losses: the training-dtype mean over every test image (`theta`, training dtype)
+ * plus, per run, the mean of float64 minus training-dtype losses over its drawn images
+ * (`final`, the same weights in float64): see {@link TrainManyOptions.exactTestImages}. The
+ * training-dtype losses of the drawn images are those of the full pass itself (per-image
+ * losses are read back), so the correction's expectation over the draw is exactly the float64
+ * minus training-dtype mean. Consumes `theta` and `final`.
+ */
+function correctedTestLosses(
+  fns: TrainingFunctions,
+  theta: JaxArray,
+  final: JaxArray,
+  testRows: Float64Array,
+  draws: readonly Int32Array[],
+  E: number,
+  maxLaneImages: number,
+  policy: NumericsPolicy,
+  evaluation: NumericsPolicy,
+): Float64Array {
+  const D = fns.model.dataDim;
+  const n = testRows.length / D;
+  const m = draws[0].length;
+  const L = draws.length * E;
+  let bulk: Float64Array;
+  try {
+    bulk = fns.imageLosses(theta, testRows, n, null, maxLaneImages, policy);
+  } catch (e) {
+    final.dispose();
+    throw e;
+  }
+  const drawnRows = new Float64Array(draws.length * m * D);
+  draws.forEach((d, g) => d.forEach((i, j) => drawnRows.set(testRows.subarray(i * D, (i + 1) * D), (g * m + j) * D)));
+  const exact = fns.imageLosses(final, drawnRows, m, E, maxLaneImages, evaluation);
+  const out = new Float64Array(L);
+  for (let l = 0; l < L; l++) {
+    const d = draws[Math.floor(l / E)];
+    let all = 0;
+    for (let i = 0; i < n; i++) all += bulk[l * n + i];
+    let correction = 0;
+    for (let j = 0; j < m; j++) correction += exact[l * m + j] - bulk[l * n + d[j]];
+    out[l] = all / n + correction / m;
+  }
+  return out;
 }
 
 function perRunInits(theta0: Float64Array | readonly Float64Array[], R: number, P: number, where: string): Float64Array[] {
@@ -315,6 +401,7 @@ class TrainingFunctions {
   readonly #steps = new Map<string, Compiled<StepFunction>>();
   readonly #gradientSums = new Map<number, Compiled<LossSumFunction>>();
   readonly #sums = new Map<string, Compiled<LossSumFunction>>();
+  readonly #perImage = new Map<string, Compiled<(theta: JaxArray, x: JaxArray) => JaxArray>>();
 
   constructor(
     readonly model: BatchTrainable,
@@ -444,6 +531,48 @@ class TrainingFunctions {
     return total;
   }
 
+  /**
+   * Per-lane, per-image losses, row-major `[L, count]` (lane `ℓ`'s losses of its images), in
+   * chunks of at most `maxLaneImages / L` images (the last padded with zero rows, whose losses
+   * are dropped); `rows` and `perRun` as in {@link TrainingFunctions.meanLosses}. Consumes `theta`.
+   */
+  imageLosses(theta: JaxArray, rows: Float64Array, count: number, perRun: number | null, maxLaneImages: number, policy: NumericsPolicy): Float64Array {
+    const L = theta.shape[0];
+    const D = this.model.dataDim;
+    const runs = perRun === null ? 1 : L / perRun;
+    const chunk = Math.max(1, Math.min(count, Math.floor(maxLaneImages / L)));
+    const out = new Float64Array(L * count);
+    try {
+      for (let start = 0; start < count; start += chunk) {
+        const n = Math.min(chunk, count - start);
+        const x = new Float64Array(runs * chunk * D);
+        for (let r = 0; r < runs; r++) x.set(rows.subarray((r * count + start) * D, (r * count + start + n) * D), r * chunk * D);
+        const shape = perRun === null ? [chunk, D] : [runs, chunk, D];
+        const losses = toFloat64Array(this.#losses(perRun, policy.dtype !== "float64")(theta.ref, fromFloat64Array(x, policy, shape)));
+        for (let l = 0; l < L; l++) out.set(losses.subarray(l * chunk, l * chunk + n), l * count + start);
+      }
+    } finally {
+      theta.dispose();
+    }
+    return out;
+  }
+
+  /**
+   * `(θ [L, P], x [S, D] or [G, S, D]) → l(θ_ℓ, x_s)` `[L, S]`, data shared by lanes as in
+   * {@link TrainingFunctions.meanLosses}; with `evaluation`, the model's `evaluationLoss`.
+   */
+  #losses(perRun: number | null, evaluation: boolean): Compiled<(theta: JaxArray, x: JaxArray) => JaxArray> {
+    const key = `${perRun}/${evaluation}`;
+    let fn = this.#perImage.get(key);
+    if (fn === undefined) {
+      const loss = evaluation ? (this.model.evaluationLoss ?? this.model.batchLoss) : this.model.batchLoss;
+      const f = (theta: JaxArray, x: JaxArray): JaxArray => loss(theta, perRun === null ? x : laneRows(x, perRun));
+      fn = this.useJit ? jit(f) : f;
+      this.#perImage.set(key, fn);
+    }
+    return fn;
+  }
+
   /** `(θ [L, P], x [S, D] or [G, S, D], w [S]) → Σ_s w_s l(θ_ℓ, x_s)` per lane. */
   #lossSum(perRun: number | null): Compiled<LossSumFunction> {
     const key = `${perRun}`;
@@ -451,12 +580,7 @@ class TrainingFunctions {
     if (fn === undefined) {
       const model = this.model;
       const f: LossSumFunction = (theta, x, w) => {
-        let xs = x;
-        if (perRun !== null) {
-          const [G, S, D] = x.shape;
-          xs = np.broadcastTo(x.reshape([G, 1, S, D]), [G, perRun, S, D]).reshape([G * perRun, S, D]);
-        }
-        return model.batchLoss(theta, xs).mul(w).sum(-1);
+        return model.batchLoss(theta, perRun === null ? x : laneRows(x, perRun)).mul(w).sum(-1);
       };
       fn = this.useJit ? jit(f) : f;
       this.#sums.set(key, fn);
@@ -465,11 +589,18 @@ class TrainingFunctions {
   }
 
   dispose(): void {
-    for (const f of [...this.#steps.values(), ...this.#sums.values(), ...this.#gradientSums.values()]) {
+    for (const f of [...this.#steps.values(), ...this.#sums.values(), ...this.#perImage.values(), ...this.#gradientSums.values()]) {
       if ("dispose" in f && typeof f.dispose === "function") f.dispose();
     }
     this.#steps.clear();
     this.#sums.clear();
+    this.#perImage.clear();
     this.#gradientSums.clear();
   }
+}
+
+/** `x [G, S, D]` → `[G·perRun, S, D]`: run `g`'s rows for each of its `perRun` consecutive lanes. Consumes `x`. */
+function laneRows(x: JaxArray, perRun: number): JaxArray {
+  const [G, S, D] = x.shape;
+  return np.broadcastTo(x.reshape([G, 1, S, D]), [G, perRun, S, D]).reshape([G * perRun, S, D]);
 }
