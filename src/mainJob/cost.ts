@@ -13,21 +13,23 @@
  *   summarised, its control variates ({@link bytesPerFinishedRun});
  *   this grows with `--runs` (about 1 KB per run at 9 η: `--runs 10000000` needs ~12 GB);
  * - time: `runs × η × T × B` per-datum gradient steps at a per-model rate (measured on one
- *   core: logistic SGD ≈ 50 µs per datum-step), shared by the workers.
+ *   core: logistic SGD ≈ 50 µs per datum-step), shared by the workers; for a user's model, the
+ *   rate measured at start-up ({@link TrainingRate}, `measuredRate.ts`), plus its per-run part.
  *
  * @module
  */
 import { coefficientTableCost } from "../diagrams/cost.js";
 import { stepCount } from "../schedule/schedule.js";
 import type { MainJobConfig } from "./config.js";
+import type { TrainingRate } from "./measuredRate.js";
 
 /** Above this many training points the logistic model trains SGD in θ-space (harness `loadModel`). */
 export const KERNEL_MAX_POINTS = 40;
 
 /**
  * Seconds per per-datum gradient step on one core, by model (rough, measured; high side). A
- * user's model (`--model FILE`) has no known rate: 0, so its training time is not estimated and
- * never refused (its memory still is).
+ * user's model (`--model FILE`) has no known rate: 0 here, so without a measured
+ * {@link TrainingRate} its training time is not estimated (the CLI measures one).
  */
 const SECONDS_PER_DATUM_STEP: Record<MainJobConfig["model"], number> = { logistic: 5e-5, lenet: 5e-3, mlp: 5e-4, user: 0 };
 
@@ -48,6 +50,7 @@ export interface MainJobCost {
 }
 
 /**
+/**
  * Bytes held per finished run until the means are summarised (high side of a measurement on
  * Node 20: 189 B at 1 η, 1021 B at 9 η, 3205 B at 30 η for the map of results): the results,
  * plus its index, its three control variates and its value at one η while the means are taken
@@ -57,8 +60,11 @@ export function bytesPerFinishedRun(c: Pick<MainJobConfig, "etas">): number {
   return 128 + 112 * c.etas.length + 5 * NUMBER_BYTES;
 }
 
-/** The cost of `command` (simulate and compare train `runs` runs; predict trains none). */
-export function mainJobCost(c: MainJobConfig, command: "predict" | "simulate" | "compare", workers: number): MainJobCost {
+/**
+ * The cost of `command` (simulate and compare train `runs` runs; predict trains none). `rate`:
+ * a measured training rate, which replaces the model's table rate.
+ */
+export function mainJobCost(c: MainJobConfig, command: "predict" | "simulate" | "compare", workers: number, rate?: TrainingRate): MainJobCost {
   const { N } = c.schedule;
   const T = stepCount(c.schedule);
   const B = c.schedule.kind === "sgd" ? c.schedule.batch : c.schedule.kind === "gd" ? N : Math.max(1, ...c.schedule.batches.map((b) => b.length));
@@ -70,7 +76,8 @@ export function mainJobCost(c: MainJobConfig, command: "predict" | "simulate" | 
   const trains = command !== "predict";
   const lanes = trains ? Math.max(1, Math.min(workers, c.runs)) : 1;
   const memoryBytes = BASE_BYTES + lanes * perRun + (trains ? c.runs * bytesPerFinishedRun(c) : 0);
-  const seconds = trains ? (c.runs * c.etas.length * T * B * SECONDS_PER_DATUM_STEP[c.model]) / lanes : 0;
+  const { secondsPerRun, secondsPerDatumStep } = rate ?? { secondsPerRun: 0, secondsPerDatumStep: SECONDS_PER_DATUM_STEP[c.model] };
+  const seconds = trains ? (c.runs * c.etas.length * (secondsPerRun + T * B * secondsPerDatumStep)) / lanes : 0;
   const losses: ("test" | "train")[] = c.loss === "gap" ? ["test", "train"] : [c.loss];
   let tableOperations = 0;
   if (command !== "simulate") for (const l of losses) tableOperations += coefficientTableCost(c.schedule, c.order, l).operations;

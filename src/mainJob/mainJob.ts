@@ -12,5 +12,6 @@ export * from "./predict.js";
 export * from "./simulate.js";
 export * from "./compare.js";
 export * from "./cost.js";
+export * from "./measuredRate.js";
 export { writeOutput } from "../harness/output.js";
 export { BudgetExceededError } from "../errors.js";

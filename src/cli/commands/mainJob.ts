@@ -124,7 +124,7 @@ export const predict: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, PREDICT_FLAGS);
     const options = await configFromFlags(values, "predict", io);
-    refuseOverBudget(values, options.config, "predict", options.workers);
+    await refuseOverBudget(values, options.config, "predict", options.workers, io);
     const shard = parseShard(values.shard, values["shard-count"], process.env);
     return shard === undefined ? runPredict(options, io) : runShardJob("predict", options, shard, io);
   },
@@ -156,7 +156,7 @@ export const simulate: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, SIMULATE_FLAGS);
     const options = await configFromFlags(values, "simulate", io);
-    refuseOverBudget(values, options.config, "simulate", options.workers);
+    await refuseOverBudget(values, options.config, "simulate", options.workers, io);
     const shard = parseShard(values.shard, values["shard-count"], process.env);
     return shard === undefined ? runSimulate(options, io) : runShardJob("simulate", options, shard, io);
   },
@@ -194,7 +194,7 @@ export const compare: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, COMPARE_FLAGS);
     const options = await configFromFlags(values, "compare", io);
-    refuseOverBudget(values, options.config, "compare", options.workers);
+    await refuseOverBudget(values, options.config, "compare", options.workers, io);
     const shard = parseShard(values.shard, values["shard-count"], process.env);
     return shard === undefined ? runCompare(options, io) : runShardJob("compare", options, shard, io);
   },

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from "node:os";
 import { getHeapStatistics } from "node:v8";
-import { defaultMainJobConfig, JAX_MODEL_DEFAULTS, mainJobCost, type MainJobConfig, modelDefaults, prepareModelNumerics } from "../../mainJob/mainJob.js";
+import { defaultMainJobConfig, JAX_MODEL_DEFAULTS, mainJobCost, type MainJobConfig, measureTrainingRate, modelDefaults, prepareModelNumerics } from "../../mainJob/mainJob.js";
 import { configOptimizer, OPTIMIZER_NAMES, type OptimizerName, setupForConfig } from "../../mainJob/optimizerSetup.js";
 import { specDataName, specModelName } from "../../harness/model.js";
 import { DEFAULT_SUBSTEPS, DEFAULT_TABLE_OPERATIONS, InvalidArgumentError, type Schedule, sgdSchedule, UsageError } from "../../index.js";
@@ -74,14 +74,21 @@ export const SIMULATE_FLAGS = { ...COMMON_FLAGS, ...SIMULATE_OPTIMIZER_FLAGS, ..
 export const COMPARE_FLAGS = { ...COMMON_FLAGS, ...PREDICT_OPTIMIZER_FLAGS, ...simulationFlags("compare"), ...SHARD_FLAGS } as const satisfies FlagTable;
 
 /**
- * Refuses, before data are loaded or anything is predicted or trained, a command whose
- * estimated memory, simulation time or coefficient-table work is above its limit: one line
- * with the estimate, the limit and the flag that raises it.
+ * Refuses, before anything is predicted or trained, a command whose estimated memory,
+ * simulation time or coefficient-table work is above its limit: one line with the estimate,
+ * the limit and the flag that raises it. A user's model has no known speed: when the command
+ * trains, a few short runs of it are timed first ({@link measureTrainingRate}, seconds).
  */
-export function refuseOverBudget(v: Values, config: MainJobConfig, command: MainJobCommand, workers: number): void {
+export async function refuseOverBudget(v: Values, config: MainJobConfig, command: MainJobCommand, workers: number, io: CommandIO): Promise<void> {
   const maxHours = positiveFlag(v["max-hours"], "--max-hours") ?? DEFAULT_MAX_HOURS;
   const maxGB = positiveFlag(v["max-memory"], "--max-memory") ?? getHeapStatistics().heap_size_limit / 1e9;
-  const cost = mainJobCost(config, command, workers);
+  let rate: ReturnType<typeof measureTrainingRate> | undefined;
+  if (config.model === "user" && command !== "predict") {
+    if (io.interactive) io.stderr(`timing a few training steps of ${specModelName(config)} for the --max-hours estimate…\n`);
+    await prepareModelNumerics(config);
+    rate = measureTrainingRate(config);
+  }
+  const cost = mainJobCost(config, command, workers, rate);
   const what = `--N ${config.schedule.N}, --runs ${config.runs}, ${config.etas.length} η, ${workers} worker${workers === 1 ? "" : "s"}`;
   if (cost.memoryBytes / 1e9 > maxGB) {
     throw new UsageError(
@@ -91,7 +98,8 @@ export function refuseOverBudget(v: Values, config: MainJobConfig, command: Main
   }
   if (cost.seconds / 3600 > maxHours) {
     throw new UsageError(
-      `${what}: would train for about ${formatDuration(cost.seconds)}, above the limit --max-hours ${maxHours}: lower --N or --runs, or raise --max-hours`,
+      `${what}: would train for about ${formatDuration(cost.seconds)}${rate === undefined ? "" : ` (timed: ${shortDuration(rate.secondsPerDatumStep)} per datum-step + ${shortDuration(rate.secondsPerRun)} per run and η)`}, ` +
+        `above the limit --max-hours ${maxHours}: lower --N or --runs, or raise --max-hours`,
     );
   }
   if (cost.tableOperations > DEFAULT_TABLE_OPERATIONS) {
@@ -108,11 +116,20 @@ function positiveFlag(value: string | undefined, flag: string): number | undefin
   return x;
 }
 
-/** `"3.2 hours"`, `"12 days"`, `"45 minutes"`. */
+/** Two significant digits, written plainly (`390`, `3.2`, `0.0019`; never `3.9e+2`). */
+const twoDigits = (x: number): string => String(Number(x.toPrecision(2)));
+
+/** `"3.2 hours"`, `"390 days"`, `"45 minutes"`. */
 function formatDuration(seconds: number): string {
-  if (seconds < 3600) return `${(seconds / 60).toPrecision(2)} minutes`;
-  if (seconds < 86400 * 2) return `${(seconds / 3600).toPrecision(2)} hours`;
-  return `${(seconds / 86400).toPrecision(2)} days`;
+  if (seconds < 3600) return `${twoDigits(seconds / 60)} minutes`;
+  if (seconds < 86400 * 2) return `${twoDigits(seconds / 3600)} hours`;
+  return `${twoDigits(seconds / 86400)} days`;
+}
+
+/** A short time: `"1.9 ms"`, `"45 µs"`, `"2.1 s"`, `"0 s"`. */
+function shortDuration(seconds: number): string {
+  if (seconds === 0 || seconds >= 1) return `${twoDigits(seconds)} s`;
+  return seconds >= 1e-3 ? `${twoDigits(seconds * 1e3)} ms` : `${twoDigits(seconds * 1e6)} µs`;
 }
 
 /** Help note on the jax-js models (timings: README "The main job"). */
