@@ -111,20 +111,38 @@ function dataBytes(d: TabularData): Uint8Array[] {
 }
 
 /**
- * Loads the files a spec names unless this process already has them (a worker thread starts
- * empty), and checks that they still have the fingerprints the spec was made with.
- * @throws UsageError when a file changed since (its checkpoints would mix two models).
+ * Loads the files a spec names unless this process already has them (a worker thread, or
+ * `merge` in a new process), and checks that they still have the sha256 fingerprints the spec
+ * was made with. `user` names what made the spec, for the messages (`"this run"`, `"the shard
+ * files"`).
+ * @throws UsageError (one line) when a file changed since (its numbers would be mixed with
+ *   another model's or data set's) or can no longer be read.
  */
-export async function ensureUserInputs(spec: { readonly userModel?: UserModelRef; readonly userData?: UserDataRef }): Promise<void> {
+export async function ensureUserInputs(spec: { readonly userModel?: UserModelRef; readonly userData?: UserDataRef }, user = "this run"): Promise<void> {
+  const fixed = `restore that file, or rerun ${user === "this run" ? "it" : "from scratch"} with the new one`;
   const m = spec.userModel;
   if (m !== undefined && !models.has(m.fingerprint)) {
-    const again = await loadUserModel(m.file);
-    if (again.fingerprint !== m.fingerprint) throw new UsageError(`${m.file}: the model file changed while running (fingerprint ${again.fingerprint}, was ${m.fingerprint})`);
+    const again = await stillReadable(() => loadUserModel(m.file), `${user} used it (sha256 fingerprint ${m.fingerprint})`);
+    if (again.fingerprint !== m.fingerprint) {
+      throw new UsageError(`${m.file}: the model file is not the one ${user} used (sha256 fingerprint ${again.fingerprint}, ${user} used ${m.fingerprint}): ${fixed}`);
+    }
   }
   const d = spec.userData;
   if (d !== undefined && !datasets.has(d.fingerprint)) {
-    const again = await loadUserData(d.options, d.test);
-    if (again.fingerprint !== d.fingerprint) throw new UsageError(`${d.options.data}: the data changed while running (fingerprint ${again.fingerprint}, was ${d.fingerprint})`);
+    const again = await stillReadable(() => loadUserData(d.options, d.test), `${user} used it (sha256 fingerprint ${d.fingerprint})`);
+    if (again.fingerprint !== d.fingerprint) {
+      throw new UsageError(`${d.options.data}: the data are not the ones ${user} used (sha256 fingerprint ${again.fingerprint}, ${user} used ${d.fingerprint}): ${fixed}`);
+    }
+  }
+}
+
+/** `load()`, with `note` appended to the one line of a UsageError (a file gone or now bad). */
+async function stillReadable<T>(load: () => Promise<T>, note: string): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`${e.message}; ${note}`);
+    throw e;
   }
 }
 

@@ -1,5 +1,6 @@
 import { UsageError } from "../../index.js";
 import { gatherShards, type GatheredShards, indexList } from "../../harness/shardFiles.js";
+import { ensureUserInputs } from "../../harness/userInputs.js";
 import { mergeMainJobShards } from "../../mainJob/shards.js";
 import type { Command, CommandIO } from "../command.js";
 import { type FlagTable, parseFlags } from "../flags.js";
@@ -36,6 +37,8 @@ async function runMerge(argv: string[], io: CommandIO): Promise<number> {
   if (g.duplicates.length > 0) io.stderr(`merge: ${g.duplicates.length} shard file(s) found twice, counted once (e.g. ${g.duplicates[0]})\n`);
   if (g.kind === "reproduce") return mergeReproduceShards(g, { out, json: values.json === true, png: values["no-png"] !== true, partial: note }, io);
   const m = mergeMainJobShards(g, packageVersion());
+  // A user's model or data file is read again by path: it must be the one the shards used.
+  await ensureUserInputs(m.config, "the shard files");
   return runMergedMainJob(m.command, { config: m.config, outDir: out, json: values.json === true, workers: 1 }, io, {
     ...(m.tuples === undefined ? {} : { tuples: m.tuples }),
     ...(m.runs === undefined ? {} : { runs: m.runs }),
