@@ -202,7 +202,7 @@ figcaption { font-size: 0.85em; color: #555; }
 </style>
 </head>
 <body>
-<h1>sgd-diagrams: the paper's synthetic results, reproduced</h1>
+<h1>sgd-diagrams: the paper's results, reproduced (synthetic landscapes and real data)</h1>
 <p>Each section shows a figure, its verdict (prediction vs measurement with 95% intervals) and the exact command that regenerates it. A verdict is REPRODUCED when every check holds, PARTIAL when the main claim holds but a secondary check fails (or the run was interrupted), NOT REPRODUCED when the main claim fails. ${meta}</p>
 <pre class="cmd">${escapeHtml(options.command)}</pre>
 <table>

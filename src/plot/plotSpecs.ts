@@ -31,6 +31,8 @@ export interface AxisOptions {
   readonly field: string;
   readonly title: string;
   readonly scale?: Record<string, unknown>;
+  /** Vega-Lite axis properties (e.g. a tick `format`). */
+  readonly axis?: Record<string, unknown>;
 }
 
 function domainOf(axis: AxisOptions): [number, number] | null {
@@ -66,8 +68,8 @@ export function measuredLayers(rows: readonly PlotRow[], x: AxisOptions, y: Axis
     color: { field: colour, type: "nominal", title: null },
   };
   return [
-    { data: { values: bars }, mark: { type: "rule", strokeWidth: 1.5, clip: true }, encoding: { ...enc, y: { field: "lo", type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }) }, y2: { field: "hi" } } },
-    { data: { values: data }, mark: { type: "point", filled: true, size: 40, clip: true }, encoding: { ...enc, y: { field: y.field, type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }) } } },
+    { data: { values: bars }, mark: { type: "rule", strokeWidth: 1.5, clip: true }, encoding: { ...enc, y: { field: "lo", type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }), ...(y.axis === undefined ? {} : { axis: y.axis }) }, y2: { field: "hi" } } },
+    { data: { values: data }, mark: { type: "point", filled: true, size: 40, clip: true }, encoding: { ...enc, y: { field: y.field, type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }), ...(y.axis === undefined ? {} : { axis: y.axis }) } } },
   ];
 }
 
@@ -78,7 +80,7 @@ export function lineLayer(rows: readonly PlotRow[], x: AxisOptions, y: AxisOptio
     mark: { type: "line", clip: true, strokeWidth: 1.8, ...(dashed ? { strokeDash: [6, 4] } : {}) },
     encoding: {
       x: { field: x.field, type: "quantitative", title: x.title, ...(x.scale === undefined ? {} : { scale: x.scale }) },
-      y: { field: y.field, type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }) },
+      y: { field: y.field, type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }), ...(y.axis === undefined ? {} : { axis: y.axis }) },
       color: { field: colour, type: "nominal", title: null },
     },
   };
@@ -91,7 +93,7 @@ export function bandLayer(rows: readonly PlotRow[], x: AxisOptions, y: AxisOptio
     mark: { type: "area", opacity: 0.25, clip: true },
     encoding: {
       x: { field: x.field, type: "quantitative", title: x.title, ...(x.scale === undefined ? {} : { scale: x.scale }) },
-      y: { field: "lo", type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }) },
+      y: { field: "lo", type: "quantitative", title: y.title, ...(y.scale === undefined ? {} : { scale: y.scale }), ...(y.axis === undefined ? {} : { axis: y.axis }) },
       y2: { field: "hi" },
       color: { field: colour, type: "nominal", title: null },
     },

@@ -36,7 +36,9 @@ export function curvePanel(
 ): object {
   const domain = paddedDomain([...measuredRows, ...predictedRows].map((r) => Number(r[x.field])), x.log === true);
   const xs = { field: x.field, title: x.title, scale: { ...(x.log === true ? { type: "log" } : {}), ...(domain === undefined ? {} : { domain, nice: false }) } };
-  const y = { field: "value", title: yTitle, scale: { zero: false } };
+  // Tiny values (differences of ~1e−5 nats) in exponent form: as decimals their ticks read 0.00005.
+  const magnitude = Math.max(0, ...[...measuredRows, ...predictedRows, ...bandRows].flatMap((r) => [r.value, r.lo, r.hi].map((v) => Math.abs(Number(v)))).filter(Number.isFinite));
+  const y = { field: "value", title: yTitle, scale: { zero: false }, ...(magnitude > 0 && magnitude < 1e-3 ? { axis: { format: "~e" } } : {}) };
   const layers: object[] = [];
   if (bandRows.length > 0) layers.push(bandLayer(bandRows, xs, y));
   if (predictedRows.length > 0) layers.push(lineLayer(predictedRows, xs, y));
