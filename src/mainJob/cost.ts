@@ -19,7 +19,7 @@
  * @module
  */
 import { coefficientTableCost } from "../diagrams/cost.js";
-import { stepCount } from "../schedule/schedule.js";
+import { largestBatch, stepCount } from "../schedule/schedule.js";
 import type { MainJobConfig } from "./config.js";
 import type { TrainingRate } from "./measuredRate.js";
 
@@ -67,7 +67,7 @@ export function bytesPerFinishedRun(c: Pick<MainJobConfig, "etas">): number {
 export function mainJobCost(c: MainJobConfig, command: "predict" | "simulate" | "compare", workers: number, rate?: TrainingRate): MainJobCost {
   const { N } = c.schedule;
   const T = stepCount(c.schedule);
-  const B = c.schedule.kind === "sgd" ? c.schedule.batch : c.schedule.kind === "gd" ? N : Math.max(1, ...c.schedule.batches.map((b) => b.length));
+  const B = largestBatch(c.schedule);
   const kernel = c.model === "logistic" && (c.optimizer !== undefined || N <= KERNEL_MAX_POINTS);
   const perRun =
     N * NUMBER_BYTES + // the training set

@@ -10,7 +10,7 @@
  * @module
  */
 import { drawRun } from "../harness/model.js";
-import { gdSchedule, sgdSchedule } from "../schedule/schedule.js";
+import { gdSchedule, largestBatch, sgdSchedule } from "../schedule/schedule.js";
 import { Rng } from "../stats/rng.js";
 import type { MainJobConfig } from "./config.js";
 import { setupForConfig } from "./optimizerSetup.js";
@@ -35,7 +35,7 @@ const LONG_PROBE_SECONDS = 0.5;
  * negative (noise on a loaded machine): then the per-step part carries the whole time.
  */
 export function measureTrainingRate(c: MainJobConfig): TrainingRate {
-  const B = c.schedule.kind === "sgd" ? c.schedule.batch : c.schedule.kind === "gd" ? c.schedule.N : Math.max(1, ...c.schedule.batches.map((b) => b.length));
+  const B = largestBatch(c.schedule);
   const probe = (T: number) => {
     const schedule = c.schedule.kind === "gd" ? gdSchedule(c.schedule.N, T) : sgdSchedule(T * B, { batch: B });
     return setupForConfig({ ...c, schedule });

@@ -66,6 +66,11 @@ export function stepCountExact(s: Schedule): bigint {
   return s.kind === "sgd" ? (BigInt(s.epochs) * BigInt(s.N)) / BigInt(s.batch) : BigInt(stepCount(s));
 }
 
+/** The largest batch of a step: `B` for SGD, `N` for GD, the longest batch (at least 1) of a custom schedule. */
+export function largestBatch(s: Schedule): number {
+  return s.kind === "sgd" ? s.batch : s.kind === "gd" ? s.N : Math.max(1, ...s.batches.map((b) => b.length));
+}
+
 export interface SgdScheduleOptions {
   /** @defaultValue 1 */ batch?: number;
   /** @defaultValue 1 */ epochs?: number;
